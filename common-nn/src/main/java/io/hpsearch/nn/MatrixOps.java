@@ -1,0 +1,113 @@
+package io.hpsearch.nn;
+
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The three matrix products of a dense layer, written as plain loops with a fixed summation order.
+ *
+ * <p>Matrices are row-major, one sample per row. Each output element is accumulated over its
+ * reduction index in increasing order, by one thread, whatever the row split: results do not
+ * depend on the number of threads. The inner loops are contiguous multiply-adds ("axpy") that C2
+ * turns into vector instructions, which is fast enough for the reference network without a BLAS.
+ */
+public final class MatrixOps {
+    private MatrixOps() {
+    }
+
+    /**
+     * {@code out = a · w + bias} with {@code a} n×in, {@code w} in×m, {@code bias} 1×m or null.
+     * out[i][j] = bias[j] + Σ_k a[i][k]·w[k][j], summed in increasing k.
+     */
+    public static void affine(RowExecutor ex, DMatrixRMaj a, DMatrixRMaj w, DMatrixRMaj bias, DMatrixRMaj out) {
+        int n = a.numRows, in = a.numCols, m = w.numCols;
+        if (w.numRows != in) throw new IllegalArgumentException("a is " + n + "×" + in + ", w is " + w.numRows + "×" + m);
+        out.reshape(n, m);
+        double[] ad = a.data, wd = w.data, od = out.data;
+        double[] bd = bias == null ? null : bias.data;
+        ex.forRows(n, (long) n * in * m, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int o = i * m;
+                if (bd == null) {
+                    java.util.Arrays.fill(od, o, o + m, 0.0);
+                } else {
+                    System.arraycopy(bd, 0, od, o, m);
+                }
+                int arow = i * in;
+                for (int k = 0; k < in; k++) {
+                    double aik = ad[arow + k];
+                    int wrow = k * m;
+                    for (int j = 0; j < m; j++) {
+                        od[o + j] += aik * wd[wrow + j];
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * {@code out = aᵀ · g} with {@code a} n×in, {@code g} n×m, out in×m (the weight gradient).
+     * out[k][j] = Σ_i a[i][k]·g[i][j], summed in increasing i; split over the rows k of out.
+     */
+    public static void transposeTimes(RowExecutor ex, DMatrixRMaj a, DMatrixRMaj g, DMatrixRMaj out) {
+        int n = a.numRows, in = a.numCols, m = g.numCols;
+        if (g.numRows != n) throw new IllegalArgumentException("a has " + n + " rows, g has " + g.numRows);
+        out.reshape(in, m);
+        double[] ad = a.data, gd = g.data, od = out.data;
+        ex.forRows(in, (long) n * in * m, (from, to) -> {
+            java.util.Arrays.fill(od, from * m, to * m, 0.0);
+            for (int i = 0; i < n; i++) {
+                int arow = i * in, grow = i * m;
+                for (int k = from; k < to; k++) {
+                    double aik = ad[arow + k];
+                    int o = k * m;
+                    for (int j = 0; j < m; j++) {
+                        od[o + j] += aik * gd[grow + j];
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * {@code out = g · wᵀ} with {@code g} n×m, {@code w} in×m, out n×in (the gradient passed back to
+     * the layer's input). out[i][k] = Σ_j g[i][j]·w[k][j], summed in increasing j.
+     */
+    public static void timesTranspose(RowExecutor ex, DMatrixRMaj g, DMatrixRMaj w, DMatrixRMaj out) {
+        int n = g.numRows, m = g.numCols, in = w.numRows;
+        if (w.numCols != m) throw new IllegalArgumentException("g is " + n + "×" + m + ", w is " + in + "×" + w.numCols);
+        out.reshape(n, in);
+        double[] gd = g.data, wd = w.data, od = out.data;
+        ex.forRows(n, (long) n * in * m, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int grow = i * m, o = i * in;
+                for (int k = 0; k < in; k++) {
+                    int wrow = k * m;
+                    double s = 0;
+                    for (int j = 0; j < m; j++) {
+                        s += gd[grow + j] * wd[wrow + j];
+                    }
+                    od[o + k] = s;
+                }
+            }
+        });
+    }
+
+    /** Column sums of {@code g} (n×m) into a 1×m matrix, summed in increasing row order. */
+    public static DMatrixRMaj columnSums(DMatrixRMaj g) {
+        int n = g.numRows, m = g.numCols;
+        DMatrixRMaj out = new DMatrixRMaj(1, m);
+        double[] gd = g.data, od = out.data;
+        for (int i = 0; i < n; i++) {
+            int row = i * m;
+            for (int j = 0; j < m; j++) od[j] += gd[row + j];
+        }
+        return out;
+    }
+
+    /** Σ of the squares of all elements, in index order. */
+    public static double sumOfSquares(DMatrixRMaj a) {
+        double s = 0;
+        for (int i = 0, len = a.getNumElements(); i < len; i++) s += a.data[i] * a.data[i];
+        return s;
+    }
+}

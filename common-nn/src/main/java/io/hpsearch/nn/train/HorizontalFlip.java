@@ -1,0 +1,40 @@
+package io.hpsearch.nn.train;
+
+import io.hpsearch.nn.data.ImageShape;
+import org.ejml.data.DMatrixRMaj;
+
+import java.util.SplittableRandom;
+
+/** Augmentation: mirror each image of a batch left-right with probability ½. */
+public final class HorizontalFlip {
+    private HorizontalFlip() {
+    }
+
+    /**
+     * Flips rows of {@code batch} in place: for each sample one coin from {@code rng} (in row order),
+     * and when it comes up, every row of every channel plane is reversed.
+     */
+    public static void apply(DMatrixRMaj batch, ImageShape shape, SplittableRandom rng) {
+        if (batch.numCols != shape.size()) {
+            throw new IllegalArgumentException("rows of " + batch.numCols + " values do not match image shape " + shape);
+        }
+        for (int i = 0; i < batch.numRows; i++) {
+            if (rng.nextBoolean()) flipRow(batch.data, i * batch.numCols, shape);
+        }
+    }
+
+    /** Mirrors one sample starting at {@code offset}. */
+    static void flipRow(double[] data, int offset, ImageShape shape) {
+        int w = shape.width();
+        for (int c = 0; c < shape.channels(); c++) {
+            for (int y = 0; y < shape.height(); y++) {
+                int row = offset + (c * shape.height() + y) * w;
+                for (int a = row, b = row + w - 1; a < b; a++, b--) {
+                    double t = data[a];
+                    data[a] = data[b];
+                    data[b] = t;
+                }
+            }
+        }
+    }
+}
