@@ -1,7 +1,166 @@
 package io.hpsearch.cli;
 
-public final class Main {
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The {@code hpsearch} command line.
+ *
+ * <p>Exit codes: {@value #EXIT_OK} success; {@value #EXIT_USER_ERROR} a user error (bad option or
+ * value, or an exception for which {@link #isUserError(Throwable)} holds: message on stderr, no
+ * stack trace); {@value #EXIT_BUG} anything else (stack trace on stderr).
+ */
+@Command(name = "hpsearch", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Distributed hyperparameter search for batch-normalised k-layer networks.",
+        synopsisSubcommandLabel = "COMMAND")
+public final class Main implements Runnable {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_BUG = 1;
+    public static final int EXIT_USER_ERROR = 2;
+
+    /**
+     * The subcommands of {@code hpsearch}, in the order {@code --help} lists them: each entry is a
+     * class (or instance) annotated with picocli's {@code @Command}, whose {@code name} is the
+     * subcommand's name. Adding a command is adding one line here.
+     */
+    static List<Object> subcommands() {
+        return List.of(
+                DataCommand.class
+        );
+    }
+
+    @Spec
+    CommandSpec spec;
+
     public static void main(String[] args) {
-        System.out.println("hpsearch");
+        System.setProperty("java.awt.headless", "true");
+        int code;
+        try {
+            code = run(System.out, System.err, args);
+        } catch (Throwable t) { // an Error escaping picocli: still a bug, still a stack trace
+            t.printStackTrace();
+            code = EXIT_BUG;
+        }
+        System.exit(code);
+    }
+
+    /** Runs the command line with the given streams and returns the exit code (for tests and embedding). */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        CommandLine cl = commandLine();
+        cl.setOut(new PrintWriter(new OutputStreamWriter(out, Charset.defaultCharset()), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(err, Charset.defaultCharset()), true));
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The configured picocli command line with every subcommand registered. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        for (Object sub : subcommands()) {
+            cl.addSubcommand(sub);
+        }
+        cl.setParameterExceptionHandler(Main::handleParameterException);
+        cl.setExecutionExceptionHandler(Main::handleExecutionException);
+        return cl;
+    }
+
+    /**
+     * Whether an exception is the user's to fix: {@link UserError},
+     * {@code io.hpsearch.nn.data.DataSetException} (and subclasses) and
+     * {@link IllegalArgumentException} (the core's validation of configs and values). Extend this
+     * method, and only this one, to map more exception types to exit code 2.
+     */
+    public static boolean isUserError(Throwable t) {
+        if (t instanceof UserError || t instanceof IllegalArgumentException) return true;
+        // Matched by name so that the CLI does not need the class at compile time.
+        for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals("io.hpsearch.nn.data.DataSetException")) return true;
+        }
+        return false;
+    }
+
+    /**
+     * The user error an exception stands for, looking through the wrappers that only carry an
+     * exception across threads or reflection; {@code null} if it is not a user error.
+     */
+    static Throwable userErrorIn(Throwable t) {
+        for (Throwable e = t; e != null; e = e.getCause()) {
+            if (isUserError(e)) return e;
+            boolean wrapper = e instanceof CompletionException || e instanceof ExecutionException
+                    || e instanceof InvocationTargetException;
+            if (!wrapper || e.getCause() == e) return null;
+        }
+        return null;
+    }
+
+    private static int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        Throwable user = userErrorIn(ex);
+        if (user != null) {
+            String message = user.getMessage() == null ? user.getClass().getSimpleName() : user.getMessage();
+            err.println("hpsearch: error: " + message);
+            err.flush();
+            return EXIT_USER_ERROR;
+        }
+        ex.printStackTrace(err);
+        err.flush();
+        return EXIT_BUG;
+    }
+
+    private static int handleParameterException(ParameterException ex, String[] args) {
+        CommandLine cl = ex.getCommandLine();
+        PrintWriter err = cl.getErr();
+        err.println("hpsearch: " + ex.getMessage());
+        UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return EXIT_USER_ERROR;
+    }
+
+    @Override
+    public void run() {
+        // No subcommand: show what there is, and fail like any other incomplete command line.
+        throw new ParameterException(spec.commandLine(), "missing command");
+    }
+
+    /** Reads the version Maven writes into {@code hpsearch-version.properties}. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"hpsearch " + version(), "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+        }
+
+        static String version() {
+            try (InputStream in = Main.class.getResourceAsStream("/hpsearch-version.properties")) {
+                if (in == null) return "unknown";
+                Properties p = new Properties();
+                p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+                String v = p.getProperty("version", "unknown");
+                return v.contains("${") ? "unknown" : v;
+            } catch (IOException e) {
+                return "unknown";
+            }
+        }
     }
 }
