@@ -103,20 +103,27 @@ public final class Idx {
     /** Reads and checks the magic number, then returns the {@code dims} sizes that follow it. */
     private static int[] readHeader(InputStream in, Path file, int magic, String what, int dims) throws IOException {
         int headerBytes = 4 + 4 * dims;
-        byte[] h = readFully(in, file, headerBytes, headerBytes, "truncated IDX " + what + " header");
-        ByteBuffer buf = ByteBuffer.wrap(h); // big-endian, as IDX
-        checkMagic(file, buf.getInt(), magic, what);
+        String truncated = "truncated IDX " + what + " header";
+        byte[] m = readFully(in, file, 4, 4, truncated, headerBytes);
+        checkMagic(file, ByteBuffer.wrap(m).getInt(), magic, what); // big-endian, as IDX
+        ByteBuffer buf = ByteBuffer.wrap(readFully(in, file, 4 * dims, headerBytes, truncated, headerBytes));
         int[] sizes = new int[dims];
         for (int i = 0; i < dims; i++) sizes[i] = buf.getInt();
         return sizes;
     }
 
+    private static byte[] readFully(InputStream in, Path file, int length, long end, String what) throws IOException {
+        return readFully(in, file, length, end, what, end);
+    }
+
     /**
      * Reads exactly {@code length} bytes; a stream that ends early (a raw file that is too short, or
      * a gzip stream cut off) is reported with the bytes expected and found, counting from the start
-     * of the (uncompressed) file; {@code end} is the file offset just after these bytes.
+     * of the (uncompressed) file; {@code end} is the file offset just after these bytes, and
+     * {@code expected} the file size reported as expected.
      */
-    private static byte[] readFully(InputStream in, Path file, int length, long end, String what) throws IOException {
+    private static byte[] readFully(InputStream in, Path file, int length, long end, String what, long expected)
+            throws IOException {
         byte[] bytes = new byte[length];
         int got = 0;
         try {
@@ -128,11 +135,11 @@ public final class Idx {
         } catch (EOFException e) {
             // GZIPInputStream: the compressed data ends inside a block.
             throw new DataSetException(file.toAbsolutePath() + ": " + what + " (gzip data cut off): expected "
-                    + end + " uncompressed bytes, found " + (end - length + got)
+                    + expected + " uncompressed bytes, found " + (end - length + got)
                     + " before the compressed stream ends (" + sizeOrUnknown(file) + " compressed bytes)", e);
         }
         if (got < length) {
-            throw DataSetException.wrongSize(file, what, end, end - length + got);
+            throw DataSetException.wrongSize(file, what, expected, end - length + got);
         }
         return bytes;
     }
@@ -166,8 +173,9 @@ public final class Idx {
         }
         if (e instanceof EOFException || e instanceof ZipException) {
             // A gzip stream cut short or corrupted: the uncompressed size cannot be known.
-            return new DataSetException(file.toAbsolutePath() + ": truncated or corrupt gzip data (" + e.getMessage()
-                    + "); compressed size found " + sizeOrUnknown(file) + " bytes", e);
+            String why = e.getMessage() != null ? e.getMessage() : "unexpected end of file";
+            return new DataSetException(file.toAbsolutePath() + ": truncated or corrupt gzip data (" + why
+                    + "): expected a complete gzip stream, found " + sizeOrUnknown(file) + " compressed bytes", e);
         }
         return new DataSetException("cannot read " + file.toAbsolutePath() + ": " + e, e);
     }
