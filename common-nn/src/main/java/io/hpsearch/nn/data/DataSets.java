@@ -1,7 +1,11 @@
 package io.hpsearch.nn.data;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -58,6 +62,28 @@ public final class DataSets {
      */
     public static DataSplit load(String name, Path dir, int validationCount, int trainSubset, long seed) {
         return Preprocessing.prepare(loadOfficial(name, dir, seed), validationCount, trainSubset, true);
+    }
+
+    /** Synthetic data of the given spec, split and standardised like the named data sets. */
+    public static DataSplit loadSynthetic(SyntheticData.Spec spec, long seed, int validationCount, int trainSubset) {
+        return Preprocessing.prepare(SyntheticData.generate(spec, seed), validationCount, trainSubset, true);
+    }
+
+    /**
+     * SHA-256 (hex) over the fingerprints of the training, validation and test parts: equal exactly
+     * when two splits hold the same numbers in the same parts.
+     */
+    public static String fingerprint(DataSplit split) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (DataSet d : new DataSet[] {split.train(), split.validation(), split.test()}) {
+                md.update(d.fingerprint().getBytes(StandardCharsets.US_ASCII));
+                md.update((byte) ';');
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
     }
 
     /** The named data set's official training and test sets, as read (pixels in [0, 1], not standardised). */

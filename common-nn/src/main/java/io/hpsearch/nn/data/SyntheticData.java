@@ -64,6 +64,21 @@ public final class SyntheticData {
             return new Spec(trainSamples, testSamples, dim, classes, DEFAULT.clustersPerClass, DEFAULT.separation, null);
         }
 
+        /**
+         * A spec where 0 (or a {@code null} shape) means "the default" for every field, as in the
+         * {@code hpsearch.v1.SyntheticData} message. With an image shape and no dim, dim is the
+         * shape's size.
+         */
+        public static Spec orDefaults(int trainSamples, int testSamples, int dim, int classes, int clustersPerClass,
+                                      double separation, ImageShape imageShape) {
+            int d = dim != 0 ? dim : imageShape != null ? imageShape.size() : DEFAULT.dim;
+            return new Spec(trainSamples != 0 ? trainSamples : DEFAULT.trainSamples,
+                    testSamples != 0 ? testSamples : DEFAULT.testSamples, d,
+                    classes != 0 ? classes : DEFAULT.classes,
+                    clustersPerClass != 0 ? clustersPerClass : DEFAULT.clustersPerClass,
+                    separation != 0 ? separation : DEFAULT.separation, imageShape);
+        }
+
         public Spec withImageShape(ImageShape shape) {
             return new Spec(trainSamples, testSamples, shape.size(), classes, clustersPerClass, separation, shape);
         }

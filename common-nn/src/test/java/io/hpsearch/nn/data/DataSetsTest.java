@@ -48,6 +48,18 @@ class DataSetsTest {
     }
 
     @Test
+    void syntheticSpecAndSplitFingerprint() {
+        SyntheticData.Spec spec = SyntheticData.parse("train=600,test=150,dim=8,classes=4");
+        DataSplit a = DataSets.loadSynthetic(spec, 9, 100, 0);
+        DataSplit b = DataSets.load("synthetic:train=600,test=150,dim=8,classes=4", null, 100, 9);
+        assertEquals(DataSets.fingerprint(a), DataSets.fingerprint(b));
+        assertEquals(a.train().fingerprint(), b.train().fingerprint());
+        // same numbers, other split: another fingerprint
+        assertTrue(!DataSets.fingerprint(a).equals(DataSets.fingerprint(DataSets.loadSynthetic(spec, 9, 101, 0))));
+        assertTrue(!DataSets.fingerprint(a).equals(DataSets.fingerprint(DataSets.loadSynthetic(spec, 10, 100, 0))));
+    }
+
+    @Test
     void validationCountTooLargeNamesVal() {
         DataSetException e = assertThrows(DataSetException.class,
                 () -> DataSets.load("synthetic:train=50,test=10,dim=3", null, 50, 1));

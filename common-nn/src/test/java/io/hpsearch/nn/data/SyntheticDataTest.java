@@ -80,6 +80,18 @@ class SyntheticDataTest {
     }
 
     @Test
+    void zeroMeansDefault() {
+        assertEquals(SyntheticData.DEFAULT, SyntheticData.Spec.orDefaults(0, 0, 0, 0, 0, 0, null));
+        SyntheticData.Spec s = SyntheticData.Spec.orDefaults(30, 0, 0, 3, 0, 2.0, new ImageShape(2, 3, 3));
+        assertEquals(30, s.trainSamples());
+        assertEquals(SyntheticData.DEFAULT.testSamples(), s.testSamples());
+        assertEquals(18, s.dim());
+        assertEquals(3, s.classes());
+        assertEquals(SyntheticData.DEFAULT.clustersPerClass(), s.clustersPerClass());
+        assertEquals(2.0, s.separation());
+    }
+
+    @Test
     void parsesOptions() {
         SyntheticData.Spec s = SyntheticData.parse("train=100, test=20,classes=3,clusters=4,sep=2.5,image=3x2x2");
         assertEquals(100, s.trainSamples());
