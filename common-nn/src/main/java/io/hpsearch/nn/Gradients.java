@@ -12,7 +12,8 @@ public final class Gradients {
     private final List<Parameter> parameters;
     private final DMatrixRMaj[] values;
 
-    Gradients(List<Parameter> parameters, DMatrixRMaj[] values) {
+    /** Gradients for {@code parameters}, one matrix of the same shape each, in the same order. */
+    public Gradients(List<Parameter> parameters, DMatrixRMaj[] values) {
         if (parameters.size() != values.length) throw new IllegalArgumentException("one gradient per parameter");
         for (int i = 0; i < values.length; i++) {
             Parameter p = parameters.get(i);
@@ -20,8 +21,8 @@ public final class Gradients {
                 throw new IllegalArgumentException("gradient of " + p.name() + " has the wrong shape");
             }
         }
-        this.parameters = parameters;
-        this.values = values;
+        this.parameters = List.copyOf(parameters);
+        this.values = values.clone();
     }
 
     public int size() {

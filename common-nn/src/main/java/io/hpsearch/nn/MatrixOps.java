@@ -33,7 +33,17 @@ public final class MatrixOps {
                     System.arraycopy(bd, 0, od, o, m);
                 }
                 int arow = i * in;
-                for (int k = 0; k < in; k++) {
+                int k = 0;
+                // Four k at a time, still added one after the other: the same sum, bit for bit, as
+                // the plain loop, with a quarter of the loads and stores of the output row.
+                for (; k + 3 < in; k += 4) {
+                    double a0 = ad[arow + k], a1 = ad[arow + k + 1], a2 = ad[arow + k + 2], a3 = ad[arow + k + 3];
+                    int w0 = k * m, w1 = w0 + m, w2 = w1 + m, w3 = w2 + m;
+                    for (int j = 0; j < m; j++) {
+                        od[o + j] = od[o + j] + a0 * wd[w0 + j] + a1 * wd[w1 + j] + a2 * wd[w2 + j] + a3 * wd[w3 + j];
+                    }
+                }
+                for (; k < in; k++) {
                     double aik = ad[arow + k];
                     int wrow = k * m;
                     for (int j = 0; j < m; j++) {
@@ -55,7 +65,20 @@ public final class MatrixOps {
         double[] ad = a.data, gd = g.data, od = out.data;
         ex.forRows(in, (long) n * in * m, (from, to) -> {
             java.util.Arrays.fill(od, from * m, to * m, 0.0);
-            for (int i = 0; i < n; i++) {
+            int i = 0;
+            // Four samples at a time, added in sample order: bit-identical to one at a time.
+            for (; i + 3 < n; i += 4) {
+                int a0 = i * in, a1 = a0 + in, a2 = a1 + in, a3 = a2 + in;
+                int g0 = i * m, g1 = g0 + m, g2 = g1 + m, g3 = g2 + m;
+                for (int k = from; k < to; k++) {
+                    double x0 = ad[a0 + k], x1 = ad[a1 + k], x2 = ad[a2 + k], x3 = ad[a3 + k];
+                    int o = k * m;
+                    for (int j = 0; j < m; j++) {
+                        od[o + j] = od[o + j] + x0 * gd[g0 + j] + x1 * gd[g1 + j] + x2 * gd[g2 + j] + x3 * gd[g3 + j];
+                    }
+                }
+            }
+            for (; i < n; i++) {
                 int arow = i * in, grow = i * m;
                 for (int k = from; k < to; k++) {
                     double aik = ad[arow + k];

@@ -228,6 +228,15 @@ public final class Network {
         return logSumExp(logits, row) - logits.data[row * logits.numCols + label];
     }
 
+    /** Cross-entropy of each sample of a pass against its label. */
+    public double[] sampleLosses(Pass pass, int[] labels) {
+        DMatrixRMaj s = pass.logits();
+        checkLabels(s.numRows, labels);
+        double[] out = new double[s.numRows];
+        for (int i = 0; i < out.length; i++) out[i] = rowLoss(s, i, labels[i]);
+        return out;
+    }
+
     /** Mean cross-entropy loss of a pass against the labels. */
     public double loss(Pass pass, int[] labels) {
         DMatrixRMaj s = pass.logits();
