@@ -1,5 +1,6 @@
 package io.hpsearch.cli;
 
+import io.hpsearch.nn.data.DataSetException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -87,17 +88,12 @@ public final class Main implements Runnable {
 
     /**
      * Whether an exception is the user's to fix: {@link UserError},
-     * {@code io.hpsearch.nn.data.DataSetException} (and subclasses) and
+     * {@link DataSetException} and
      * {@link IllegalArgumentException} (the core's validation of configs and values). Extend this
      * method, and only this one, to map more exception types to exit code 2.
      */
     public static boolean isUserError(Throwable t) {
-        if (t instanceof UserError || t instanceof IllegalArgumentException) return true;
-        // Matched by name so that the CLI does not need the class at compile time.
-        for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
-            if (c.getName().equals("io.hpsearch.nn.data.DataSetException")) return true;
-        }
-        return false;
+        return t instanceof UserError || t instanceof DataSetException || t instanceof IllegalArgumentException;
     }
 
     /**

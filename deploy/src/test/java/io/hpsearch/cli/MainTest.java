@@ -1,0 +1,133 @@
+package io.hpsearch.cli;
+
+import io.hpsearch.nn.data.DataSetException;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MainTest {
+    record Outcome(int code, String out, String err) { }
+
+    static Outcome run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Runs a throwaway subcommand that throws what {@code thrown} makes. */
+    static Outcome runThrowing(Supplier<RuntimeException> thrown) {
+        @Command(name = "boom")
+        class Boom implements Runnable {
+            @Override public void run() { throw thrown.get(); }
+        }
+        CommandLine cl = Main.commandLine();
+        cl.addSubcommand("boom", new Boom());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute("boom");
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void versionPrintsTheProjectVersionAndExitsZero() {
+        Outcome o = run("--version");
+        assertEquals(0, o.code());
+        assertTrue(o.out().startsWith("hpsearch "), o.out());
+        assertFalse(o.out().contains("unknown"), "version resource not filtered: " + o.out());
+        assertFalse(o.out().contains("${"), o.out());
+    }
+
+    @Test
+    void helpListsTheSubcommands() {
+        Outcome o = run("--help");
+        assertEquals(0, o.code());
+        assertTrue(o.out().contains("data"), o.out());
+        Outcome fetchHelp = run("data", "fetch", "--help");
+        assertEquals(0, fetchHelp.code());
+        assertTrue(fetchHelp.out().contains("--url-base"), fetchHelp.out());
+    }
+
+    @Test
+    void unknownOptionIsAUserError() {
+        Outcome o = run("data", "fetch", "cifar10", "--no-such-option");
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("--no-such-option"), o.err());
+        assertFalse(o.err().contains("\tat "), "no stack trace expected: " + o.err());
+    }
+
+    @Test
+    void badValueNamesTheValue() {
+        Outcome o = run("data", "fetch", "imagenet");
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("imagenet"), o.err());
+        assertTrue(o.err().contains("cifar10"), "should list the known names: " + o.err());
+    }
+
+    @Test
+    void noCommandIsAUserError() {
+        assertEquals(2, run().code());
+        assertEquals(2, run("data").code());
+    }
+
+    @Test
+    void userErrorGivesExitTwoAndOnlyTheMessage() {
+        Outcome o = runThrowing(() -> new UserError("--data-dir /nope is not writable"));
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("--data-dir /nope is not writable"), o.err());
+        assertFalse(o.err().contains("\tat "), o.err());
+    }
+
+    @Test
+    void dataSetExceptionAndIllegalArgumentAreUserErrors() {
+        Outcome ds = runThrowing(() -> new DataSetException("missing data file: /x/data_batch_1.bin"));
+        assertEquals(2, ds.code());
+        assertTrue(ds.err().contains("/x/data_batch_1.bin"), ds.err());
+        assertFalse(ds.err().contains("\tat "), ds.err());
+        Outcome iae = runThrowing(() -> new IllegalArgumentException("eta must be positive: -1"));
+        assertEquals(2, iae.code());
+        assertTrue(iae.err().contains("eta must be positive: -1"), iae.err());
+    }
+
+    @Test
+    void wrappedUserErrorIsFoundButOtherCausesAreNot() {
+        Outcome wrapped = runThrowing(() -> new CompletionException(new UserError("bad --seed")));
+        assertEquals(2, wrapped.code());
+        assertTrue(wrapped.err().contains("bad --seed"), wrapped.err());
+        // A bug that merely has a user-error-looking cause stays a bug.
+        assertNull(Main.userErrorIn(new IllegalStateException("bug", new IllegalArgumentException("x"))));
+        assertNotNull(Main.userErrorIn(new CompletionException(new DataSetException("x"))));
+    }
+
+    @Test
+    void otherExceptionsAreBugsWithAStackTrace() {
+        Outcome o = runThrowing(() -> new IllegalStateException("invariant broken"));
+        assertEquals(1, o.code());
+        assertTrue(o.err().contains("java.lang.IllegalStateException: invariant broken"), o.err());
+        assertTrue(o.err().contains("\tat "), "stack trace expected: " + o.err());
+    }
+
+    @Test
+    void everyRegisteredSubcommandHasAName() {
+        CommandLine cl = Main.commandLine();
+        assertEquals(Main.subcommands().size(), cl.getSubcommands().size());
+        assertTrue(cl.getSubcommands().containsKey("data"));
+        assertTrue(cl.getSubcommands().get("data").getSubcommands().containsKey("fetch"));
+    }
+}
