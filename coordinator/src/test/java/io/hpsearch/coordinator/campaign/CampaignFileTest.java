@@ -148,6 +148,7 @@ class CampaignFileTest {
                 String key = header(lines, "# expect-key:");
                 String message = header(lines, "# expect-message:");
                 CampaignFileException e = assertThrows(CampaignFileException.class, () -> CampaignFile.read(file));
+                System.out.println(e.getMessage());
                 String name = file.getFileName().toString();
                 assertEquals(key, e.key(), e.getMessage());
                 assertEquals(name, e.file());
