@@ -242,7 +242,8 @@ public final class DataFetcher {
             throw new UserError("network problem: no answer from " + uri + " within "
                     + seconds(responseTimeout) + " (" + e.getMessage() + ")", e);
         } catch (ConnectException e) {
-            throw new UserError("network problem: cannot connect to " + uri + " (" + describe(e) + ")", e);
+            throw new UserError("network problem: cannot connect to " + uri + " (" + describe(e)
+                    + ": connection refused, host unreachable or no network)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while downloading " + uri);
@@ -324,6 +325,11 @@ public final class DataFetcher {
     }
 
     private static void moveAtomically(Path from, Path to) throws IOException {
+        try {
+            Files.setPosixFilePermissions(from, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its defaults apply
+        }
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

@@ -8,6 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 import java.io.IOException;
 import java.net.URI;
@@ -75,7 +76,11 @@ public final class FetchCommand implements Callable<Integer> {
     static final class SpecConverter implements ITypeConverter<DataSetSpec> {
         @Override
         public DataSetSpec convert(String value) {
-            return DataSetSpec.byName(value);
+            try {
+                return DataSetSpec.byName(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 }

@@ -198,6 +198,8 @@ class DataFetcherTest {
         }
         assertEquals(4, listAll(tmp.resolve("data")).size());
         assertEquals(4, requests.get());
+        assertTrue(Files.getPosixFilePermissions(dir.resolve("t10k-labels-idx1-ubyte.gz"))
+                .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ));
     }
 
     @Test

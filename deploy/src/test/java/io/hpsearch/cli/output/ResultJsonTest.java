@@ -80,6 +80,8 @@ class ResultJsonTest {
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file left behind");
         }
+        assertTrue(Files.getPosixFilePermissions(file).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ),
+                "readable like any other output file");
     }
 
     @Test

@@ -1,0 +1,110 @@
+package io.hpsearch.cli;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Runs deploy/bin/hpsearch (a copy in a scratch tree, reached through symlinks) with bash. */
+class LauncherTest {
+    @TempDir
+    Path tmp;
+
+    private Path launcher;
+    private Path link;
+
+    record Run(int code, String out, String err) { }
+
+    @BeforeEach
+    void layOut() throws IOException {
+        assumeTrue(Files.isExecutable(Path.of("/bin/bash")) || Files.isExecutable(Path.of("/usr/bin/bash")), "no bash");
+        Path source = Path.of("bin", "hpsearch");
+        assertTrue(Files.isRegularFile(source), "launcher missing at " + source.toAbsolutePath());
+        launcher = tmp.resolve("repo/deploy/bin/hpsearch");
+        Files.createDirectories(launcher.getParent());
+        Files.copy(source, launcher);
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // Two hops: links/hp -> ../tools/hpsearch (relative) -> the launcher (absolute).
+        Path tools = tmp.resolve("tools");
+        Files.createDirectories(tools);
+        Files.createSymbolicLink(tools.resolve("hpsearch"), launcher);
+        Files.createDirectories(tmp.resolve("links"));
+        link = Files.createSymbolicLink(tmp.resolve("links/hp"), Path.of("../tools/hpsearch"));
+    }
+
+    private Run run(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", link.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile());
+        pb.environment().remove("HPSEARCH_JAR");
+        pb.environment().remove("HPSEARCH_JAVA_OPTS");
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().putAll(env);
+        Path out = tmp.resolve("out.txt");
+        Path err = tmp.resolve("err.txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "launcher hung");
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void saysHowToBuildWhenTheJarIsMissing() throws Exception {
+        Run r = run(Map.of());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains(tmp.resolve("repo/deploy/target/hpsearch.jar").toString() + " is not built yet"), r.err());
+        assertTrue(r.err().contains("mvn -q -DskipTests package"), r.err());
+    }
+
+    @Test
+    void runsTheJarWithTheVectorModuleAndUserOptions() throws Exception {
+        Path jar = tmp.resolve("repo/deploy/target/hpsearch.jar");
+        writeProbeJar(jar);
+        Run r = run(Map.of("HPSEARCH_JAVA_OPTS", "-Dprobe.x=42 -Xmx256m"), "data", "fetch", "two words");
+        assertEquals(3, r.code(), "the JVM's exit code comes back: " + r.err());
+        assertTrue(r.out().contains("args=data|fetch|two words"), r.out());
+        assertTrue(r.out().contains("probe.x=42"), r.out());
+        assertTrue(r.out().contains("headless=true"), r.out());
+        assertTrue(r.out().contains("tty=false"), r.out());
+        assertTrue(r.out().contains("vector=true"), r.out());
+        assertTrue(r.err().contains("probe-stderr"), r.err());
+        assertFalse(r.err().contains("incubator"), "incubator warning should be filtered: " + r.err());
+    }
+
+    /** A jar whose main class is {@link LauncherProbe}, taken from the compiled test classes. */
+    private static void writeProbeJar(Path jar) throws IOException {
+        Files.createDirectories(jar.getParent());
+        Manifest mf = new Manifest();
+        mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        mf.getMainAttributes().put(Attributes.Name.MAIN_CLASS, LauncherProbe.class.getName());
+        String entry = LauncherProbe.class.getName().replace('.', '/') + ".class";
+        byte[] bytes;
+        try (var in = LauncherProbe.class.getClassLoader().getResourceAsStream(entry)) {
+            bytes = in.readAllBytes();
+        }
+        try (OutputStream os = Files.newOutputStream(jar); JarOutputStream jos = new JarOutputStream(os, mf)) {
+            jos.putNextEntry(new JarEntry(entry));
+            jos.write(bytes);
+            jos.closeEntry();
+        }
+        assertTrue(new String(bytes, StandardCharsets.ISO_8859_1).contains("LauncherProbe"));
+    }
+}
