@@ -185,6 +185,40 @@ class GemmTest {
         assertArrayEquals(new float[] {0f, 0f, 5f, 6f}, c);
     }
 
+    /**
+     * The documented order of operations, exactly: each element is one float fma chain over p in
+     * order, starting from 0 or the old C. Holds across the k-blocks (k > 256) and column tails.
+     */
+    @Test
+    void everyElementIsOneFmaChainInOrder() {
+        Random rnd = new Random(6);
+        int[][] shapes = {{5, 17, 3072}, {9, 50, 784}, {6, 10, 257}, {3, 9, 100}};
+        for (Variant v : Variant.values()) {
+            for (int[] s : shapes) {
+                int m = s[0];
+                int n = s[1];
+                int k = s[2];
+                Case cs = Case.random(rnd, v, m, n, k);
+                for (boolean acc : new boolean[] {false, true}) {
+                    Mat c0 = Mat.random(rnd, m, n);
+                    Mat c = c0.copy();
+                    cs.run(c, acc);
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            float e = acc ? c0.get(i, j) : 0f;
+                            for (int p = 0; p < k; p++) {
+                                float aip = v == Variant.TN ? cs.a.get(p, i) : cs.a.get(i, p);
+                                float bpj = v == Variant.NT ? cs.b.get(j, p) : cs.b.get(p, j);
+                                e = Math.fma(aip, bpj, e);
+                            }
+                            assertEquals(e, c.get(i, j), 0f, v + " " + m + "x" + n + "x" + k + " acc=" + acc + " at " + i + "," + j);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** Every split of C's rows into blocks gives bit-identical results to the whole. */
     @Test
     void rowBlocksAreBitIdenticalToTheWhole() {
