@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NetworkTest {
-    private static final DataSet DATA = SyntheticData.noise(2500, 12, 4, 21);
+    private static final DataSet DATA = TestDataSets.noise(2500, 12, 4, 21);
 
     @Test
     void initialisationIsAPureFunctionOfTheSeedWithTheRightScale() {

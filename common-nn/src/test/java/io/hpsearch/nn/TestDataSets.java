@@ -6,8 +6,8 @@ import io.hpsearch.nn.data.ImageShape;
 import java.util.Random;
 
 /** Small data sets built in the tests, a pure function of their seed. */
-public final class SyntheticData {
-    private SyntheticData() {
+public final class TestDataSets {
+    private TestDataSets() {
     }
 
     /** Standard-normal features, uniformly random labels: nothing to learn, good for gradient checks. */

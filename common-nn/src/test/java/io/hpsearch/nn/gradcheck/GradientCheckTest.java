@@ -5,7 +5,7 @@ import io.hpsearch.nn.BatchNormMode;
 import io.hpsearch.nn.Gradients;
 import io.hpsearch.nn.Network;
 import io.hpsearch.nn.NetworkConfig;
-import io.hpsearch.nn.SyntheticData;
+import io.hpsearch.nn.TestDataSets;
 import io.hpsearch.nn.data.DataSet;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GradientCheckTest {
-    private static final DataSet DATA = SyntheticData.noise(40, 30, 5, 11);
+    private static final DataSet DATA = TestDataSets.noise(40, 30, 5, 11);
     private static final int[] WIDTHS = {12, 10, 9, 8};
 
     static Stream<Arguments> shapes() {

@@ -3,7 +3,7 @@ package io.hpsearch.nn.train;
 import io.hpsearch.nn.BatchNormMode;
 import io.hpsearch.nn.NetworkConfig;
 import io.hpsearch.nn.Parameter;
-import io.hpsearch.nn.SyntheticData;
+import io.hpsearch.nn.TestDataSets;
 import io.hpsearch.nn.data.DataSet;
 import io.hpsearch.nn.data.DataSplit;
 import io.hpsearch.nn.data.ImageShape;
@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainerTest {
-    private static final DataSet BLOBS = SyntheticData.blobs(1000, 16, 3, 6.0, 31);
+    private static final DataSet BLOBS = TestDataSets.blobs(1000, 16, 3, 6.0, 31);
     private static final DataSplit SPLIT = new DataSplit(BLOBS.slice(0, 600), BLOBS.slice(600, 800), BLOBS.slice(800, 1000));
 
     private static TrainingConfig config(ScheduleConfig schedule, OptimizerConfig opt, int epochs, long seed, int threads) {
@@ -101,7 +101,7 @@ class TrainerTest {
     @Test
     void sameSeedAndThreadsGiveBitIdenticalRuns() {
         // Wide enough that the pool really splits the products (see RowExecutor.MIN_PARALLEL_WORK).
-        DataSet wide = SyntheticData.blobs(600, 96, 4, 4.0, 8, new ImageShape(1, 8, 12));
+        DataSet wide = TestDataSets.blobs(600, 96, 4, 4.0, 8, new ImageShape(1, 8, 12));
         DataSplit split = new DataSplit(wide.slice(0, 400), wide.slice(400, 500), wide.slice(500, 600));
         NetworkConfig net = NetworkConfig.of(96, new int[] {64, 32}, 4, BatchNormMode.BEFORE_RELU);
         TrainingConfig one = new TrainingConfig(0.01, 50, 2, new ScheduleConfig.Constant(0.02), OptimizerConfig.MOMENTUM,
