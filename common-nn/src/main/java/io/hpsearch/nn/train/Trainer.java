@@ -111,6 +111,8 @@ public final class Trainer {
 
             if (status == TrainingStatus.COMPLETED && config.testStatistics() == BnStatistics.PRECISE
                     && networkConfig.batchNorm() != BatchNormMode.OFF) {
+                // N random training samples (all of them when preciseSamples is 0 or larger than the
+                // set), not the first N: a file sorted by class would otherwise bias the statistics.
                 int n = config.preciseSamples() == 0 ? trainSize : Math.min(config.preciseSamples(), trainSize);
                 int[] pick = identity(trainSize);
                 shuffle(pick, precise);
