@@ -45,6 +45,8 @@ public final class Main implements Runnable {
      */
     static List<Object> subcommands() {
         return List.of(
+                io.hpsearch.cli.train.TrainCommand.class,
+                io.hpsearch.cli.train.GradcheckCommand.class,
                 DataCommand.class
         );
     }

@@ -1,0 +1,55 @@
+package io.hpsearch.cli.train;
+
+import io.hpsearch.cli.UserError;
+import io.hpsearch.nn.data.DataSets;
+import io.hpsearch.nn.data.DataSplit;
+import io.hpsearch.nn.data.SyntheticData;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Which data set to load and how to split it. */
+public final class DataOptions {
+    @Option(names = "--dataset", paramLabel = "fashion-mnist|cifar10|mnist|synthetic[:k=v,…]", defaultValue = "fashion-mnist",
+            description = "Data set (default: ${DEFAULT-VALUE}). synthetic takes options, e.g. "
+                    + "synthetic:train=10000,test=2000,dim=256,classes=10.")
+    String dataset;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Folder holding the data set's files (fashion-mnist: default /usr/share/datasets/fashion-mnist; "
+                    + "cifar10: the folder 'hpsearch data fetch cifar10' filled).")
+    Path dataDir;
+
+    @Option(names = "--val", paramLabel = "N", defaultValue = "5000",
+            description = "Training samples held out for validation (default: ${DEFAULT-VALUE}).")
+    int validation;
+
+    public String name() {
+        return dataset;
+    }
+
+    /** Loads and standardises the data set; missing or damaged files raise DataSetException (exit 2). */
+    public DataSplit load(long seed) {
+        if (validation < 0) throw new UserError("--val must be >= 0, got " + validation);
+        String canonical;
+        try {
+            canonical = DataSets.canonicalName(dataset);
+        } catch (RuntimeException e) {
+            throw new UserError("--dataset: " + e.getMessage());
+        }
+        Path dir = dataDir;
+        if (dir == null && canonical.equals(DataSets.CIFAR10)) {
+            dir = io.hpsearch.cli.data.DataDirs.defaultDataDir();
+        }
+        return DataSets.load(dataset, dir, validation, 0, seed);
+    }
+
+    public List<String> classNames(int classes) {
+        try {
+            return DataSets.classNames(dataset);
+        } catch (RuntimeException e) {
+            return SyntheticData.classNames(classes);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.hpsearch.cli.train;
+
+import io.hpsearch.cli.UserError;
+import io.hpsearch.nn.BatchNormMode;
+import io.hpsearch.nn.Initialization;
+import io.hpsearch.nn.NetworkConfig;
+import picocli.CommandLine.Option;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The options that shape the network, shared by {@code train} and {@code gradcheck}. */
+public final class NetworkOptions {
+    @Option(names = "--hidden", split = ",", paramLabel = "N[,N…]", defaultValue = "50,50",
+            description = "Hidden layer widths, comma-separated (default: ${DEFAULT-VALUE}).")
+    int[] hidden;
+
+    @Option(names = "--no-bn", description = "No batch normalisation (plain network).")
+    boolean noBn;
+
+    @Option(names = "--bn", paramLabel = "before|after", defaultValue = "before",
+            description = "Batch normalisation before or after the ReLU (default: ${DEFAULT-VALUE}).")
+    String bnPosition;
+
+    @Option(names = "--bn-alpha", paramLabel = "A", defaultValue = "0.9",
+            description = "Momentum α of the BN moving averages (default: ${DEFAULT-VALUE}).")
+    double bnAlpha;
+
+    @Option(names = "--init", paramLabel = "he|xavier|sigma:S", defaultValue = "he",
+            description = "Weight initialisation (default: ${DEFAULT-VALUE}).")
+    String init;
+
+    /** The network for data of {@code inputDim} features and {@code classes} classes. */
+    public NetworkConfig toConfig(int inputDim, int classes) {
+        for (int h : hidden) {
+            if (h <= 0) throw new UserError("--hidden: every layer width must be positive, got " + Arrays.toString(hidden));
+        }
+        if (!(bnAlpha >= 0 && bnAlpha < 1)) throw new UserError("--bn-alpha must be in [0, 1), got " + bnAlpha);
+        return new NetworkConfig(inputDim, hidden, classes, batchNorm(), initialization(), bnAlpha);
+    }
+
+    public BatchNormMode batchNorm() {
+        if (noBn) return BatchNormMode.OFF;
+        return switch (bnPosition.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "before", "before-relu" -> BatchNormMode.BEFORE_RELU;
+            case "after", "after-relu" -> BatchNormMode.AFTER_RELU;
+            default -> throw new UserError("--bn must be 'before' or 'after', got '" + bnPosition + "'");
+        };
+    }
+
+    public Initialization initialization() {
+        try {
+            return Initialization.parse(init);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--init: " + e.getMessage());
+        }
+    }
+
+    /** The hyperparameters these options set, for result files. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("hidden", hidden.clone());
+        m.put("batch_norm", batchNorm().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("bn_alpha", bnAlpha);
+        m.put("init", initialization().toString());
+        return m;
+    }
+}
