@@ -1,0 +1,41 @@
+package io.hpsearch.cli.train;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GradcheckCommandTest {
+
+    private static double lastLineValue(String out) {
+        List<String> lines = out.lines().toList();
+        String last = lines.get(lines.size() - 1);
+        assertTrue(last.startsWith("max_relative_error="), last);
+        return Double.parseDouble(last.substring("max_relative_error=".length()));
+    }
+
+    @Test
+    void passesForBnAndPlainNetworksAndPrintsEveryTensor() {
+        var bn = TrainCommandTest.run("gradcheck", "--hidden", "20,15,10");
+        assertEquals(0, bn.code(), bn.err());
+        for (String t : List.of("W1", "gamma1", "beta1", "W2", "gamma3", "beta3", "W4", "b4")) {
+            assertTrue(bn.out().contains(t), "table lists " + t + ":\n" + bn.out());
+        }
+        assertTrue(lastLineValue(bn.out()) <= 1e-6);
+
+        var plain = TrainCommandTest.run("gradcheck", "--hidden", "20,15", "--no-bn");
+        assertEquals(0, plain.code(), plain.err());
+        assertTrue(plain.out().contains("b1") && !plain.out().contains("gamma1"), plain.out());
+        assertTrue(lastLineValue(plain.out()) <= 1e-6);
+    }
+
+    @Test
+    void exitsOneWhenAnErrorExceedsTheTolerance() {
+        // A coarse step makes the numerical gradient itself wrong at the 1e-4 level: the command must say so.
+        var o = TrainCommandTest.run("gradcheck", "--hidden", "10", "--step", "0.1", "--tolerance", "1e-6");
+        assertEquals(1, o.code(), o.out());
+        assertTrue(lastLineValue(o.out()) > 1e-6);
+    }
+}

@@ -1,0 +1,122 @@
+package io.hpsearch.cli.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hpsearch.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class TrainCommandTest {
+    record Outcome(int code, String out, String err) { }
+
+    static Outcome run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static final String SMALL = "synthetic:train=3000,test=500,dim=40,classes=5,sep=8";
+
+    @Test
+    void trainsOnSyntheticDataAndWritesEveryResultFile(@TempDir Path dir) throws Exception {
+        Outcome o = run("train", "--dataset", SMALL, "--val", "500", "--hidden", "30,20", "--lambda", "0.001",
+                "--eta-min", "1e-4", "--eta-max", "0.5", "--cycles", "1", "--step-epochs", "2", "--seed", "3",
+                "--out", dir.toString());
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("status: COMPLETED"), o.out());
+        for (String f : List.of("result.json", "curves.csv", "cost.png", "loss.png", "accuracy.png", "confusion.png")) {
+            assertTrue(Files.size(dir.resolve(f)) > 0, f);
+        }
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("result.json").toFile());
+        assertEquals("completed", json.get("status").asText());
+        assertEquals(0.001, json.get("lambda").asDouble());
+        assertEquals(0.5, json.get("eta_max").asDouble());
+        assertEquals(4, json.get("epochs").asInt(), "2 × n_s = 4 epochs");
+        assertEquals(500, json.get("val").asInt());
+        assertTrue(json.get("val_acc").asDouble() > 0.9, "learnable blobs: " + json.get("val_acc"));
+        assertTrue(json.has("test_acc") && json.has("train_loss") && json.has("seconds"));
+        List<String> csv = Files.readAllLines(dir.resolve("curves.csv"));
+        assertEquals(1 + 4, csv.size(), "header + one line per epoch");
+    }
+
+    @Test
+    void divergingRunEndsDivergedKeepsItsCurvesAndDoesNotCrash(@TempDir Path dir) throws Exception {
+        Outcome o = run("train", "--dataset", SMALL, "--val", "500", "--no-bn", "--hidden", "30,20",
+                "--schedule", "constant", "--eta", "1000", "--epochs", "3", "--out", dir.toString());
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("status: DIVERGED"), o.out());
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("result.json").toFile());
+        assertEquals("diverged", json.get("status").asText());
+        assertTrue(Files.exists(dir.resolve("curves.csv")));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--lambda -1            | --lambda",
+            "--eta-min 0.5          | --eta-min",
+            "--hidden 50,0          | --hidden",
+            "--batch 0              | --batch",
+            "--batch 100000         | --batch",
+            "--optimizer rmsprop    | --optimizer",
+            "--init gauss           | --init",
+            "--schedule warp        | --schedule",
+            "--bn sideways          | --bn",
+            "--threads 0            | --threads",
+            "--no-such-option       | --no-such-option",
+            "--dataset imagenet     | imagenet",
+    })
+    void impossibleOptionsAreRefusedNamingTheOption(String args, String named) {
+        String dataset = args.contains("--dataset") ? "" : "--dataset " + SMALL;
+        String[] argv = ("train " + dataset + " --val 500 --cycles 1 --step-epochs 1 " + args).trim().split("\\s+");
+        Outcome o = run(argv);
+        assertEquals(2, o.code(), o.out() + o.err());
+        assertTrue(o.err().contains(named), "error should name " + named + ": " + o.err());
+        assertTrue(!o.err().contains("\tat "), "no stack trace for a user error: " + o.err());
+    }
+
+    @Test
+    void missingDataDirectoryNamesThePath(@TempDir Path dir) {
+        Path missing = dir.resolve("nowhere");
+        Outcome o = run("train", "--dataset", "fashion-mnist", "--data-dir", missing.toString());
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains(missing.toString()), o.err());
+    }
+
+    @Test
+    void truncatedCifarFileNamesTheFileAndTheExpectedSize(@TempDir Path dir) throws Exception {
+        for (int i = 1; i <= 5; i++) Files.write(dir.resolve("data_batch_" + i + ".bin"), new byte[3073 * 2]);
+        Files.write(dir.resolve("test_batch.bin"), new byte[3073 + 100]); // a record and a bit
+        Outcome o = run("train", "--dataset", "cifar10", "--data-dir", dir.toString(), "--val", "2");
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("test_batch.bin"), o.err());
+        assertTrue(o.err().contains("3073"), "names the record size: " + o.err());
+    }
+
+    /** Real data, a small recipe: a BN network must learn Fashion-MNIST well above chance in two epochs. */
+    @Test
+    void learnsFashionMnistFromTheDebianFiles(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")), "dataset-fashion-mnist not installed");
+        Outcome o = run("train", "--dataset", "fashion-mnist", "--train-subset", "10000", "--val", "5000",
+                "--hidden", "50,50", "--lambda", "0.005", "--eta-min", "1e-5", "--eta-max", "0.1", "--cycles", "1",
+                "--step-epochs", "1", "--out", dir.toString());
+        assertEquals(0, o.code(), o.err());
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("result.json").toFile());
+        assertTrue(json.get("test_acc").asDouble() > 0.80, "test accuracy " + json.get("test_acc"));
+        assertTrue(json.get("val_acc").asDouble() > 0.80, "validation accuracy " + json.get("val_acc"));
+    }
+}
