@@ -224,9 +224,9 @@ public final class Gemm {
      * 4 × KC floats) stays in L1 while it meets each panel in turn, so A is read from memory once
      * (A itself can be megabytes: 1000 × 784 for evaluation, 100 × 3072 for CIFAR).
      *
-     * <p>The first block starts each accumulator at zero (or at the old C when accumulating) and
-     * later blocks start from the C the previous block stored, so every element is the same single
-     * fma chain as without blocking: the block size does not change a bit of the result.
+     * <p>C is zeroed first unless accumulating, and every block starts its accumulators from the C
+     * the previous block stored, so every element is the same single fma chain as without
+     * blocking: the block size does not change a bit of the result.
      */
     private static void tiles(int r0, int r1, int n, int k,
                               float[] a, int aOff, int ars, int acs,
@@ -243,24 +243,38 @@ public final class Gemm {
             return;
         }
         int nv = paddedCols(n) / V;
+        if (!accumulate) {
+            // The kernels always start from C (so that k-blocks continue one fma chain without a
+            // branch between a zero and a loaded start, which defeats the JIT's vector unboxing).
+            for (int i = r0; i < r1; i++) {
+                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            }
+        }
+        // Kernels load and compute whole vectors; the lanes past column n are read from whatever
+        // follows in the array (the next row, or padding), never mix with other lanes and are never
+        // stored. Rows whose last vector would run past the end of the array use the 1-row path,
+        // which falls back to scalar code for that vector.
+        int fullRows = r1;
+        while (fullRows > r0 && cOff + (fullRows - 1) * ldc + nv * V > c.length) {
+            fullRows--;
+        }
         int blocks = (k + KC - 1) / KC;
         int kc = (k + blocks - 1) / blocks; // equal blocks: 784 = 4 × 196 rather than 3 × 256 + 16
         for (int p0 = 0; p0 < k; p0 += kc) {
             int kl = Math.min(kc, k - p0);
-            boolean load = accumulate || p0 > 0;
             int i = r0;
-            for (; i + MR <= r1; i += MR) {
-                rowTile(MR, nv, k, kl, a, aOff + i * ars + p0 * acs, ars, acs, panel, p0, c, cOff + i * ldc, ldc, n, load);
+            for (; i + MR <= fullRows; i += MR) {
+                rowTile(MR, nv, k, kl, a, aOff + i * ars + p0 * acs, ars, acs, panel, p0, c, cOff + i * ldc, ldc, n);
             }
             for (; i < r1; i++) {
-                rowTile(1, nv, k, kl, a, aOff + i * ars + p0 * acs, ars, acs, panel, p0, c, cOff + i * ldc, ldc, n, load);
+                rowTile(1, nv, k, kl, a, aOff + i * ars + p0 * acs, ars, acs, panel, p0, c, cOff + i * ldc, ldc, n);
             }
         }
     }
 
     /** One tile of {@code rows} (4 or 1) rows of C against every panel, for k-block {@code [p0, p0+kl)}. */
     private static void rowTile(int rows, int nv, int k, int kl, float[] a, int ai, int ars, int acs,
-                                float[] panel, int p0, float[] c, int ci, int ldc, int n, boolean load) {
+                                float[] panel, int p0, float[] c, int ci, int ldc, int n) {
         for (int v0 = 0; v0 < nv; ) {
             int w = panelVectors(nv, v0);
             int j0 = v0 * V;
@@ -268,13 +282,18 @@ public final class Gemm {
             int bi = k * j0 + p0 * w * V;
             if (rows == MR) {
                 switch (w) {
-                    case 3 -> k4x3(kl, a, ai, ars, acs, panel, bi, c, ci + j0, ldc, cols, load);
-                    case 2 -> k4x2(kl, a, ai, ars, acs, panel, bi, c, ci + j0, ldc, cols, load);
-                    default -> k4x1(kl, a, ai, ars, acs, panel, bi, c, ci + j0, ldc, cols, load);
+                    case 3 -> k4x3(kl, a, ai, ars, acs, panel, bi, c, ci + j0, ldc, cols);
+                    case 2 -> k4x2(kl, a, ai, ars, acs, panel, bi, c, ci + j0, ldc, cols);
+                    default -> k4x1(kl, a, ai, ars, acs, panel, bi, c, ci + j0, ldc, cols);
                 }
             } else {
                 for (int v = 0; v < w; v++) {
-                    k1x1(kl, a, ai, acs, panel, bi + v * V, w * V, c, ci + j0 + v * V, cols - v * V, load);
+                    int cv = ci + j0 + v * V;
+                    if (cv + V <= c.length) {
+                        k1x1(kl, a, ai, acs, panel, bi + v * V, w * V, c, cv, cols - v * V);
+                    } else {
+                        scalarChains(kl, a, ai, acs, panel, bi + v * V, w * V, c, cv, cols - v * V);
+                    }
                 }
             }
             v0 += w;
@@ -283,12 +302,12 @@ public final class Gemm {
 
     private static void k4x3(int k, float[] a, int ai, int ars, int acs,
                              float[] pb, int bi,
-                             float[] c, int ci, int ldc, int cols, boolean load) {
+                             float[] c, int ci, int ldc, int cols) {
         int r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc;
-        FloatVector c00 = get(c, ci, cols, load), c01 = get(c, ci + V, cols - V, load), c02 = get(c, ci + 2 * V, cols - 2 * V, load);
-        FloatVector c10 = get(c, r1, cols, load), c11 = get(c, r1 + V, cols - V, load), c12 = get(c, r1 + 2 * V, cols - 2 * V, load);
-        FloatVector c20 = get(c, r2, cols, load), c21 = get(c, r2 + V, cols - V, load), c22 = get(c, r2 + 2 * V, cols - 2 * V, load);
-        FloatVector c30 = get(c, r3, cols, load), c31 = get(c, r3 + V, cols - V, load), c32 = get(c, r3 + 2 * V, cols - 2 * V, load);
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V), c02 = FloatVector.fromArray(S, c, ci + 2 * V);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V), c12 = FloatVector.fromArray(S, c, r1 + 2 * V);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V), c22 = FloatVector.fromArray(S, c, r2 + 2 * V);
+        FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V), c32 = FloatVector.fromArray(S, c, r3 + 2 * V);
         int a0 = ai, a1 = ai + ars, a2 = ai + 2 * ars, a3 = ai + 3 * ars;
         for (int p = 0; p < k; p++) {
             int bo = bi + p * (3 * V);
@@ -329,12 +348,12 @@ public final class Gemm {
 
     private static void k4x2(int k, float[] a, int ai, int ars, int acs,
                              float[] pb, int bi,
-                             float[] c, int ci, int ldc, int cols, boolean load) {
+                             float[] c, int ci, int ldc, int cols) {
         int r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc;
-        FloatVector c00 = get(c, ci, cols, load), c01 = get(c, ci + V, cols - V, load);
-        FloatVector c10 = get(c, r1, cols, load), c11 = get(c, r1 + V, cols - V, load);
-        FloatVector c20 = get(c, r2, cols, load), c21 = get(c, r2 + V, cols - V, load);
-        FloatVector c30 = get(c, r3, cols, load), c31 = get(c, r3 + V, cols - V, load);
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V);
+        FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V);
         int a0 = ai, a1 = ai + ars, a2 = ai + 2 * ars, a3 = ai + 3 * ars;
         for (int p = 0; p < k; p++) {
             int bo = bi + p * (2 * V);
@@ -366,11 +385,11 @@ public final class Gemm {
 
     private static void k4x1(int k, float[] a, int ai, int ars, int acs,
                              float[] pb, int bi,
-                             float[] c, int ci, int ldc, int cols, boolean load) {
-        FloatVector c0 = get(c, ci, cols, load);
-        FloatVector c1 = get(c, ci + ldc, cols, load);
-        FloatVector c2 = get(c, ci + 2 * ldc, cols, load);
-        FloatVector c3 = get(c, ci + 3 * ldc, cols, load);
+                             float[] c, int ci, int ldc, int cols) {
+        FloatVector c0 = FloatVector.fromArray(S, c, ci);
+        FloatVector c1 = FloatVector.fromArray(S, c, ci + ldc);
+        FloatVector c2 = FloatVector.fromArray(S, c, ci + 2 * ldc);
+        FloatVector c3 = FloatVector.fromArray(S, c, ci + 3 * ldc);
         int a0 = ai, a1 = ai + ars, a2 = ai + 2 * ars, a3 = ai + 3 * ars;
         for (int p = 0; p < k; p++) {
             int ao = p * acs;
@@ -393,31 +412,25 @@ public final class Gemm {
      */
     private static void k1x1(int k, float[] a, int ai, int acs,
                              float[] pb, int bi, int stride,
-                             float[] c, int ci, int cols, boolean load) {
-        FloatVector c0 = get(c, ci, cols, load);
+                             float[] c, int ci, int cols) {
+        FloatVector c0 = FloatVector.fromArray(S, c, ci);
         for (int p = 0; p < k; p++) {
             c0 = FloatVector.broadcast(S, a[ai + p * acs]).fma(FloatVector.fromArray(S, pb, bi + p * stride), c0);
         }
         put(c0, c, ci, cols);
     }
 
-    /**
-     * The starting accumulator: zero, or the first {@code valid} elements of C at {@code idx}
-     * (lanes past them zero). A partial vector is assembled lane by lane rather than with a masked
-     * load, which JDK 17 does not compile to one instruction on every target.
-     */
-    private static FloatVector get(float[] c, int idx, int valid, boolean load) {
-        if (!load) {
-            return FloatVector.zero(S);
-        }
-        if (valid >= V) {
-            return FloatVector.fromArray(S, c, idx);
-        }
-        FloatVector x = FloatVector.zero(S);
+    /** The same fma chains as {@link #k1x1} for the {@code valid} columns, one scalar at a time. */
+    private static void scalarChains(int k, float[] a, int ai, int acs,
+                                     float[] pb, int bi, int stride,
+                                     float[] c, int ci, int valid) {
         for (int l = 0; l < valid; l++) {
-            x = x.withLane(l, c[idx + l]);
+            float x = c[ci + l];
+            for (int p = 0; p < k; p++) {
+                x = Math.fma(a[ai + p * acs], pb[bi + p * stride + l], x);
+            }
+            c[ci + l] = x;
         }
-        return x;
     }
 
     /** Stores the first {@code valid} lanes of {@code x} (all when {@code valid >= V}). */
