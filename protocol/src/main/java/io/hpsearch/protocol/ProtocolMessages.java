@@ -4,6 +4,7 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
+import io.hpsearch.protocol.v1.ActorProto;
 import io.hpsearch.protocol.v1.CampaignProto;
 import io.hpsearch.protocol.v1.ClusterProto;
 import io.hpsearch.protocol.v1.TrainingProto;
@@ -26,7 +27,8 @@ public final class ProtocolMessages {
             TrainingProto.getDescriptor(),
             CampaignProto.getDescriptor(),
             TrialProto.getDescriptor(),
-            ClusterProto.getDescriptor());
+            ClusterProto.getDescriptor(),
+            ActorProto.getDescriptor());
 
     private static final Map<String, Message> DEFAULTS = build();
 

@@ -1,9 +1,11 @@
 package io.hpsearch.protocol;
 
+import io.hpsearch.protocol.v1.ActorEnvelope;
 import io.hpsearch.protocol.v1.BatchNormMode;
 import io.hpsearch.protocol.v1.BnStatistics;
 import io.hpsearch.protocol.v1.CampaignSpec;
 import io.hpsearch.protocol.v1.DataSetKind;
+import io.hpsearch.protocol.v1.DataUnavailable;
 import io.hpsearch.protocol.v1.Dimension;
 import io.hpsearch.protocol.v1.InitKind;
 import io.hpsearch.protocol.v1.OptimizerKind;
@@ -191,6 +193,28 @@ class GoldenBytesTest {
         assertEquals(8, w.getWorker().getCores());
         assertEquals(List.of("ab12"), w.getWorker().getDataFingerprintsList());
         assertEquals("0.1.0", w.getWorker().getVersion());
+    }
+
+    @Test
+    void dataUnavailable() throws IOException {
+        DataUnavailable d = (DataUnavailable) read("hpsearch.v1.DataUnavailable");
+        assertTrue(d.getUnknownFields().asMap().isEmpty());
+        assertEquals("node-b:25520#1", d.getWorker().getWorkerId());
+        assertEquals(List.of("ab12"), d.getWorker().getDataFingerprintsList());
+        assertEquals("cifar10-3layer", d.getCampaign());
+        assertEquals("ab12", d.getFingerprint());
+        assertEquals("no file /data/cifar-10-batches-bin/data_batch_1.bin", d.getError());
+        assertEquals("L-17", d.getLeaseId());
+    }
+
+    @Test
+    void actorEnvelope() throws IOException {
+        ActorEnvelope e = (ActorEnvelope) read("hpsearch.v1.ActorEnvelope");
+        assertTrue(e.getUnknownFields().asMap().isEmpty());
+        assertEquals("akka://hpsearch@node-b:25520/user/worker#-1234567", e.getReplyTo());
+        WorkRequest w = WorkRequest.parseFrom(e.getPayload());
+        assertEquals(3, w.getFreeSlots());
+        assertEquals("node-b:25520#1", w.getWorker().getWorkerId());
     }
 
     @Test

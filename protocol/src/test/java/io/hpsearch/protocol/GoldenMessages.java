@@ -1,12 +1,14 @@
 package io.hpsearch.protocol;
 
 import com.google.protobuf.Message;
+import io.hpsearch.protocol.v1.ActorEnvelope;
 import io.hpsearch.protocol.v1.BatchNormMode;
 import io.hpsearch.protocol.v1.BnStatistics;
 import io.hpsearch.protocol.v1.CampaignSpec;
 import io.hpsearch.protocol.v1.CyclicalSchedule;
 import io.hpsearch.protocol.v1.DataSetKind;
 import io.hpsearch.protocol.v1.DataSpec;
+import io.hpsearch.protocol.v1.DataUnavailable;
 import io.hpsearch.protocol.v1.Dimension;
 import io.hpsearch.protocol.v1.EpochMetrics;
 import io.hpsearch.protocol.v1.Evaluation;
@@ -54,7 +56,8 @@ final class GoldenMessages {
     }
 
     static List<Message> all() {
-        return List.of(campaignSpec(), trialSpec(), trialResult(), workLease(), workRequest());
+        return List.of(campaignSpec(), trialSpec(), trialResult(), workLease(), workRequest(), dataUnavailable(),
+                actorEnvelope());
     }
 
     static TrainingSpec training() {
@@ -153,6 +156,24 @@ final class GoldenMessages {
                 .setWorker(WorkerInfo.newBuilder().setWorkerId("node-b:25520#1").setHost("node-b").setSlots(4)
                         .setThreadsPerTrial(1).setCores(8).addDataFingerprints("ab12").setVersion("0.1.0"))
                 .setFreeSlots(3)
+                .build();
+    }
+
+    static DataUnavailable dataUnavailable() {
+        return DataUnavailable.newBuilder()
+                .setWorker(workRequest().getWorker())
+                .setCampaign("cifar10-3layer")
+                .setFingerprint("ab12")
+                .setError("no file /data/cifar-10-batches-bin/data_batch_1.bin")
+                .setLeaseId("L-17")
+                .build();
+    }
+
+    /** The envelope of a RequestWork record: the worker's ref, the WorkRequest as payload. */
+    static ActorEnvelope actorEnvelope() {
+        return ActorEnvelope.newBuilder()
+                .setReplyTo("akka://hpsearch@node-b:25520/user/worker#-1234567")
+                .setPayload(workRequest().toByteString())
                 .build();
     }
 }
