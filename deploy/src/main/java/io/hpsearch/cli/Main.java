@@ -89,13 +89,14 @@ public final class Main implements Runnable {
     }
 
     /**
-     * Whether an exception is the user's to fix: {@link UserError},
-     * {@link DataSetException} and
-     * {@link IllegalArgumentException} (the core's validation of configs and values). Extend this
-     * method, and only this one, to map more exception types to exit code 2.
+     * Whether an exception is the user's to fix: {@link UserError} (commands check their options and
+     * throw it naming the option) and {@link DataSetException} (missing or damaged data files). An
+     * {@link IllegalArgumentException} escaping a command is a bug — a check the command missed —
+     * and gets a stack trace. Extend this method, and only this one, to map more exception types
+     * to exit code 2.
      */
     public static boolean isUserError(Throwable t) {
-        return t instanceof UserError || t instanceof DataSetException || t instanceof IllegalArgumentException;
+        return t instanceof UserError || t instanceof DataSetException;
     }
 
     /**
