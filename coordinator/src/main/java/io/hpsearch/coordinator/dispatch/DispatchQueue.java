@@ -1,0 +1,248 @@
+package io.hpsearch.coordinator.dispatch;
+
+import io.hpsearch.protocol.v1.TrialId;
+import io.hpsearch.protocol.v1.TrialSpec;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * Pending trials of every queued campaign and the leases out on workers. Owned by the coordinator
+ * actor (not thread-safe); time comes in as arguments.
+ *
+ * <p>Order: campaigns in the order they were added; within one, by (phase ordinal, index). A
+ * re-queued trial goes back to its place, so it is dispatched before later trials of its campaign.
+ * A worker skips the campaigns it is not eligible for.
+ *
+ * <p>A trial is <em>outstanding</em> from {@link #enqueue} until {@link #complete} accepts a result
+ * for it (or its campaign is removed); a result for a trial that is not outstanding is a duplicate
+ * (or of a cancelled campaign) and is ignored. Each dispatch is a {@link Lease} with its own id
+ * and attempt number; leases are also indexed by worker, so a lost worker's leases can be
+ * re-queued at once ({@link #releaseWorker}).
+ */
+public final class DispatchQueue {
+    /** A trial waiting for a worker; {@code attempts} dispatches so far. */
+    public record Pending(TrialSpec trial, int attempts, long enqueuedNanos) {
+    }
+
+    /** A released lease; {@code requeued} is false when the trial used up its attempts (it is FAILED). */
+    public record Lost(Lease lease, boolean requeued) {
+    }
+
+    /** A result accepted for an outstanding trial; {@code lease} is null if it was not leased at the time. */
+    public record Completion(TrialId id, Lease lease) {
+    }
+
+    private static final class CampaignQueue {
+        final String name;
+        final int maxAttempts;
+        final TreeMap<Long, Pending> pending = new TreeMap<>();
+
+        CampaignQueue(String name, int maxAttempts) {
+            this.name = name;
+            this.maxAttempts = maxAttempts;
+        }
+    }
+
+    private final String leasePrefix;
+    private long nextLease = 1;
+    private final LinkedHashMap<String, CampaignQueue> campaigns = new LinkedHashMap<>();
+    private final Map<String, Lease> leases = new HashMap<>();
+    private final Map<String, Set<String>> leasesByWorker = new HashMap<>();
+    /** Outstanding trials → id of their active lease, or null while pending. */
+    private final Map<TrialId, String> outstanding = new HashMap<>();
+
+    /** @param leasePrefix prefix of lease ids, e.g. {@code "L-"} */
+    public DispatchQueue(String leasePrefix) {
+        this.leasePrefix = leasePrefix;
+    }
+
+    private static long key(TrialId id) {
+        return ((long) id.getPhaseOrdinal() << 32) | (id.getIndex() & 0xFFFF_FFFFL);
+    }
+
+    /** A campaign at the end of the order; {@code maxAttempts} ≥ 1 dispatches per trial. */
+    public void addCampaign(String campaign, int maxAttempts) {
+        if (maxAttempts < 1) throw new IllegalArgumentException("max attempts must be ≥ 1: " + maxAttempts);
+        if (campaigns.containsKey(campaign)) throw new IllegalArgumentException("campaign " + campaign + " exists");
+        campaigns.put(campaign, new CampaignQueue(campaign, maxAttempts));
+    }
+
+    public boolean hasCampaign(String campaign) {
+        return campaigns.containsKey(campaign);
+    }
+
+    /** Queues a trial of a known campaign (no-op if it is already outstanding). */
+    public void enqueue(TrialSpec trial, long nowNanos) {
+        CampaignQueue q = queue(trial.getId().getCampaign());
+        if (outstanding.containsKey(trial.getId())) return;
+        outstanding.put(trial.getId(), null);
+        q.pending.put(key(trial.getId()), new Pending(trial, 0, nowNanos));
+    }
+
+    /** Leases the first pending trial of the first campaign the worker is eligible for. */
+    public Optional<Lease> lease(String workerId, Predicate<String> eligibleCampaign, long nowNanos) {
+        for (CampaignQueue q : campaigns.values()) {
+            if (q.pending.isEmpty() || !eligibleCampaign.test(q.name)) continue;
+            Pending p = q.pending.pollFirstEntry().getValue();
+            Lease l = new Lease(leasePrefix + nextLease++, p.trial(), p.attempts() + 1, workerId, p.enqueuedNanos(),
+                    nowNanos);
+            leases.put(l.leaseId(), l);
+            leasesByWorker.computeIfAbsent(workerId, w -> new LinkedHashSet<>()).add(l.leaseId());
+            outstanding.put(l.id(), l.leaseId());
+            return Optional.of(l);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A result arrived for {@code id}. If the trial is outstanding it stops being so: its active
+     * lease (whoever holds it — a late result from an earlier holder is as good as any) ends, or it
+     * leaves the pending queue. Returns empty for a trial that is not outstanding.
+     */
+    public Optional<Completion> complete(TrialId id) {
+        if (!outstanding.containsKey(id)) return Optional.empty();
+        String leaseId = outstanding.remove(id);
+        Lease l = null;
+        if (leaseId != null) {
+            l = removeLease(leaseId);
+        } else {
+            CampaignQueue q = campaigns.get(id.getCampaign());
+            if (q != null) q.pending.remove(key(id));
+        }
+        return Optional.of(new Completion(id, l));
+    }
+
+    /**
+     * Ends a lease without a result and puts its trial back in the queue. With
+     * {@code countAttempt} false the dispatch does not count against the trial's attempts (the
+     * worker could not even start it). A trial whose attempts are used up is not re-queued and no
+     * longer outstanding: the caller records it as FAILED.
+     */
+    public Optional<Lost> release(String leaseId, boolean countAttempt, long nowNanos) {
+        Lease l = leases.get(leaseId);
+        if (l == null) return Optional.empty();
+        removeLease(leaseId);
+        CampaignQueue q = campaigns.get(l.campaign());
+        int attempts = countAttempt ? l.attempt() : l.attempt() - 1;
+        if (q == null) {
+            outstanding.remove(l.id());
+            return Optional.of(new Lost(l, false));
+        }
+        if (attempts >= q.maxAttempts) {
+            outstanding.remove(l.id());
+            return Optional.of(new Lost(l, false));
+        }
+        outstanding.put(l.id(), null);
+        q.pending.put(key(l.id()), new Pending(l.trial(), attempts, nowNanos));
+        return Optional.of(new Lost(l, true));
+    }
+
+    /** Releases (counting the attempt) every lease the worker holds, oldest first. */
+    public List<Lost> releaseWorker(String workerId, long nowNanos) {
+        Set<String> ids = leasesByWorker.get(workerId);
+        if (ids == null) return List.of();
+        List<Lost> out = new ArrayList<>();
+        for (String id : new ArrayList<>(ids)) release(id, true, nowNanos).ifPresent(out::add);
+        return out;
+    }
+
+    /** Drops a campaign: its pending trials, its leases (returned, so holders can be told). */
+    public List<Lease> removeCampaign(String campaign) {
+        CampaignQueue q = campaigns.remove(campaign);
+        if (q == null) return List.of();
+        for (Pending p : q.pending.values()) outstanding.remove(p.trial().getId());
+        List<Lease> active = new ArrayList<>();
+        for (Iterator<Lease> it = leases.values().iterator(); it.hasNext(); ) {
+            Lease l = it.next();
+            if (!l.campaign().equals(campaign)) continue;
+            it.remove();
+            Set<String> ofWorker = leasesByWorker.get(l.workerId());
+            if (ofWorker != null) {
+                ofWorker.remove(l.leaseId());
+                if (ofWorker.isEmpty()) leasesByWorker.remove(l.workerId());
+            }
+            outstanding.remove(l.id());
+            active.add(l);
+        }
+        return active;
+    }
+
+    private Lease removeLease(String leaseId) {
+        Lease l = leases.remove(leaseId);
+        if (l == null) return null;
+        Set<String> ofWorker = leasesByWorker.get(l.workerId());
+        if (ofWorker != null) {
+            ofWorker.remove(leaseId);
+            if (ofWorker.isEmpty()) leasesByWorker.remove(l.workerId());
+        }
+        return l;
+    }
+
+    private CampaignQueue queue(String campaign) {
+        CampaignQueue q = campaigns.get(campaign);
+        if (q == null) throw new IllegalArgumentException("unknown campaign " + campaign);
+        return q;
+    }
+
+    public Optional<Lease> leaseById(String leaseId) {
+        return Optional.ofNullable(leases.get(leaseId));
+    }
+
+    /** The worker's leases, oldest first. */
+    public List<Lease> leasesOf(String workerId) {
+        Set<String> ids = leasesByWorker.get(workerId);
+        if (ids == null) return List.of();
+        List<Lease> out = new ArrayList<>(ids.size());
+        for (String id : ids) out.add(leases.get(id));
+        return out;
+    }
+
+    public Collection<Lease> leases() {
+        return leases.values();
+    }
+
+    public boolean isOutstanding(TrialId id) {
+        return outstanding.containsKey(id);
+    }
+
+    public int pendingCount() {
+        int n = 0;
+        for (CampaignQueue q : campaigns.values()) n += q.pending.size();
+        return n;
+    }
+
+    /** Pending trials of the campaign by phase ordinal. */
+    public Map<Integer, Integer> pendingByPhase(String campaign) {
+        Map<Integer, Integer> out = new HashMap<>();
+        CampaignQueue q = campaigns.get(campaign);
+        if (q == null) return out;
+        for (Pending p : q.pending.values()) out.merge(p.trial().getId().getPhaseOrdinal(), 1, Integer::sum);
+        return out;
+    }
+
+    /** Leased trials of the campaign by phase ordinal. */
+    public Map<Integer, Integer> runningByPhase(String campaign) {
+        Map<Integer, Integer> out = new HashMap<>();
+        for (Lease l : leases.values()) {
+            if (l.campaign().equals(campaign)) out.merge(l.id().getPhaseOrdinal(), 1, Integer::sum);
+        }
+        return out;
+    }
+
+    /** The pending trials of one campaign, in dispatch order (for tests and status). */
+    public List<Pending> pendingOf(String campaign) {
+        CampaignQueue q = campaigns.get(campaign);
+        return q == null ? List.of() : List.copyOf(q.pending.values());
+    }
+}

@@ -1,0 +1,58 @@
+package io.hpsearch.protocol;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+
+import java.util.List;
+
+/**
+ * Configuration of one hpsearch cluster node: {@code hpsearch-cluster.conf} (Artery TCP, cluster
+ * provider, Split Brain Resolver keep-oldest, slf4j logging) with the node's host, port, role and
+ * seed nodes; a user's {@code application.conf} still overrides it.
+ *
+ * <p>Every node of one cluster must use the same ActorSystem name, {@link #SYSTEM_NAME}; a seed
+ * node address is {@code akka://hpsearch@host:port}.
+ */
+public final class ClusterConfig {
+    public static final String SYSTEM_NAME = "hpsearch";
+    public static final String ROLE_COORDINATOR = "coordinator";
+    public static final String ROLE_WORKER = "worker";
+    public static final String ROLE_CLIENT = "client";
+
+    private ClusterConfig() {
+    }
+
+    /**
+     * @param role      one of the ROLE_ constants
+     * @param host      address other nodes reach this one at
+     * @param port      0 = any free port
+     * @param seedNodes e.g. {@code akka://hpsearch@10.0.0.1:25520}; the coordinator lists itself
+     * @param overrides anything else, taking precedence (e.g. from a user's config file)
+     */
+    public static Config node(String role, String host, int port, List<String> seedNodes, Config overrides) {
+        Config node = ConfigFactory.empty()
+                .withValue("akka.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(host))
+                .withValue("akka.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(port))
+                .withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(List.of(role)))
+                .withValue("akka.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes));
+        return overrides.withFallback(node).withFallback(base()).resolve();
+    }
+
+    public static Config node(String role, String host, int port, List<String> seedNodes) {
+        return node(role, host, port, seedNodes, ConfigFactory.empty());
+    }
+
+    /** application.conf over hpsearch-cluster.conf over the reference.conf files. */
+    public static Config base() {
+        ClassLoader loader = ClusterConfig.class.getClassLoader();
+        return ConfigFactory.defaultApplication(loader)
+                .withFallback(ConfigFactory.parseResources(loader, "hpsearch-cluster.conf"))
+                .withFallback(ConfigFactory.defaultReference(loader));
+    }
+
+    /** The seed-node address of a node of this cluster. */
+    public static String address(String host, int port) {
+        return "akka://" + SYSTEM_NAME + "@" + host + ":" + port;
+    }
+}
