@@ -275,6 +275,7 @@ public final class Gemm {
     /** One tile of {@code rows} (4 or 1) rows of C against every panel, for k-block {@code [p0, p0+kl)}. */
     private static void rowTile(int rows, int nv, int k, int kl, float[] a, int ai, int ars, int acs,
                                 float[] panel, int p0, float[] c, int ci, int ldc, int n) {
+        float[] t = STAGE.get();
         for (int v0 = 0; v0 < nv; ) {
             int w = panelVectors(nv, v0);
             int j0 = v0 * V;
@@ -282,15 +283,15 @@ public final class Gemm {
             int bi = k * j0 + p0 * w * V;
             if (rows == MR) {
                 switch (w) {
-                    case 3 -> k4x3(kl, a, ai, ars, acs, panel, bi, c, ci + j0, ldc, cols);
-                    case 2 -> k4x2(kl, a, ai, ars, acs, panel, bi, c, ci + j0, ldc, cols);
-                    default -> k4x1(kl, a, ai, ars, acs, panel, bi, c, ci + j0, ldc, cols);
+                    case 3 -> k4x3(kl, a, ai, ars, acs, panel, bi, c, ci + j0, ldc, cols, t);
+                    case 2 -> k4x2(kl, a, ai, ars, acs, panel, bi, c, ci + j0, ldc, cols, t);
+                    default -> k4x1(kl, a, ai, ars, acs, panel, bi, c, ci + j0, ldc, cols, t);
                 }
             } else {
                 for (int v = 0; v < w; v++) {
                     int cv = ci + j0 + v * V;
                     if (cv + V <= c.length) {
-                        k1x1(kl, a, ai, acs, panel, bi + v * V, w * V, c, cv, cols - v * V);
+                        k1x1(kl, a, ai, acs, panel, bi + v * V, w * V, c, cv, cols - v * V, t);
                     } else {
                         scalarChains(kl, a, ai, acs, panel, bi + v * V, w * V, c, cv, cols - v * V);
                     }
@@ -302,7 +303,7 @@ public final class Gemm {
 
     private static void k4x3(int k, float[] a, int ai, int ars, int acs,
                              float[] pb, int bi,
-                             float[] c, int ci, int ldc, int cols) {
+                             float[] c, int ci, int ldc, int cols, float[] t) {
         int r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc;
         FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V), c02 = FloatVector.fromArray(S, c, ci + 2 * V);
         FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V), c12 = FloatVector.fromArray(S, c, r1 + 2 * V);
@@ -332,23 +333,23 @@ public final class Gemm {
             c31 = x.fma(b1, c31);
             c32 = x.fma(b2, c32);
         }
-        put(c00, c, ci, cols);
-        put(c01, c, ci + V, cols - V);
-        put(c02, c, ci + 2 * V, cols - 2 * V);
-        put(c10, c, r1, cols);
-        put(c11, c, r1 + V, cols - V);
-        put(c12, c, r1 + 2 * V, cols - 2 * V);
-        put(c20, c, r2, cols);
-        put(c21, c, r2 + V, cols - V);
-        put(c22, c, r2 + 2 * V, cols - 2 * V);
-        put(c30, c, r3, cols);
-        put(c31, c, r3 + V, cols - V);
-        put(c32, c, r3 + 2 * V, cols - 2 * V);
+        put(c00, c, ci, cols, t);
+        put(c01, c, ci + V, cols - V, t);
+        put(c02, c, ci + 2 * V, cols - 2 * V, t);
+        put(c10, c, r1, cols, t);
+        put(c11, c, r1 + V, cols - V, t);
+        put(c12, c, r1 + 2 * V, cols - 2 * V, t);
+        put(c20, c, r2, cols, t);
+        put(c21, c, r2 + V, cols - V, t);
+        put(c22, c, r2 + 2 * V, cols - 2 * V, t);
+        put(c30, c, r3, cols, t);
+        put(c31, c, r3 + V, cols - V, t);
+        put(c32, c, r3 + 2 * V, cols - 2 * V, t);
     }
 
     private static void k4x2(int k, float[] a, int ai, int ars, int acs,
                              float[] pb, int bi,
-                             float[] c, int ci, int ldc, int cols) {
+                             float[] c, int ci, int ldc, int cols, float[] t) {
         int r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc;
         FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V);
         FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V);
@@ -373,19 +374,19 @@ public final class Gemm {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        put(c00, c, ci, cols);
-        put(c01, c, ci + V, cols - V);
-        put(c10, c, r1, cols);
-        put(c11, c, r1 + V, cols - V);
-        put(c20, c, r2, cols);
-        put(c21, c, r2 + V, cols - V);
-        put(c30, c, r3, cols);
-        put(c31, c, r3 + V, cols - V);
+        put(c00, c, ci, cols, t);
+        put(c01, c, ci + V, cols - V, t);
+        put(c10, c, r1, cols, t);
+        put(c11, c, r1 + V, cols - V, t);
+        put(c20, c, r2, cols, t);
+        put(c21, c, r2 + V, cols - V, t);
+        put(c30, c, r3, cols, t);
+        put(c31, c, r3 + V, cols - V, t);
     }
 
     private static void k4x1(int k, float[] a, int ai, int ars, int acs,
                              float[] pb, int bi,
-                             float[] c, int ci, int ldc, int cols) {
+                             float[] c, int ci, int ldc, int cols, float[] t) {
         FloatVector c0 = FloatVector.fromArray(S, c, ci);
         FloatVector c1 = FloatVector.fromArray(S, c, ci + ldc);
         FloatVector c2 = FloatVector.fromArray(S, c, ci + 2 * ldc);
@@ -399,10 +400,10 @@ public final class Gemm {
             c2 = FloatVector.broadcast(S, a[a2 + ao]).fma(b0, c2);
             c3 = FloatVector.broadcast(S, a[a3 + ao]).fma(b0, c3);
         }
-        put(c0, c, ci, cols);
-        put(c1, c, ci + ldc, cols);
-        put(c2, c, ci + 2 * ldc, cols);
-        put(c3, c, ci + 3 * ldc, cols);
+        put(c0, c, ci, cols, t);
+        put(c1, c, ci + ldc, cols, t);
+        put(c2, c, ci + 2 * ldc, cols, t);
+        put(c3, c, ci + 3 * ldc, cols, t);
     }
 
     /**
@@ -412,12 +413,12 @@ public final class Gemm {
      */
     private static void k1x1(int k, float[] a, int ai, int acs,
                              float[] pb, int bi, int stride,
-                             float[] c, int ci, int cols) {
+                             float[] c, int ci, int cols, float[] t) {
         FloatVector c0 = FloatVector.fromArray(S, c, ci);
         for (int p = 0; p < k; p++) {
             c0 = FloatVector.broadcast(S, a[ai + p * acs]).fma(FloatVector.fromArray(S, pb, bi + p * stride), c0);
         }
-        put(c0, c, ci, cols);
+        put(c0, c, ci, cols, t);
     }
 
     /** The same fma chains as {@link #k1x1} for the {@code valid} columns, one scalar at a time. */
@@ -433,16 +434,23 @@ public final class Gemm {
         }
     }
 
-    /** Stores the first {@code valid} lanes of {@code x} (all when {@code valid >= V}). */
-    private static void put(FloatVector x, float[] c, int idx, int valid) {
+    /**
+     * Stores the first {@code valid} lanes of {@code x} (all when {@code valid >= V}). A partial
+     * vector goes through the calling thread's staging array {@code t}: JDK 17 compiles a masked
+     * store (on AVX2) or a lane-by-lane read into code that boxes the vector, one allocation per
+     * call, and only the region may be written (other threads may own what follows it).
+     */
+    private static void put(FloatVector x, float[] c, int idx, int valid, float[] t) {
         if (valid >= V) {
             x.intoArray(c, idx);
-        } else {
-            for (int l = 0; l < valid; l++) {
-                c[idx + l] = x.lane(l);
-            }
+        } else if (valid > 0) {
+            x.intoArray(t, 0);
+            System.arraycopy(t, 0, c, idx, valid);
         }
     }
+
+    /** One vector of staging per thread, allocated on the thread's first product only. */
+    private static final ThreadLocal<float[]> STAGE = ThreadLocal.withInitial(() -> new float[V]);
 
     static void checkRows(int r0, int r1) {
         if (r0 < 0 || r1 < r0) {
