@@ -9,8 +9,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <h2>Layout</h2>
  * Every matrix is a row-major region of a {@code float[]}: element (i, j) of a matrix passed as
  * {@code (x, xOff, ldx)} is {@code x[xOff + i * ldx + j]}; {@code ldx} (the leading dimension) is
- * at least the number of columns, so a matrix can be a block of a larger one. Nothing outside the
- * region is read or written.
+ * at least the number of columns, so a matrix can be a block of a larger one. Nothing outside C's
+ * region is written. The products may read up to one vector past the end of a C row (elements of
+ * the same array that follow it, never past the array's end); those lanes are discarded, so their
+ * values, and concurrent writes to them by other threads, cannot change the result. Per thread,
+ * one vector of staging is allocated on first use; after that the products allocate nothing.
  *
  * <h2>The three products</h2>
  * <ul>
