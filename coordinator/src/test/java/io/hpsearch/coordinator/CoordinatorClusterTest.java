@@ -1,0 +1,333 @@
+package io.hpsearch.coordinator;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.hpsearch.coordinator.client.CoordinatorClient;
+import io.hpsearch.coordinator.leaderboard.Leaderboard;
+import io.hpsearch.coordinator.sampling.FineRange;
+import io.hpsearch.coordinator.sampling.TrialGenerator;
+import io.hpsearch.coordinator.stats.CoordinatorStats;
+import io.hpsearch.protocol.ClusterConfig;
+import io.hpsearch.protocol.v1.CampaignAck;
+import io.hpsearch.protocol.v1.CampaignSpec;
+import io.hpsearch.protocol.v1.CampaignState;
+import io.hpsearch.protocol.v1.CampaignStatus;
+import io.hpsearch.protocol.v1.DataUnavailable;
+import io.hpsearch.protocol.v1.Dimension;
+import io.hpsearch.protocol.v1.HistogramSummary;
+import io.hpsearch.protocol.v1.PhaseStatus;
+import io.hpsearch.protocol.v1.SearchSpace;
+import io.hpsearch.protocol.v1.StatusAnswer;
+import io.hpsearch.protocol.v1.TopKAnswer;
+import io.hpsearch.protocol.v1.TrialId;
+import io.hpsearch.protocol.v1.TrialResult;
+import io.hpsearch.protocol.v1.WorkLease;
+import io.hpsearch.protocol.v1.WorkRequest;
+import io.hpsearch.protocol.v1.WorkerInfo;
+import io.hpsearch.protocol.wire.ToCoordinator;
+import io.hpsearch.protocol.wire.ToWorker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A coordinator node and scripted worker nodes, each its own ActorSystem joined over Artery TCP on
+ * 127.0.0.1; the workers speak the wire records directly and "train" by scoring λ and η.
+ */
+class CoordinatorClusterTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) toClose.get(i).close();
+    }
+
+    private CoordinatorNode coordinator() {
+        Coordinator.Settings settings = Coordinator.Settings.defaults().withPark(Duration.ofMillis(300))
+                .withIdleRetry(Duration.ofMillis(50));
+        CoordinatorNode node = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", 0, List.of()), settings);
+        toClose.add(node);
+        return node;
+    }
+
+    private ActorTestKit workerNode(CoordinatorNode coordinator) {
+        Config config = ClusterConfig.node(ClusterConfig.ROLE_WORKER, "127.0.0.1", 0, List.of(coordinator.address()));
+        ActorTestKit kit = ActorTestKit.create(ClusterConfig.SYSTEM_NAME, config);
+        toClose.add(kit::shutdownTestKit);
+        return kit;
+    }
+
+    private static <T> T await(CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private static WorkerInfo info(String id, String... fingerprints) {
+        return WorkerInfo.newBuilder().setWorkerId(id).setHost("127.0.0.1").setSlots(4).setThreadsPerTrial(1)
+                .addAllDataFingerprints(List.of(fingerprints)).build();
+    }
+
+    private static WorkRequest request(WorkerInfo info, int free) {
+        return WorkRequest.newBuilder().setWorker(info).setFreeSlots(free).build();
+    }
+
+    /** Leases received by a scripted worker and the results it sent, in order. */
+    private static final class Script {
+        final List<WorkLease> leases = new ArrayList<>();
+        final List<TrialResult> results = new ArrayList<>();
+    }
+
+    /**
+     * Asks for one trial at a time, trains it and reports it, until the campaign is no longer
+     * active.
+     */
+    private static Script runWorker(ActorRef<ToCoordinator> coordinator, CoordinatorClient client, String campaign,
+                                    TestProbe<ToWorker> probe, WorkerInfo info, int slots) throws Exception {
+        Script s = new Script();
+        for (int round = 0; round < 1000; round++) {
+            coordinator.tell(new ToCoordinator.RequestWork(request(info, slots), probe.ref()));
+            ToWorker first = probe.receiveMessage(TIMEOUT);
+            List<WorkLease> got = new ArrayList<>();
+            if (first instanceof ToWorker.Idle) {
+                CampaignStatus st = await(client.status(campaign)).getCampaigns(0);
+                if (!Coordinator.isActive(st.getState())) return s;
+                continue;
+            }
+            got.add(assertInstanceOf(ToWorker.Lease.class, first).lease());
+            // further leases of the same answer, if any
+            for (ToWorker m : probe.receiveSeveralMessages(0, Duration.ZERO)) got.add(((ToWorker.Lease) m).lease());
+            while (got.size() < slots) {
+                try {
+                    ToWorker more = probe.receiveMessage(Duration.ofMillis(100));
+                    got.add(assertInstanceOf(ToWorker.Lease.class, more).lease());
+                } catch (AssertionError timeout) {
+                    break;
+                }
+            }
+            for (WorkLease l : got) {
+                s.leases.add(l);
+                TrialResult r = TestCampaigns.train(l, info.getWorkerId());
+                coordinator.tell(new ToCoordinator.Result(r, probe.ref()));
+                ToWorker.Ack ack = probe.expectMessageClass(ToWorker.Ack.class, TIMEOUT);
+                assertEquals(r.getId(), ack.ack().getId());
+                s.results.add(r);
+            }
+        }
+        throw new AssertionError("campaign did not finish");
+    }
+
+    @Test
+    void aCampaignRunsCoarseThenFineOnARemoteWorker() throws Exception {
+        CoordinatorNode node = coordinator();
+        ActorTestKit workerKit = workerNode(node);
+        CoordinatorClient client = CoordinatorClient.using(workerKit.system(), TIMEOUT);
+        ActorRef<ToCoordinator> coordinator = await(client.coordinator());
+        assertFalse(coordinator.path().address().hasLocalScope(), "found through the cluster, on another node");
+
+        CampaignSpec spec = TestCampaigns.twoPhase("tiny", 42, 12, 8);
+        CampaignAck ack = await(client.submit(spec));
+        assertTrue(ack.getAccepted(), ack.getError());
+        assertEquals(12, ack.getTrialsPlanned());
+        CampaignAck again = await(client.submit(spec));
+        assertFalse(again.getAccepted());
+        assertTrue(again.getError().contains("already"), again.getError());
+
+        // a worker holding another data set gets nothing of this campaign
+        TestProbe<ToWorker> wrongData = workerKit.createTestProbe();
+        coordinator.tell(new ToCoordinator.RequestWork(request(info("w-wrong", "fp-other"), 2), wrongData.ref()));
+        assertInstanceOf(ToWorker.Idle.class, wrongData.receiveMessage(TIMEOUT));
+
+        // a worker that lists no data set is tried, says it cannot load the data, and stays out
+        TestProbe<ToWorker> lazy = workerKit.createTestProbe();
+        WorkerInfo lazyInfo = info("w-lazy");
+        coordinator.tell(new ToCoordinator.RequestWork(request(lazyInfo, 1), lazy.ref()));
+        WorkLease lazyLease = lazy.expectMessageClass(ToWorker.Lease.class, TIMEOUT).lease();
+        assertEquals(0, lazyLease.getTrial().getId().getIndex());
+        coordinator.tell(new ToCoordinator.DataMissing(DataUnavailable.newBuilder().setWorker(lazyInfo)
+                .setCampaign("tiny").setFingerprint(TestCampaigns.FINGERPRINT).setError("no such file")
+                .setLeaseId(lazyLease.getLeaseId()).build(), lazy.ref()));
+        coordinator.tell(new ToCoordinator.RequestWork(request(lazyInfo, 1), lazy.ref()));
+        assertInstanceOf(ToWorker.Idle.class, lazy.receiveMessage(TIMEOUT));
+
+        TestProbe<ToWorker> probe = workerKit.createTestProbe();
+        Script s = runWorker(coordinator, client, "tiny", probe, info("w-1", TestCampaigns.FINGERPRINT), 2);
+
+        // every trial once, coarse first, each a pure function of (seed, phase, index)
+        assertEquals(20, s.leases.size());
+        Set<TrialId> ids = new HashSet<>();
+        for (WorkLease l : s.leases) assertTrue(ids.add(l.getTrial().getId()), "leased twice: " + l.getTrial().getId());
+        for (int i = 0; i < 12; i++) {
+            WorkLease l = s.leases.get(i);
+            assertEquals("coarse", l.getTrial().getId().getPhase());
+            assertEquals(i, l.getTrial().getId().getIndex(), "FIFO by index");
+            assertEquals(TrialGenerator.trial(spec, 0, i), l.getTrial());
+            // the lease the lazy worker gave back does not count as an attempt
+            assertEquals(1, l.getAttempt());
+        }
+
+        // the fine ranges follow the rule, from our own ranking of the coarse results
+        List<TrialResult> coarse = s.results.subList(0, 12);
+        SearchSpace expected = FineRange.narrow(spec.getSearch(), spec.getPhases(1).getFine(),
+                Leaderboard.of(coarse).ranked());
+        StatusAnswer status = await(client.status("tiny"));
+        assertEquals("", status.getError());
+        CampaignStatus cs = status.getCampaigns(0);
+        assertEquals(CampaignState.CAMPAIGN_STATE_COMPLETED, cs.getState());
+        PhaseStatus fineStatus = cs.getPhases(1);
+        assertEquals(expected, fineStatus.getSpace());
+        for (int d = 0; d < 2; d++) {
+            Dimension c = spec.getSearch().getDimensions(d), f = expected.getDimensions(d);
+            assertTrue(f.getMin() >= c.getMin() && f.getMax() <= c.getMax() && f.getMax() - f.getMin() < c.getMax() - c.getMin(),
+                    "fine range " + f + " inside and narrower than " + c);
+        }
+        CampaignSpec resolved = spec.toBuilder().setPhases(1, spec.getPhases(1).toBuilder().setSpace(expected)).build();
+        for (int i = 0; i < 8; i++) {
+            WorkLease l = s.leases.get(12 + i);
+            assertEquals("fine", l.getTrial().getId().getPhase());
+            assertEquals(TrialGenerator.trial(resolved, 1, i), l.getTrial());
+            for (int d = 0; d < 2; d++) {
+                double v = l.getTrial().getParams(d).getValue();
+                Dimension f = expected.getDimensions(d);
+                assertTrue(v >= f.getMin() && v <= f.getMax(), v + " outside " + f);
+            }
+        }
+
+        // status counts
+        assertEquals(List.of(12, 8), cs.getPhasesList().stream().map(PhaseStatus::getPlanned).toList());
+        assertEquals(List.of(12, 8), cs.getPhasesList().stream().map(PhaseStatus::getCompleted).toList());
+        for (PhaseStatus p : cs.getPhasesList()) {
+            assertEquals(0, p.getRunning() + p.getPending() + p.getFailed() + p.getDiverged() + p.getCancelled());
+        }
+        assertEquals("fine", cs.getCurrentPhase());
+        TrialResult best = Leaderboard.of(s.results).ranked().get(0);
+        assertEquals(best, cs.getBest());
+        Map<String, HistogramSummary> stats = new HashMap<>();
+        for (HistogramSummary h : status.getStatsList()) stats.put(h.getName(), h);
+        assertEquals(20, stats.get(CoordinatorStats.TRIAL_DURATION).getCount());
+        assertEquals(21, stats.get(CoordinatorStats.QUEUE_WAIT).getCount(), "20 trials + the lazy worker's lease");
+        assertEquals(21, stats.get(CoordinatorStats.DISPATCH_LATENCY).getCount());
+        HistogramSummary dl = stats.get(CoordinatorStats.DISPATCH_LATENCY);
+        assertTrue(dl.getP50Ms() <= dl.getP90Ms() && dl.getP90Ms() <= dl.getP99Ms() && dl.getP99Ms() <= dl.getMaxMs(), dl.toString());
+        assertTrue(status.getWorkersList().stream().anyMatch(w -> w.getWorkerId().equals("w-1")));
+
+        // the leaderboard: sorted by validation accuracy, the same as ranking the results here
+        TopKAnswer top = await(client.topK("tiny", 5, ""));
+        assertEquals(20, top.getTotal());
+        assertEquals(Leaderboard.of(s.results).top(5), top.getRankedList());
+        for (int i = 1; i < top.getRankedCount(); i++) {
+            assertTrue(top.getRanked(i - 1).getValidation().getAccuracy() >= top.getRanked(i).getValidation().getAccuracy());
+        }
+        TopKAnswer fineTop = await(client.topK("tiny", 3, "fine"));
+        assertTrue(fineTop.getRankedList().stream().allMatch(r -> r.getId().getPhase().equals("fine")));
+        assertEquals(3, fineTop.getRankedCount());
+
+        // a result for a trial already recorded is acknowledged and ignored
+        TrialResult dup = s.results.get(3).toBuilder().setValidation(s.results.get(3).getValidation().toBuilder()
+                .setAccuracy(0.999)).build();
+        coordinator.tell(new ToCoordinator.Result(dup, probe.ref()));
+        probe.expectMessageClass(ToWorker.Ack.class, TIMEOUT);
+        TopKAnswer after = await(client.topK("tiny", 1, ""));
+        assertEquals(20, after.getTotal());
+        assertEquals(best, after.getRanked(0));
+
+        // unknown campaigns
+        assertFalse(await(client.status("nope")).getError().isEmpty());
+        assertFalse(await(client.topK("nope", 3, "")).getError().isEmpty());
+        assertFalse(await(client.cancel("nope", "")).getCancelled());
+        assertFalse(await(client.cancel("tiny", "")).getCancelled(), "a completed campaign cannot be cancelled");
+    }
+
+    @Test
+    void leasesOfAWorkerThatLeavesAreRunByAnother() throws Exception {
+        CoordinatorNode node = coordinator();
+        ActorTestKit leaving = ActorTestKit.create(ClusterConfig.SYSTEM_NAME,
+                ClusterConfig.node(ClusterConfig.ROLE_WORKER, "127.0.0.1", 0, List.of(node.address())));
+        ActorTestKit staying = workerNode(node);
+        CoordinatorClient client = CoordinatorClient.using(staying.system(), TIMEOUT);
+        ActorRef<ToCoordinator> coordinator = await(client.coordinator());
+        CampaignSpec spec = TestCampaigns.twoPhase("handover", 7, 6, 3);
+        assertTrue(await(client.submit(spec)).getAccepted());
+
+        // the leaving worker takes three trials and goes away without reporting them
+        CoordinatorClient leavingClient = CoordinatorClient.using(leaving.system(), TIMEOUT);
+        ActorRef<ToCoordinator> seenFromLeaving = await(leavingClient.coordinator());
+        TestProbe<ToWorker> gone = leaving.createTestProbe();
+        seenFromLeaving.tell(new ToCoordinator.RequestWork(request(info("w-gone", TestCampaigns.FINGERPRINT), 3),
+                gone.ref()));
+        Set<TrialId> taken = new HashSet<>();
+        for (int i = 0; i < 3; i++) taken.add(gone.expectMessageClass(ToWorker.Lease.class, TIMEOUT).lease().getTrial().getId());
+        assertEquals(3, taken.size());
+        StatusAnswer during = await(client.status("handover"));
+        assertEquals(3, during.getCampaigns(0).getPhases(0).getRunning());
+        leaving.shutdownTestKit(); // leaves the cluster
+
+        TestProbe<ToWorker> probe = staying.createTestProbe();
+        Script s = runWorker(coordinator, client, "handover", probe, info("w-2", TestCampaigns.FINGERPRINT), 1);
+        assertEquals(9, s.leases.size(), "6 coarse (3 of them re-queued) + 3 fine, each once");
+        Set<TrialId> seen = new HashSet<>();
+        for (WorkLease l : s.leases) {
+            assertTrue(seen.add(l.getTrial().getId()));
+            assertEquals(taken.contains(l.getTrial().getId()) ? 2 : 1, l.getAttempt(), l.getTrial().getId().toString());
+        }
+        assertTrue(seen.containsAll(taken));
+        CampaignStatus cs = await(client.status("handover")).getCampaigns(0);
+        assertEquals(CampaignState.CAMPAIGN_STATE_COMPLETED, cs.getState());
+        assertEquals(6, cs.getPhases(0).getCompleted());
+        assertEquals(3, cs.getPhases(1).getCompleted());
+        assertEquals(0, cs.getPhases(0).getFailed());
+    }
+
+    @Test
+    void aCancelledCampaignStopsItsTrialsAndTheNextOneRuns() throws Exception {
+        CoordinatorNode node = coordinator();
+        ActorTestKit workerKit = workerNode(node);
+        CoordinatorClient client = CoordinatorClient.using(workerKit.system(), TIMEOUT);
+        ActorRef<ToCoordinator> coordinator = await(client.coordinator());
+        assertTrue(await(client.submit(TestCampaigns.twoPhase("first", 1, 5, 2))).getAccepted());
+        assertTrue(await(client.submit(TestCampaigns.twoPhase("second", 2, 4, 2))).getAccepted());
+
+        TestProbe<ToWorker> probe = workerKit.createTestProbe();
+        WorkerInfo w = info("w-c", TestCampaigns.FINGERPRINT);
+        coordinator.tell(new ToCoordinator.RequestWork(request(w, 2), probe.ref()));
+        WorkLease a = probe.expectMessageClass(ToWorker.Lease.class, TIMEOUT).lease();
+        WorkLease b = probe.expectMessageClass(ToWorker.Lease.class, TIMEOUT).lease();
+        assertEquals("first", a.getTrial().getId().getCampaign());
+        assertEquals("first", b.getTrial().getId().getCampaign());
+
+        assertTrue(await(client.cancel("first", "changed my mind")).getCancelled());
+        Set<TrialId> cancelled = new HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            ToWorker.Cancel c = probe.expectMessageClass(ToWorker.Cancel.class, TIMEOUT);
+            assertEquals("changed my mind", c.cancel().getReason());
+            cancelled.add(c.cancel().getId());
+        }
+        assertEquals(Set.of(a.getTrial().getId(), b.getTrial().getId()), cancelled);
+        assertEquals(CampaignState.CAMPAIGN_STATE_CANCELLED, await(client.status("first")).getCampaigns(0).getState());
+        // its late result is ignored
+        coordinator.tell(new ToCoordinator.Result(TestCampaigns.train(a, "w-c"), probe.ref()));
+        probe.expectMessageClass(ToWorker.Ack.class, TIMEOUT);
+        assertEquals(0, await(client.topK("first", 5, "")).getTotal());
+
+        Script s = runWorker(coordinator, client, "second", probe, w, 1);
+        assertEquals(6, s.leases.size());
+        assertTrue(s.leases.stream().allMatch(l -> l.getTrial().getId().getCampaign().equals("second")));
+        assertEquals(CampaignState.CAMPAIGN_STATE_COMPLETED, await(client.status("second")).getCampaigns(0).getState());
+    }
+}
