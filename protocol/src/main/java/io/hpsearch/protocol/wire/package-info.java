@@ -36,9 +36,12 @@
  *   <li>If the worker lacks the data set (fingerprint not in {@code WorkerInfo.data_fingerprints},
  *       or it cannot load it): send {@code DataMissing(DataUnavailable{worker, campaign,
  *       fingerprint, error, lease_id}, self)}; the lease goes back to the queue and the worker
- *       gets no more trials of that campaign.</li>
+ *       gets no more trials of that campaign. A worker that lists no fingerprints at all is taken to
+ *       load data on demand: it is offered every campaign until it reports DataMissing.</li>
  *   <li>{@code ToWorker.Cancel}: stop the trial and report it with status CANCELLED.</li>
  * </ol>
+ * Cluster settings for every role: {@link io.hpsearch.protocol.ClusterConfig#node} (system name
+ * {@code hpsearch}, roles coordinator/worker/client, Artery TCP, keep-oldest downing).
  * Worker ids: {@code WorkerInfo.worker_id}, unique per worker process; the coordinator keys its
  * lease bookkeeping by it.
  */
