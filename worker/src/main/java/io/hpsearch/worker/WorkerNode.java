@@ -8,6 +8,7 @@ import akka.cluster.typed.Cluster;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import io.hpsearch.protocol.ClusterConfig;
 import io.hpsearch.protocol.wire.ToWorker;
 import io.hpsearch.worker.data.DataSetCache;
 import org.slf4j.Logger;
@@ -38,8 +39,8 @@ public final class WorkerNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerNode.class);
 
     /** Name of the cluster's actor systems; the coordinator's must be the same. */
-    public static final String SYSTEM_NAME = "hpsearch";
-    public static final String ROLE = "worker";
+    public static final String SYSTEM_NAME = ClusterConfig.SYSTEM_NAME;
+    public static final String ROLE = ClusterConfig.ROLE_WORKER;
 
     /**
      * @param host            address this node binds and is reached at
@@ -97,7 +98,7 @@ public final class WorkerNode implements AutoCloseable {
 
     /**
      * @param tune  adjusts the worker's settings (timings) before each actor system starts
-     * @param extra configuration over the node's own (which in turn is over {@code application.conf})
+     * @param extra configuration over the node's own (see {@link #config})
      */
     public static WorkerNode start(Options options, DataSetCache data, UnaryOperator<Worker.Settings> tune, Config extra) {
         WorkerNode node = new WorkerNode(Objects.requireNonNull(options, "options"), Objects.requireNonNull(data, "data"),
@@ -106,20 +107,17 @@ public final class WorkerNode implements AutoCloseable {
         return node;
     }
 
-    /** The node's configuration: cluster provider, Artery TCP on host:port, seeds, role worker. */
-    public static Config config(Options options) {
+    /**
+     * The node's configuration: {@link ClusterConfig#node} (Artery TCP, cluster provider, Split
+     * Brain Resolver, {@code application.conf} on top) with role worker, host, port and seeds.
+     */
+    public static Config config(Options options, Config overrides) {
         List<String> seeds = options.seeds().stream().map(WorkerNode::seedAddress).toList();
-        return ConfigFactory.empty()
-                .withValue("akka.actor.provider", ConfigValueFactory.fromAnyRef("cluster"))
-                .withValue("akka.remote.artery.transport", ConfigValueFactory.fromAnyRef("tcp"))
-                .withValue("akka.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(options.host()))
-                .withValue("akka.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(options.port()))
-                .withValue("akka.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
-                .withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(List.of(ROLE)))
+        Config own = ConfigFactory.empty()
                 // Keep trying to join while the coordinator is down.
-                .withValue("akka.cluster.shutdown-after-unsuccessful-join-seed-nodes", ConfigValueFactory.fromAnyRef("off"))
-                // Successive actor systems of one JVM (rejoins, tests) each register their MBean.
-                .withValue("akka.cluster.jmx.multi-mbeans-in-same-jvm", ConfigValueFactory.fromAnyRef("on"));
+                .withValue("akka.cluster.shutdown-after-unsuccessful-join-seed-nodes", ConfigValueFactory.fromAnyRef("off"));
+        return ClusterConfig.node(ClusterConfig.ROLE_WORKER, options.host(), options.port(), seeds,
+                overrides.withFallback(own));
     }
 
     /** {@code host:port} as an Akka address of the cluster's system. */
@@ -135,12 +133,12 @@ public final class WorkerNode implements AutoCloseable {
             throw new IllegalArgumentException("seed node '" + hostPort + "': port is not a number");
         }
         if (port < 1 || port > 65535) throw new IllegalArgumentException("seed node '" + hostPort + "': port out of range");
-        return "akka://" + SYSTEM_NAME + "@" + hostPort.substring(0, colon) + ":" + port;
+        return ClusterConfig.address(hostPort.substring(0, colon), port);
     }
 
     private synchronized void startSystem() {
         if (closed) return;
-        Config config = extra.withFallback(config(options)).withFallback(ConfigFactory.load());
+        Config config = config(options, extra);
         ActorSystem<Void> system = ActorSystem.create(guardian(), SYSTEM_NAME, config);
         systems.add(system);
         system.getWhenTerminated().thenRun(() -> onTerminated(system));

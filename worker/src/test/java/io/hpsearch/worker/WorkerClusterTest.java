@@ -6,6 +6,7 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.receptionist.Receptionist;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.hpsearch.protocol.ClusterConfig;
 import io.hpsearch.protocol.v1.CancelTrial;
 import io.hpsearch.protocol.v1.NoWork;
 import io.hpsearch.protocol.v1.TrialProgress;
@@ -59,14 +60,9 @@ class WorkerClusterTest {
 
     /** A coordinator node (its own seed) with a probe registered as the coordinator. */
     private TestProbe<ToCoordinator> coordinator(int port) {
-        Config config = ConfigFactory.parseString(String.join("\n",
-                "akka.actor.provider = cluster",
-                "akka.remote.artery.canonical.hostname = \"127.0.0.1\"",
-                "akka.remote.artery.canonical.port = " + port,
-                "akka.cluster.seed-nodes = [\"akka://" + WorkerNode.SYSTEM_NAME + "@127.0.0.1:" + port + "\"]",
-                "akka.cluster.roles = [coordinator]",
-                "akka.cluster.jmx.multi-mbeans-in-same-jvm = on",
-                "akka.loglevel = WARNING"));
+        // The cluster's own settings (the join check refuses nodes whose downing settings differ).
+        Config config = ClusterConfig.node(ClusterConfig.ROLE_COORDINATOR, "127.0.0.1", port,
+                List.of(ClusterConfig.address("127.0.0.1", port)), ConfigFactory.parseString("akka.loglevel = WARNING"));
         ActorTestKit kit = ActorTestKit.create(WorkerNode.SYSTEM_NAME, config);
         coordinators.add(kit);
         TestProbe<ToCoordinator> probe = kit.createTestProbe(ToCoordinator.class);
