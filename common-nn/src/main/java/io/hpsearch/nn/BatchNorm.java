@@ -10,12 +10,14 @@ import org.ejml.data.DMatrixRMaj;
  * (divide by n), x̂ = (x − μ) / √(σ² + ε). Test mode uses stored statistics: exponential moving
  * averages updated after each training batch, or "precise" ones set after training.
  *
- * <p>ε = {@value #EPSILON} sits inside the square root. It only guards a column whose values are
- * all equal (e.g. a ReLU unit dead for the whole batch in AFTER_RELU mode); the analytic gradient
- * includes it exactly, so it does not disturb the gradient check.
+ * <p>ε = {@value #EPSILON} (PyTorch's default) sits inside the square root. It guards columns
+ * whose values are all (nearly) equal, such as a ReLU unit that fires for one sample of the batch in
+ * AFTER_RELU mode: with a much smaller ε such a column is scaled by up to 1/√ε, the cost becomes
+ * violently curved in every weight below it, and training and the gradient check both suffer. The
+ * analytic gradient includes ε exactly.
  */
 public final class BatchNorm {
-    public static final double EPSILON = 1e-12;
+    public static final double EPSILON = 1e-5;
 
     private final int units;
     private final DMatrixRMaj gamma;

@@ -162,6 +162,21 @@ public final class Network {
      * the stored ones.
      */
     public Pass forward(DMatrixRMaj x, boolean training) {
+        return forward(x, training, null);
+    }
+
+    /**
+     * A training-mode forward pass in which every ReLU keeps the on/off pattern it had in
+     * {@code pattern} (a pass over the same batch): ReLU(x) is replaced by x·[x₀ > 0] with x₀ the
+     * ReLU's input in {@code pattern}. Near θ the cost has no other non-smoothness, so this is the
+     * cost's smooth piece through θ: finite differences of it are valid at any step, even when a
+     * ReLU input sits closer to zero than the step (the gradient check relies on this).
+     */
+    public Pass forwardOnReluPattern(DMatrixRMaj x, Pass pattern) {
+        return forward(x, true, Objects.requireNonNull(pattern, "pattern"));
+    }
+
+    private Pass forward(DMatrixRMaj x, boolean training, Pass pattern) {
         if (x.numCols != config.inputDim()) {
             throw new IllegalArgumentException("input has " + x.numCols + " features, network expects " + config.inputDim());
         }
@@ -175,13 +190,13 @@ public final class Network {
             if (l == layers - 1) break;
             DMatrixRMaj h;
             switch (config.batchNorm()) {
-                case OFF -> h = relu(s);
+                case OFF -> h = relu(s, pattern == null ? null : pattern.outputs[l]);
                 case BEFORE_RELU -> {
                     pass.bnInputs[l] = s;
-                    h = relu(normalise(pass, l, s));
+                    h = relu(normalise(pass, l, s), pattern == null ? null : pattern.outputs[l]);
                 }
                 case AFTER_RELU -> {
-                    DMatrixRMaj r = relu(s);
+                    DMatrixRMaj r = relu(s, pattern == null ? null : pattern.bnInputs[l]);
                     pass.bnInputs[l] = r;
                     h = normalise(pass, l, r);
                 }
@@ -203,9 +218,14 @@ public final class Network {
         return out;
     }
 
-    private static DMatrixRMaj relu(DMatrixRMaj s) {
+    /**
+     * ReLU of {@code s}; with a {@code pattern} (a ReLU output of an earlier pass, > 0 exactly where
+     * that ReLU's input was), keeps the entries where the pattern is on, whatever their sign now.
+     */
+    private static DMatrixRMaj relu(DMatrixRMaj s, DMatrixRMaj pattern) {
         DMatrixRMaj h = new DMatrixRMaj(s.numRows, s.numCols);
-        for (int p = 0, len = s.getNumElements(); p < len; p++) h.data[p] = s.data[p] > 0 ? s.data[p] : 0.0;
+        DMatrixRMaj on = pattern == null ? s : pattern;
+        for (int p = 0, len = s.getNumElements(); p < len; p++) h.data[p] = on.data[p] > 0 ? s.data[p] : 0.0;
         return h;
     }
 

@@ -9,7 +9,7 @@ import java.util.Locale;
  *
  * @param tensors  one row per parameter tensor, in the network's parameter order
  * @param maxError the largest ε over all parameters
- * @param step     the finite-difference step h
+ * @param step     the largest finite-difference step h₀ (quotients at h₀, h₀/1.4, … are extrapolated)
  * @param dims     input dimensions of the reduced problem
  * @param samples  samples of the reduced problem
  */
@@ -38,8 +38,9 @@ public record GradientCheckReport(List<TensorError> tensors, double maxError, do
     /** A plain-text table: one line per tensor, then the overall maximum. */
     public String toTable() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "gradient check: %d samples, %d dims, h = %.1e%n", samples, dims, step));
-        sb.append(String.format(Locale.ROOT, "%-8s %8s %12s %12s %12s%n", "tensor", "count", "max rel err", "mean rel err", "max |grad|"));
+        sb.append(String.format(Locale.ROOT, "gradient check: %d samples, %d dims, h0 = %.1e (Ridders extrapolation)%n", samples, dims, step));
+        sb.append(String.format(Locale.ROOT, "%-8s %8s %12s %12s %12s%n", "tensor", "count", "max rel err", "mean rel err",
+                "max |grad|"));
         for (TensorError t : tensors) {
             sb.append(String.format(Locale.ROOT, "%-8s %8d %12.3e %12.3e %12.3e%n",
                     t.name(), t.count(), t.maxError(), t.meanError(), t.maxAbsGradient()));

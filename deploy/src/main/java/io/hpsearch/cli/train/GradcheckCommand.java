@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code hpsearch gradcheck}: analytic gradients against centred differences in double precision
- * on a reduced problem (the first d input dimensions of the first n training samples).
+ * on a reduced problem (the first d input dimensions of the first n training samples); see
+ * {@link GradientCheck} for how the differences are taken.
  */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Check the analytic gradients against numerical ones; exit 1 if any relative error exceeds --tolerance.")
@@ -48,8 +49,9 @@ public final class GradcheckCommand implements Callable<Integer> {
             description = "L2 penalty included in the checked cost (default: ${DEFAULT-VALUE}).")
     double lambda;
 
-    @Option(names = "--step", paramLabel = "H", defaultValue = "1e-5",
-            description = "Finite-difference step h (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--step", paramLabel = "H", defaultValue = "1e-2",
+            description = "Largest finite-difference step h₀; quotients at h₀, h₀/1.4, … are extrapolated "
+                    + "to h → 0 (default: ${DEFAULT-VALUE}).")
     double step;
 
     @Option(names = "--tolerance", paramLabel = "T", defaultValue = "1e-6",
