@@ -47,7 +47,12 @@ public final class Main implements Runnable {
         return List.of(
                 io.hpsearch.cli.train.TrainCommand.class,
                 io.hpsearch.cli.train.GradcheckCommand.class,
-                DataCommand.class
+                DataCommand.class,
+                io.hpsearch.cli.cluster.LocalCommand.class,
+                io.hpsearch.cli.cluster.CoordinatorCommand.class,
+                io.hpsearch.cli.cluster.WorkerCommand.class,
+                io.hpsearch.cli.cluster.LaunchCommand.class,
+                io.hpsearch.cli.cluster.ResultsCommand.class
         );
     }
 
@@ -90,13 +95,15 @@ public final class Main implements Runnable {
 
     /**
      * Whether an exception is the user's to fix: {@link UserError} (commands check their options and
-     * throw it naming the option) and {@link DataSetException} (missing or damaged data files). An
+     * throw it naming the option), {@link DataSetException} (missing or damaged data files) and
+     * {@code CampaignFileException} (an invalid campaign file, naming the file and key). An
      * {@link IllegalArgumentException} escaping a command is a bug — a check the command missed —
      * and gets a stack trace. Extend this method, and only this one, to map more exception types
      * to exit code 2.
      */
     public static boolean isUserError(Throwable t) {
-        return t instanceof UserError || t instanceof DataSetException;
+        return t instanceof UserError || t instanceof DataSetException
+                || t instanceof io.hpsearch.coordinator.campaign.CampaignFileException;
     }
 
     /**

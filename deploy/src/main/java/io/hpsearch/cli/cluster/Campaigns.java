@@ -1,0 +1,93 @@
+package io.hpsearch.cli.cluster;
+
+import io.hpsearch.cli.UserError;
+import io.hpsearch.coordinator.client.CoordinatorClient;
+import io.hpsearch.protocol.v1.CampaignAck;
+import io.hpsearch.protocol.v1.CampaignSpec;
+import io.hpsearch.protocol.v1.CampaignState;
+import io.hpsearch.protocol.v1.CampaignStatus;
+import io.hpsearch.protocol.v1.StatusAnswer;
+import io.hpsearch.protocol.v1.TopKAnswer;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** What {@code launch}, {@code results} and {@code local} do with a coordinator client. */
+final class Campaigns {
+    /** How often a followed campaign's status is polled. */
+    static final Duration POLL = Duration.ofMillis(500);
+    /** Trials asked for when every result is wanted (the files of {@code local}). */
+    static final int ALL = 1_000_000;
+
+    private Campaigns() {
+    }
+
+    /**
+     * The answer of a client call; a coordinator that cannot be found or does not answer is the
+     * user's to fix (wrong address, coordinator not started), named by {@code where}.
+     */
+    static <T> T await(CompletionStage<T> stage, Duration timeout, String where) {
+        try {
+            return stage.toCompletableFuture().get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("interrupted while waiting for the coordinator at " + where, e);
+        } catch (TimeoutException e) {
+            throw new UserError("no answer from a coordinator at " + where + " within " + timeout.toSeconds()
+                    + " s (is it running, and reachable from this machine?)", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof TimeoutException || cause instanceof akka.pattern.AskTimeoutException) {
+                throw new UserError("no answer from a coordinator at " + where + " within " + timeout.toSeconds()
+                        + " s (is it running, and reachable from this machine?): " + cause.getMessage(), cause);
+            }
+            throw new IllegalStateException("asking the coordinator at " + where, cause);
+        }
+    }
+
+    static void submit(CoordinatorClient client, CampaignSpec spec, Duration timeout, String where) {
+        CampaignAck ack = await(client.submit(spec), timeout, where);
+        if (!ack.getAccepted()) {
+            throw new UserError("the coordinator at " + where + " refused campaign " + spec.getName() + ": " + ack.getError());
+        }
+    }
+
+    static boolean finished(CampaignState s) {
+        return s == CampaignState.CAMPAIGN_STATE_COMPLETED || s == CampaignState.CAMPAIGN_STATE_CANCELLED
+                || s == CampaignState.CAMPAIGN_STATE_FAILED;
+    }
+
+    static String stateName(CampaignState s) {
+        return s.name().replace("CAMPAIGN_STATE_", "").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    static CampaignStatus status(CoordinatorClient client, String campaign, Duration timeout, String where) {
+        StatusAnswer a = await(client.status(campaign), timeout, where);
+        if (!a.getError().isEmpty()) throw new UserError(a.getError() + " on the coordinator at " + where);
+        return a.getCampaignsList().stream().filter(c -> c.getCampaign().equals(campaign)).findFirst()
+                .orElseThrow(() -> new UserError("no campaign " + campaign + " on the coordinator at " + where));
+    }
+
+    /** Polls the campaign's status, showing progress on {@code err}, until it has ended. */
+    static CampaignStatus follow(CoordinatorClient client, CampaignSpec spec, Duration timeout, String where,
+                                 PrintStream err, boolean terminal) throws InterruptedException {
+        try (CampaignProgress progress = new CampaignProgress(spec, err, terminal)) {
+            while (true) {
+                CampaignStatus s = status(client, spec.getName(), timeout, where);
+                progress.update(s);
+                if (finished(s.getState())) return s;
+                Thread.sleep(POLL.toMillis());
+            }
+        }
+    }
+
+    static TopKAnswer topK(CoordinatorClient client, String campaign, int k, Duration timeout, String where) {
+        TopKAnswer a = await(client.topK(campaign, k, ""), timeout, where);
+        if (!a.getError().isEmpty()) throw new UserError(a.getError() + " on the coordinator at " + where);
+        return a;
+    }
+}

@@ -1,0 +1,43 @@
+package io.hpsearch.cli.cluster;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.core.ConsoleAppender;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logging of the cluster commands: Akka and the coordinator and worker log through slf4j, and
+ * logback's default would write DEBUG lines to stdout, mixed into tables and JSON. The cluster
+ * commands send log lines to stderr instead, at INFO for the long-running nodes (coordinator,
+ * worker: their log is what an operator reads) and WARN for the short-lived clients.
+ * A {@code logback.xml} given with {@code -Dlogback.configurationFile} is left alone.
+ */
+final class ClusterLogging {
+    private ClusterLogging() {
+    }
+
+    static void toStderr(Level level) {
+        if (System.getProperty("logback.configurationFile") != null) return;
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) return;
+        context.reset();
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{0} - %msg%n");
+        encoder.start();
+        ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setContext(context);
+        appender.setTarget("System.err");
+        appender.setEncoder(encoder);
+        appender.start();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.addAppender(appender);
+        root.setLevel(level);
+        if (level.isGreaterOrEqual(Level.WARN)) {
+            // A client leaving (or local's nodes stopping) aborts its TCP streams on purpose;
+            // the stream warnings that follow say nothing to the user.
+            context.getLogger("akka.stream.Materializer").setLevel(Level.ERROR);
+        }
+    }
+}

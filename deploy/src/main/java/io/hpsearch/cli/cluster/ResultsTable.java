@@ -1,0 +1,250 @@
+package io.hpsearch.cli.cluster;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hpsearch.protocol.v1.CampaignStatus;
+import io.hpsearch.protocol.v1.Dimension;
+import io.hpsearch.protocol.v1.HistogramSummary;
+import io.hpsearch.protocol.v1.ParamValue;
+import io.hpsearch.protocol.v1.PhaseStatus;
+import io.hpsearch.protocol.v1.TopKAnswer;
+import io.hpsearch.protocol.v1.TrialResult;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The results table of a campaign: one row per trial, best first (the coordinator's leaderboard
+ * order: validation accuracy, then validation loss, then trial id), with the columns rank, trial,
+ * phase, every searched value, train/val/test accuracy, epochs, seconds, worker and status.
+ *
+ * <p>Formats: {@code table} (aligned text for a terminal), {@code csv}, {@code json} (one array of
+ * objects with snake_case keys; NaN as null) and {@code markdown}. In CSV and JSON numbers are
+ * written exactly (Java's shortest round-trip form); the text formats round them for reading.
+ */
+public final class ResultsTable {
+    public enum Format { TABLE, CSV, JSON, MARKDOWN }
+
+    /** One row; {@code values} are in the order of {@link #dimensions}. */
+    public record Row(int rank, String trial, String phase, double[] values, double trainAcc, double valAcc,
+                      double testAcc, int epochs, double seconds, String worker, String status) {
+    }
+
+    private final List<String> dimensions;
+    private final List<Row> rows;
+
+    public ResultsTable(List<String> dimensions, List<Row> rows) {
+        this.dimensions = List.copyOf(dimensions);
+        this.rows = List.copyOf(rows);
+    }
+
+    /**
+     * The table of ranked results. The searched dimensions are the names in {@code status}'s phase
+     * spaces (the campaign file's keys, in its order), then any other names the results carry.
+     *
+     * @param status the campaign's status, or null if unknown
+     */
+    public static ResultsTable of(TopKAnswer answer, CampaignStatus status) {
+        Set<String> names = new LinkedHashSet<>();
+        if (status != null) {
+            for (PhaseStatus p : status.getPhasesList()) {
+                for (Dimension d : p.getSpace().getDimensionsList()) names.add(d.getName());
+            }
+        }
+        for (TrialResult r : answer.getRankedList()) {
+            for (ParamValue v : r.getParamsList()) names.add(v.getName());
+        }
+        List<String> dims = new ArrayList<>(names);
+        List<Row> rows = new ArrayList<>();
+        int rank = 0;
+        for (TrialResult r : answer.getRankedList()) {
+            double[] values = new double[dims.size()];
+            java.util.Arrays.fill(values, Double.NaN);
+            for (ParamValue v : r.getParamsList()) values[dims.indexOf(v.getName())] = v.getValue();
+            rows.add(new Row(++rank, trialName(r), r.getId().getPhase(), values, r.getTrain().getAccuracy(),
+                    r.getValidation().getAccuracy(), r.getTest().getAccuracy(), r.getEpochs(), r.getSeconds(),
+                    workerName(r.getWorkerId()), status(r)));
+        }
+        return new ResultsTable(dims, rows);
+    }
+
+    /** {@code coarse#3}: the phase and the trial's index in it. */
+    public static String trialName(TrialResult r) {
+        return r.getId().getPhase() + "#" + r.getId().getIndex();
+    }
+
+    /** The worker's {@code host:port} (its id without the incarnation uid). */
+    static String workerName(String workerId) {
+        int hash = workerId.indexOf('#');
+        return hash < 0 ? workerId : workerId.substring(0, hash);
+    }
+
+    static String status(TrialResult r) {
+        return r.getStatus().name().replace("TRIAL_STATUS_", "").toLowerCase(Locale.ROOT);
+    }
+
+    public List<String> dimensions() {
+        return dimensions;
+    }
+
+    public List<Row> rows() {
+        return rows;
+    }
+
+    /** Column names as the JSON and CSV formats write them. */
+    public List<String> keys() {
+        List<String> keys = new ArrayList<>(List.of("rank", "trial", "phase"));
+        for (String d : dimensions) keys.add(snake(d));
+        keys.addAll(List.of("train_acc", "val_acc", "test_acc", "epochs", "seconds", "worker", "status"));
+        return keys;
+    }
+
+    static String snake(String name) {
+        return name.replace('-', '_').replace('.', '_').toLowerCase(Locale.ROOT);
+    }
+
+    public String format(Format format) {
+        return switch (format) {
+            case TABLE -> text(false);
+            case MARKDOWN -> text(true);
+            case CSV -> csv();
+            case JSON -> json();
+        };
+    }
+
+    private List<String> cells(Row r, boolean exact) {
+        List<String> c = new ArrayList<>();
+        c.add(Integer.toString(r.rank()));
+        c.add(r.trial());
+        c.add(r.phase());
+        for (double v : r.values()) c.add(exact ? exact(v) : String.format(Locale.ROOT, "%.4g", v));
+        c.add(exact ? exact(r.trainAcc()) : acc(r.trainAcc()));
+        c.add(exact ? exact(r.valAcc()) : acc(r.valAcc()));
+        c.add(exact ? exact(r.testAcc()) : acc(r.testAcc()));
+        c.add(Integer.toString(r.epochs()));
+        c.add(exact ? exact(r.seconds()) : String.format(Locale.ROOT, "%.1f", r.seconds()));
+        c.add(r.worker());
+        c.add(r.status());
+        return c;
+    }
+
+    private static String acc(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static String exact(double v) {
+        return Double.isNaN(v) ? "NaN" : Double.toString(v);
+    }
+
+    private String text(boolean markdown) {
+        List<String> header = new ArrayList<>(List.of("rank", "trial", "phase"));
+        header.addAll(dimensions);
+        header.addAll(List.of("train acc", "val acc", "test acc", "epochs", "seconds", "worker", "status"));
+        List<List<String>> lines = new ArrayList<>();
+        lines.add(header);
+        for (Row r : rows) lines.add(cells(r, false));
+        int n = header.size();
+        int[] width = new int[n];
+        for (List<String> l : lines) for (int i = 0; i < n; i++) width[i] = Math.max(width[i], l.get(i).length());
+        // words left-aligned, numbers right-aligned
+        boolean[] left = new boolean[n];
+        left[1] = left[2] = left[n - 2] = left[n - 1] = true;
+        StringBuilder sb = new StringBuilder();
+        for (int row = 0; row < lines.size(); row++) {
+            StringBuilder line = new StringBuilder(markdown ? "|" : "");
+            for (int i = 0; i < n; i++) {
+                String cell = lines.get(row).get(i);
+                String pad = " ".repeat(width[i] - cell.length());
+                line.append(markdown ? " " : i > 0 ? "  " : "");
+                line.append(left[i] || row == 0 ? cell + pad : pad + cell);
+                if (markdown) line.append(" |");
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+            if (row == 0) {
+                if (markdown) {
+                    sb.append('|');
+                    for (int i = 0; i < n; i++) {
+                        String dashes = "-".repeat(Math.max(3, width[i]));
+                        sb.append(' ').append(left[i] ? dashes : dashes.substring(1) + ":").append(" |");
+                    }
+                } else {
+                    int total = -2;
+                    for (int w : width) total += w + 2;
+                    sb.append("-".repeat(total));
+                }
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private String csv() {
+        StringBuilder sb = new StringBuilder(String.join(",", keys())).append('\n');
+        for (Row r : rows) {
+            List<String> c = cells(r, true);
+            for (int i = 0; i < c.size(); i++) {
+                if (i > 0) sb.append(',');
+                sb.append(csvCell(c.get(i)));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String csvCell(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) return s;
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The rows as a JSON array. */
+    public ArrayNode jsonArray() {
+        ArrayNode array = MAPPER.createArrayNode();
+        for (Row r : rows) {
+            ObjectNode o = array.addObject();
+            o.put("rank", r.rank());
+            o.put("trial", r.trial());
+            o.put("phase", r.phase());
+            for (int i = 0; i < dimensions.size(); i++) number(o, snake(dimensions.get(i)), r.values()[i]);
+            number(o, "train_acc", r.trainAcc());
+            number(o, "val_acc", r.valAcc());
+            number(o, "test_acc", r.testAcc());
+            o.put("epochs", r.epochs());
+            number(o, "seconds", r.seconds());
+            o.put("worker", r.worker());
+            o.put("status", r.status());
+        }
+        return array;
+    }
+
+    private static void number(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) o.put(key, v);
+        else o.putNull(key);
+    }
+
+    private String json() {
+        try {
+            return MAPPER.writeValueAsString(jsonArray()) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("writing the results as JSON", e);
+        }
+    }
+
+    /** The latency percentiles ({@code --stats}), one line per histogram, in milliseconds. */
+    public static String stats(List<HistogramSummary> stats) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-17s %8s %10s %10s %10s %10s %10s%n",
+                "(ms)", "count", "p50", "p90", "p99", "max", "mean"));
+        for (HistogramSummary s : stats) {
+            sb.append(String.format(Locale.ROOT, "%-17s %8d %10.3f %10.3f %10.3f %10.3f %10.3f%n", s.getName(),
+                    s.getCount(), s.getP50Ms(), s.getP90Ms(), s.getP99Ms(), s.getMaxMs(), s.getMeanMs()));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,101 @@
+package io.hpsearch.cli.cluster;
+
+import ch.qos.logback.classic.Level;
+import io.hpsearch.cli.UserError;
+import io.hpsearch.worker.Worker;
+import io.hpsearch.worker.WorkerNode;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code hpsearch worker}: joins a coordinator and trains the trials it leases, until stopped. */
+@Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run a worker: join the coordinator at --join and train the trials it leases, "
+                + "--slots at a time, each on --threads-per-trial threads. Runs until stopped (Ctrl-C); "
+                + "rejoins when the coordinator restarts.",
+                "The data sets are read from this machine (see --data-dir); a worker that lacks a campaign's "
+                        + "data set says so in its log and gets no trials of that campaign."})
+public final class WorkerCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "H", defaultValue = "127.0.0.1",
+            description = "This machine's address as the coordinator reaches it (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "P", defaultValue = "0",
+            description = "TCP port to listen on; 0 = any free port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--join", paramLabel = "H:P", required = true,
+            description = "The coordinator's address, e.g. 10.0.0.1:25520.")
+    String join;
+
+    @Option(names = "--slots", paramLabel = "N",
+            description = "Trials trained at once (default: cores / threads per trial, at least 1).")
+    Integer slots;
+
+    @Option(names = "--threads-per-trial", paramLabel = "T", defaultValue = "1",
+            description = "Threads of each trial (default: ${DEFAULT-VALUE}).")
+    int threadsPerTrial;
+
+    @Option(names = "--data-dir", paramLabel = "D",
+            description = "Folder holding the data sets (each in it or in a subfolder named after it). Default: "
+                    + "fashion-mnist and mnist from /usr/share/datasets when installed, else and for cifar10 "
+                    + "~/.hpsearch/data (or $HPSEARCH_DATA_DIR).")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        Endpoint.checkPort("--port", port, true);
+        Endpoint coordinator = Endpoint.parse("--join", join);
+        if (threadsPerTrial < 1) throw new UserError("--threads-per-trial must be at least 1, got " + threadsPerTrial);
+        int cores = Runtime.getRuntime().availableProcessors();
+        int n = slots != null ? slots : Worker.Settings.defaultSlots(cores, threadsPerTrial);
+        if (n < 1) throw new UserError("--slots must be at least 1, got " + n);
+        ClusterLogging.toStderr(Level.INFO);
+        if (dataDir != null && !Files.isDirectory(dataDir)) {
+            // not fatal: the files may be fetched while the worker runs (the cache retries each trial)
+            LoggerFactory.getLogger(WorkerCommand.class).warn("--data-dir {} does not exist: this worker cannot "
+                    + "load any data set until it does, and takes no trials of campaigns that need one", dataDir);
+        }
+        WorkerNode.Options options = new WorkerNode.Options(host, port, List.of(coordinator.hostPort()), n,
+                threadsPerTrial, version(), Duration.ofSeconds(60));
+        WorkerNode node;
+        try {
+            node = WorkerNode.start(options, WorkerData.cache(dataDir));
+        } catch (RuntimeException e) {
+            throw CoordinatorCommand.bindError(e, host, port);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(node::close, "hpsearch-worker-shutdown"));
+        PrintWriter out = spec.commandLine().getOut();
+        var self = node.system().address();
+        out.println("worker " + self.getHost().orElse(host) + ":" + self.getPort().orElse(port) + " with " + n
+                + " slot(s) x " + threadsPerTrial + " thread(s), joining the coordinator at " + coordinator.hostPort());
+        out.flush();
+        node.whenStopped().toCompletableFuture().join();
+        return 0;
+    }
+
+    /** The hpsearch version reported to the coordinator ({@code hpsearch-version.properties}). */
+    static String version() {
+        try (java.io.InputStream in = WorkerCommand.class.getResourceAsStream("/hpsearch-version.properties")) {
+            if (in == null) return "unknown";
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            String v = p.getProperty("version", "unknown");
+            return v.contains("${") ? "unknown" : v;
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+}
