@@ -91,7 +91,21 @@ public final class Gemm {
      * {@link #packedSize}(k, n) floats.
      */
     public static void packB(int k, int n, float[] b, int bOff, int ldb, float[] panel) {
-        checkRegion("B", b, bOff, ldb, k, n);
+        packBRows(0, k, k, n, b, bOff, ldb, panel);
+    }
+
+    /**
+     * Packs rows {@code [p0, p1)} of B (k×n) into their places in the panel of {@link #packB}; the
+     * other rows' places are left alone, so threads can pack disjoint row ranges of one operand
+     * (e.g. each thread the rows of a gradient it has just computed). Packing all ranges gives
+     * exactly the panel of {@link #packB}.
+     */
+    public static void packBRows(int p0, int p1, int k, int n, float[] b, int bOff, int ldb, float[] panel) {
+        checkRows(p0, p1);
+        if (p1 > k) {
+            throw new IllegalArgumentException("row range [" + p0 + ", " + p1 + ") exceeds k = " + k);
+        }
+        checkRegion("B", b, bOff + p0 * ldb, ldb, p1 - p0, n);
         checkLength("panel", panel, packedSize(k, n));
         int nv = paddedCols(n) / V;
         for (int v0 = 0; v0 < nv; ) {
@@ -100,7 +114,7 @@ public final class Gemm {
             int j0 = v0 * V;
             int cols = Math.min(width, n - j0);
             int base = k * j0;
-            for (int p = 0; p < k; p++) {
+            for (int p = p0; p < p1; p++) {
                 int dst = base + p * width;
                 System.arraycopy(b, bOff + p * ldb + j0, panel, dst, cols);
                 for (int t = cols; t < width; t++) {

@@ -1,7 +1,6 @@
 package io.hpsearch.nn.train;
 
 import io.hpsearch.nn.Batch;
-import io.hpsearch.nn.BatchNormMode;
 import io.hpsearch.nn.Gradients;
 import io.hpsearch.nn.Network;
 import io.hpsearch.nn.NetworkConfig;
@@ -15,8 +14,6 @@ import io.hpsearch.nn.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.SplittableRandom;
-import java.util.concurrent.CancellationException;
 import java.util.function.LongSupplier;
 
 /**
@@ -53,23 +50,17 @@ public final class Trainer {
                                    TrainingListener listener) {
         Objects.requireNonNull(listener, "listener");
         DataSet train = data.train();
-        validate(networkConfig, data, config);
-        int trainSize = config.trainSubset() > 0 ? Math.min(config.trainSubset(), train.size()) : train.size();
-        int perEpoch = config.updatesPerEpoch(trainSize);
-        long total = config.totalUpdates(trainSize);
+        TrainingPlan plan = new TrainingPlan(networkConfig, data, config);
+        int trainSize = plan.trainSize();
+        int perEpoch = plan.updatesPerEpoch();
+        long total = plan.totalUpdates();
         double lambda = config.lambda();
         long start = nanoClock.getAsLong();
-
-        SplittableRandom root = new SplittableRandom(config.seed());
-        SplittableRandom shuffling = root.split();
-        SplittableRandom flips = root.split();
-        SplittableRandom precise = root.split();
 
         Network net = new Network(networkConfig, config.seed());
         try (RowExecutor executor = RowExecutor.create(config.threads())) {
             net.useExecutor(executor);
             Optimizer optimizer = Optimizer.create(config.optimizer(), net.parameters());
-            int[] order = identity(trainSize);
             List<EpochMetrics> curves = new ArrayList<>();
             TrainingStatus status = TrainingStatus.COMPLETED;
             long updates = 0;
@@ -79,11 +70,11 @@ public final class Trainer {
             training:
             while (updates < total) {
                 epoch++;
-                shuffle(order, shuffling);
+                int[] order = plan.nextEpochOrder();
                 for (int from = 0; from < trainSize && updates < total; from += config.batchSize()) {
-                    checkCancelled();
+                    TrainingPlan.checkCancelled();
                     Batch batch = Batch.gather(train, order, from, Math.min(trainSize, from + config.batchSize()));
-                    if (config.flip()) HorizontalFlip.apply(batch.features(), train.imageShape(), flips);
+                    if (config.flip()) HorizontalFlip.apply(batch.features(), train.imageShape(), plan.flips());
                     Network.Pass pass = net.forward(batch.features(), true);
                     double cost = net.loss(pass, batch.labels()) + lambda * net.weightPenalty();
                     if (!Double.isFinite(cost)) {
@@ -97,7 +88,7 @@ public final class Trainer {
                     updates++;
                     listener.onUpdate(updates, total);
                 }
-                checkCancelled();
+                TrainingPlan.checkCancelled();
                 Evaluation trainEval = net.evaluate(train, trainSize, lambda);
                 if (!Double.isFinite(trainEval.cost())) {
                     status = TrainingStatus.DIVERGED;
@@ -109,16 +100,10 @@ public final class Trainer {
                 listener.onEpoch(metrics);
             }
 
-            if (status == TrainingStatus.COMPLETED && config.testStatistics() == BnStatistics.PRECISE
-                    && networkConfig.batchNorm() != BatchNormMode.OFF) {
-                // N random training samples (all of them when preciseSamples is 0 or larger than the
-                // set), not the first N: a file sorted by class would otherwise bias the statistics.
-                int n = config.preciseSamples() == 0 ? trainSize : Math.min(config.preciseSamples(), trainSize);
-                int[] pick = identity(trainSize);
-                shuffle(pick, precise);
-                net.computePreciseStatistics(train, java.util.Arrays.copyOf(pick, n), config.batchSize());
+            if (plan.wantsPreciseStatistics(networkConfig, status)) {
+                net.computePreciseStatistics(train, plan.preciseSamples(), config.batchSize());
             }
-            checkCancelled();
+            TrainingPlan.checkCancelled();
             Evaluation finalTrain = net.evaluate(train, trainSize, lambda);
             Evaluation finalValidation = net.evaluate(data.validation(), lambda);
             Evaluation finalTest = net.evaluate(data.test(), lambda);
@@ -132,45 +117,7 @@ public final class Trainer {
         }
     }
 
-    private static void validate(NetworkConfig net, DataSplit data, TrainingConfig config) {
-        DataSet train = data.train();
-        if (net.inputDim() != train.dim()) {
-            throw new IllegalArgumentException("network input dimension " + net.inputDim() + " does not match data set "
-                    + train.name() + " (dim " + train.dim() + ")");
-        }
-        int classes = Math.max(train.classes(), Math.max(data.validation().classes(), data.test().classes()));
-        if (net.classes() < classes) {
-            throw new IllegalArgumentException("network has " + net.classes() + " classes, data set " + train.name()
-                    + " has " + classes);
-        }
-        if (train.size() == 0) throw new IllegalArgumentException("training set " + train.name() + " is empty");
-        if (config.flip() && train.imageShape() == null) {
-            throw new IllegalArgumentException("flip needs image data, but training set " + train.name()
-                    + " has no image shape");
-        }
-    }
-
-    private static void checkCancelled() {
-        if (Thread.interrupted()) throw new CancellationException("training interrupted");
-    }
-
     private double seconds(long start) {
         return (nanoClock.getAsLong() - start) / 1e9;
-    }
-
-    private static int[] identity(int n) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) a[i] = i;
-        return a;
-    }
-
-    /** Fisher–Yates shuffle. */
-    private static void shuffle(int[] a, SplittableRandom rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
     }
 }

@@ -1,0 +1,724 @@
+package io.hpsearch.nn.fast;
+
+import io.hpsearch.nn.BatchNormMode;
+import io.hpsearch.nn.Network;
+import io.hpsearch.nn.NetworkConfig;
+import io.hpsearch.nn.Parameter;
+import io.hpsearch.nn.data.DataSet;
+import io.hpsearch.nn.kernels.BatchNorm;
+import io.hpsearch.nn.kernels.Elementwise;
+import io.hpsearch.nn.kernels.Gemm;
+import io.hpsearch.nn.metrics.ConfusionMatrix;
+import io.hpsearch.nn.metrics.Evaluation;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The network of {@link Network} in float32 on the {@link io.hpsearch.nn.kernels} kernels, with
+ * every workspace made once for a batch capacity: a training step allocates nothing.
+ *
+ * <h2>Same network as the reference</h2>
+ * Same parameters in the same order and shapes ({@code W1, b1, gamma1, beta1, W2, …}; no bias in
+ * hidden layers with BN before ReLU), the same initial values (the constructor draws them through
+ * {@code new Network(config, seed)} and rounds them to float), BN with the biased batch variance and
+ * ε = {@link io.hpsearch.nn.BatchNorm#EPSILON}, moving averages with the config's α (the first
+ * batch sets them), precise statistics combined over chunks exactly as the reference does, and the
+ * cost {@code loss + λ Σ‖W‖²}.
+ *
+ * <h2>Layout</h2>
+ * All parameters live in one flat {@code float[]} (and their gradients in a second one with the same
+ * offsets), so an optimiser update is one loop over one array that a team can split by ranges.
+ * Weights are {@code W[in][out]} row-major, the layout all three products want without a transposed
+ * copy. Activations are row-major {@code rows × width} with the width as leading dimension; the
+ * batch input is a buffer of {@code capacity × inputDim} the trainer gathers samples into, while
+ * evaluation reads the data set's own feature array in place.
+ *
+ * <h2>Threads</h2>
+ * With a {@link Team} of T threads a step runs as phases separated by barriers: products and
+ * element-wise work split by rows (batch rows; for weight gradients, rows of dW), the BN reductions
+ * and bias-gradient sums split by columns, the optimiser by element ranges. Every number is then
+ * computed by one thread in an order fixed by the kernels, and the loss is summed row by row on one
+ * thread, so results are bit-identical for any team size. Test-mode evaluation splits each chunk's
+ * rows and runs every layer of its rows without a barrier.
+ *
+ * <p>Not thread-safe: one caller thread drives it (with its team).
+ */
+public final class FastNetwork {
+    /** Rows per evaluation chunk (as the reference). */
+    public static final int EVALUATION_CHUNK = Network.EVALUATION_CHUNK;
+    private static final float EPS = (float) io.hpsearch.nn.BatchNorm.EPSILON;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int V = Gemm.V;
+    /** Row ranges start at multiples of the GEMM's 4-row tile, so a split adds no 1-row tails. */
+    private static final int ROW_ALIGN = 4;
+
+    private final NetworkConfig config;
+    private final BatchNormMode mode;
+    private final int layers;
+    private final int capacity;
+    private final int[] in, out;
+
+    private final float[] params, grads;
+    private final String[] names;
+    private final Parameter.Kind[] kinds;
+    private final int[] offsets, sizes;
+    private final int[] wOff, bOff, gammaOff, betaOff; // per affine layer; −1: absent
+
+    // BN state of hidden layer l (null arrays when the network has no BN).
+    private final float[][] mean, var, invStd, avgMean, avgVar, testInvStd;
+    private final float alpha;
+    private boolean averagesSet;
+
+    // Training workspaces, capacity rows each.
+    private final float[] x;
+    private final int[] labels;
+    private final float[][] z, zhat, h, d;
+    private final float[] logits;
+    private final double[] rowLoss;
+    private final float[][] fwdPanel, ntPanel, dPanel;
+
+    // Evaluation workspaces, EVALUATION_CHUNK rows each.
+    private final float[][] ez;
+    private final float[] eLogits;
+    private final double[] eLoss;
+    private final int[] ePred;
+
+    private Team team = Team.serial();
+    private final Team.Task forwardTask = this::forwardMember;
+    private final Team.Task backwardTask = this::backwardMember;
+    private final Team.Task updateTask = this::updateMember;
+    private final Team.Task evaluateTask = this::evaluateMember;
+
+    // Arguments of the running task (fields, so the tasks are made once).
+    private int rows;
+    private boolean withLoss;
+    private boolean thenUpdate;
+    private boolean forwardDone;
+    private float twoLambda;
+    private FloatOptimizer optimizer;
+    private float[] evalX;
+    private int evalXOff, evalRows, evalLabelOff;
+    private int[] evalLabels;
+
+    /**
+     * A fresh network for batches of up to {@code batchCapacity} rows, starting from exactly the
+     * numbers of {@code new Network(config, seed)} rounded to float.
+     */
+    public FastNetwork(NetworkConfig config, long seed, int batchCapacity) {
+        this(new Network(config, seed), batchCapacity);
+    }
+
+    /**
+     * A float copy of {@code reference}'s parameters and test statistics; the moving averages start
+     * afresh (the first training batch sets them), as for a new network.
+     */
+    public FastNetwork(Network reference, int batchCapacity) {
+        this.config = reference.config();
+        if (batchCapacity <= 0) throw new IllegalArgumentException("batch capacity must be positive: " + batchCapacity);
+        this.mode = config.batchNorm();
+        this.layers = config.layers();
+        this.capacity = batchCapacity;
+        int hidden = layers - 1;
+        in = new int[layers];
+        out = new int[layers];
+        for (int l = 0; l < layers; l++) {
+            in[l] = config.inputsOf(l);
+            out[l] = config.outputsOf(l);
+        }
+
+        List<Parameter> ps = reference.parameters();
+        int count = ps.size();
+        names = new String[count];
+        kinds = new Parameter.Kind[count];
+        offsets = new int[count];
+        sizes = new int[count];
+        wOff = filled(layers);
+        bOff = filled(layers);
+        gammaOff = filled(layers);
+        betaOff = filled(layers);
+        int total = 0;
+        for (int i = 0; i < count; i++) {
+            Parameter p = ps.get(i);
+            names[i] = p.name();
+            kinds[i] = p.kind();
+            offsets[i] = total;
+            sizes[i] = p.count();
+            int l = p.layer() - 1;
+            switch (p.kind()) {
+                case WEIGHT -> wOff[l] = total;
+                case BIAS -> bOff[l] = total;
+                case GAMMA -> gammaOff[l] = total;
+                case BETA -> betaOff[l] = total;
+            }
+            total += p.count();
+        }
+        params = new float[total];
+        grads = new float[total];
+        for (int i = 0; i < count; i++) {
+            double[] src = ps.get(i).data();
+            for (int j = 0; j < src.length; j++) params[offsets[i] + j] = (float) src[j];
+        }
+
+        boolean bn = mode != BatchNormMode.OFF;
+        mean = bn ? new float[hidden][] : null;
+        var = bn ? new float[hidden][] : null;
+        invStd = bn ? new float[hidden][] : null;
+        avgMean = bn ? new float[hidden][] : null;
+        avgVar = bn ? new float[hidden][] : null;
+        testInvStd = bn ? new float[hidden][] : null;
+        alpha = (float) config.bnAlpha();
+
+        x = new float[capacity * in[0]];
+        labels = new int[capacity];
+        z = new float[hidden][];
+        zhat = new float[hidden][];
+        h = new float[hidden][];
+        d = new float[layers][];
+        ez = new float[hidden][];
+        fwdPanel = new float[layers][];
+        ntPanel = new float[layers][];
+        dPanel = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            int n = out[l];
+            d[l] = new float[capacity * n];
+            fwdPanel[l] = new float[Gemm.packedSize(in[l], n)];
+            if (l > 0) ntPanel[l] = new float[Gemm.packedSize(n, in[l])];
+            dPanel[l] = new float[Gemm.packedSize(capacity, n)];
+            if (l == hidden) break;
+            z[l] = new float[capacity * n];
+            ez[l] = new float[EVALUATION_CHUNK * n];
+            if (bn) {
+                zhat[l] = new float[capacity * n];
+                h[l] = new float[capacity * n];
+                mean[l] = new float[n];
+                var[l] = new float[n];
+                invStd[l] = new float[n];
+                testInvStd[l] = new float[n];
+                io.hpsearch.nn.BatchNorm ref = reference.batchNorm(l);
+                avgMean[l] = toFloat(ref.testMean());
+                avgVar[l] = toFloat(ref.testVariance());
+            } else {
+                h[l] = z[l]; // bias and ReLU in place: the ReLU output is positive exactly where its input is
+            }
+        }
+        logits = new float[capacity * config.classes()];
+        rowLoss = new double[capacity];
+        eLogits = new float[EVALUATION_CHUNK * config.classes()];
+        eLoss = new double[EVALUATION_CHUNK];
+        ePred = new int[EVALUATION_CHUNK];
+    }
+
+    private static int[] filled(int n) {
+        int[] a = new int[n];
+        java.util.Arrays.fill(a, -1);
+        return a;
+    }
+
+    private static float[] toFloat(double[] a) {
+        float[] f = new float[a.length];
+        for (int i = 0; i < a.length; i++) f[i] = (float) a[i];
+        return f;
+    }
+
+    public NetworkConfig config() {
+        return config;
+    }
+
+    /** Largest batch (and precise-BN chunk) this network has workspaces for. */
+    public int batchCapacity() {
+        return capacity;
+    }
+
+    /** Where the work runs; the caller owns (and closes) the team. */
+    public void useTeam(Team team) {
+        this.team = Objects.requireNonNull(team, "team");
+    }
+
+    // ---------------------------------------------------------------- parameters
+
+    /** All parameters, flat, in the reference's order; a live view (optimisers write it). */
+    public float[] parameters() {
+        return params;
+    }
+
+    /** Gradients of the last {@link #backward}, same offsets as {@link #parameters()}; a live view. */
+    public float[] gradients() {
+        return grads;
+    }
+
+    public int parameterCount() {
+        return names.length;
+    }
+
+    public String parameterName(int i) {
+        return names[i];
+    }
+
+    public Parameter.Kind parameterKind(int i) {
+        return kinds[i];
+    }
+
+    public int parameterOffset(int i) {
+        return offsets[i];
+    }
+
+    public int parameterSize(int i) {
+        return sizes[i];
+    }
+
+    /** Index of the parameter with this name ({@code W1}, {@code gamma2}, …). */
+    public int parameterIndex(String name) {
+        for (int i = 0; i < names.length; i++) if (names[i].equals(name)) return i;
+        throw new IllegalArgumentException("no parameter named " + name);
+    }
+
+    /** Σ‖W‖² over the weight matrices, summed in double. */
+    public double weightPenalty() {
+        double s = 0;
+        for (int l = 0; l < layers; l++) {
+            for (int p = wOff[l], e = p + in[l] * out[l]; p < e; p++) s += (double) params[p] * params[p];
+        }
+        return s;
+    }
+
+    /**
+     * Whether every weight is finite: with finite weights Σ‖W‖² in double is finite too, so the
+     * training cost is finite exactly when this holds and the loss is finite.
+     */
+    public boolean weightsFinite() {
+        for (int l = 0; l < layers; l++) {
+            if (!finite(params, wOff[l], wOff[l] + in[l] * out[l])) return false;
+        }
+        return true;
+    }
+
+    private static boolean finite(float[] a, int from, int to) {
+        // x·0 is 0 for finite x and NaN for ±∞ and NaN, so one NaN lane marks the whole range.
+        FloatVector acc = FloatVector.zero(S);
+        int i = from;
+        for (; i + V <= to; i += V) acc = acc.add(FloatVector.fromArray(S, a, i).mul(0f));
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) s += a[i] * 0f;
+        return s == 0f;
+    }
+
+    /** Test-time mean of hidden layer {@code hidden}'s BN (moving average or precise), as double. */
+    public double[] testMean(int hidden) {
+        return toDouble(avgMean[hidden]);
+    }
+
+    /** Test-time variance of hidden layer {@code hidden}'s BN, as double. */
+    public double[] testVariance(int hidden) {
+        return toDouble(avgVar[hidden]);
+    }
+
+    private static double[] toDouble(float[] a) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) r[i] = a[i];
+        return r;
+    }
+
+    // ---------------------------------------------------------------- training
+
+    /** The batch input buffer, {@code capacity × inputDim} row-major; rows [0, rows) are the batch. */
+    public float[] batchInput() {
+        return x;
+    }
+
+    /** The batch labels buffer. */
+    public int[] batchLabels() {
+        return labels;
+    }
+
+    /** Gathers samples {@code order[from..to)} of {@code data} into the batch buffers; returns the row count. */
+    public int loadBatch(DataSet data, int[] order, int from, int to) {
+        int n = to - from, dim = in[0];
+        if (n <= 0 || n > capacity) throw new IllegalArgumentException("batch of " + n + " rows, capacity " + capacity);
+        if (data.dim() != dim) throw new IllegalArgumentException("data has " + data.dim() + " features, network expects " + dim);
+        float[] f = data.features();
+        int[] y = data.labels();
+        for (int r = 0; r < n; r++) {
+            int s = order[from + r];
+            System.arraycopy(f, s * dim, x, r * dim, dim);
+            labels[r] = y[s];
+        }
+        return n;
+    }
+
+    /**
+     * Training-mode forward pass over rows {@code [0, rows)} of the batch buffers; returns the mean
+     * cross-entropy loss and keeps what {@link #backward} needs (including ∂loss/∂logits).
+     */
+    public double forwardTraining(int rows) {
+        checkRows(rows);
+        int classes = config.classes();
+        for (int i = 0; i < rows; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("label " + labels[i] + " outside [0, " + classes + ")");
+            }
+        }
+        this.rows = rows;
+        this.withLoss = true;
+        team.run(forwardTask);
+        forwardDone = true;
+        double sum = 0;
+        for (int i = 0; i < rows; i++) sum += rowLoss[i];
+        return sum / rows;
+    }
+
+    /** Gradients of {@code loss + λ Σ‖W‖²} for the last {@link #forwardTraining} into {@link #gradients()}. */
+    public void backward(double lambda) {
+        requireForward();
+        this.twoLambda = (float) (2 * lambda);
+        this.thenUpdate = false;
+        team.run(backwardTask);
+    }
+
+    /**
+     * {@link #backward}, then in the same run of the team the moving averages and one optimiser
+     * update with learning rate {@code eta} (the trainer's step: one fork/join instead of three).
+     */
+    public void backwardAndUpdate(double lambda, FloatOptimizer optimizer, double eta) {
+        requireForward();
+        this.twoLambda = (float) (2 * lambda);
+        this.optimizer = optimizer;
+        this.thenUpdate = true;
+        optimizer.begin(eta);
+        team.run(backwardTask);
+        forwardDone = false;
+    }
+
+    /** Folds the last training batch's BN statistics into the moving averages. */
+    public void updateMovingAverages() {
+        requireForward();
+        foldAverages();
+    }
+
+    /** One optimiser update from the current gradients (no moving averages). */
+    public void update(FloatOptimizer optimizer, double eta) {
+        this.optimizer = optimizer;
+        optimizer.begin(eta);
+        team.run(updateTask);
+    }
+
+    private void requireForward() {
+        if (!forwardDone) throw new IllegalStateException("needs a training-mode forward pass first");
+    }
+
+    private void checkRows(int rows) {
+        if (rows <= 0 || rows > capacity) throw new IllegalArgumentException("batch of " + rows + " rows, capacity " + capacity);
+    }
+
+    /** Start of member t's share of n rows, at multiples of {@link #ROW_ALIGN}. */
+    private static int rowLo(int n, int t, int threads) {
+        int blocks = (n + ROW_ALIGN - 1) / ROW_ALIGN;
+        return Math.min(n, (int) ((long) blocks * t / threads) * ROW_ALIGN);
+    }
+
+    /** Start of member t's share of n columns, at multiples of the vector length. */
+    private static int colLo(int n, int t, int threads) {
+        int blocks = (n + V - 1) / V;
+        return Math.min(n, (int) ((long) blocks * t / threads) * V);
+    }
+
+    private void forwardMember(int t) {
+        int threads = team.threads();
+        int m = rows;
+        // Each member packs its share of every layer's weight panel; the panels for the backward
+        // products (layers ≥ 1, small) go to one member each.
+        for (int l = 0; l < layers; l++) {
+            int k = in[l];
+            Gemm.packBRows(rowLo(k, t, threads), rowLo(k, t + 1, threads), k, out[l], params, wOff[l], out[l], fwdPanel[l]);
+            if (withLoss && l > 0 && l % threads == t) {
+                Gemm.packBt(out[l], in[l], params, wOff[l], out[l], ntPanel[l]);
+            }
+        }
+        team.barrier(t);
+        int r0 = rowLo(m, t, threads), r1 = rowLo(m, t + 1, threads);
+        float[] a = x;
+        for (int l = 0; l < layers; l++) {
+            int n = out[l], k = in[l];
+            if (l == layers - 1) {
+                if (!withLoss) break;
+                Gemm.mulPacked(r0, r1, n, k, a, 0, k, fwdPanel[l], logits, 0, n, false);
+                Elementwise.addBias(r0, r1, n, logits, 0, n, params, bOff[l], false);
+                float scale = 1f / m;
+                for (int i = r0; i < r1; i++) {
+                    rowLoss[i] = Elementwise.softmaxCrossEntropy(i, i + 1, n, logits, 0, n, labels, 0, d[l], 0, n, scale);
+                }
+                Gemm.packBRows(r0, r1, m, n, d[l], 0, n, dPanel[l]);
+                break;
+            }
+            float[] zl = z[l];
+            Gemm.mulPacked(r0, r1, n, k, a, 0, k, fwdPanel[l], zl, 0, n, false);
+            switch (mode) {
+                case OFF -> Elementwise.addBias(r0, r1, n, zl, 0, n, params, bOff[l], true);
+                case BEFORE_RELU -> batchNormForward(t, threads, m, l, r0, r1, true);
+                case AFTER_RELU -> {
+                    Elementwise.addBias(r0, r1, n, zl, 0, n, params, bOff[l], true);
+                    batchNormForward(t, threads, m, l, r0, r1, false);
+                }
+            }
+            a = h[l];
+        }
+    }
+
+    private void batchNormForward(int t, int threads, int m, int l, int r0, int r1, boolean relu) {
+        int n = out[l];
+        team.barrier(t); // every row of z[l] is in
+        int c0 = colLo(n, t, threads), c1 = colLo(n, t + 1, threads);
+        BatchNorm.statistics(m, c0, c1, z[l], 0, n, mean[l], var[l]);
+        BatchNorm.invStd(c0, c1, var[l], EPS, invStd[l]);
+        team.barrier(t); // every column's statistics are in
+        BatchNorm.normalize(r0, r1, n, z[l], 0, n, mean[l], invStd[l], params, gammaOff[l], params, betaOff[l],
+                zhat[l], 0, n, h[l], 0, n, relu);
+    }
+
+    private void backwardMember(int t) {
+        int threads = team.threads();
+        int m = rows;
+        int r0 = rowLo(m, t, threads), r1 = rowLo(m, t + 1, threads);
+        for (int l = layers - 1; l >= 0; l--) {
+            int n = out[l], k = in[l];
+            // d[l] = ∂c/∂S_l is complete and packed. dW_l = A_lᵀ d[l] + 2λ W_l, split by rows of dW.
+            float[] a = l == 0 ? x : h[l - 1];
+            int i0 = rowLo(k, t, threads), i1 = rowLo(k, t + 1, threads);
+            Gemm.mulPackedTransA(i0, i1, n, m, a, 0, k, dPanel[l], grads, wOff[l], n, false);
+            addDecay(wOff[l] + i0 * n, wOff[l] + i1 * n);
+            if (bOff[l] >= 0) {
+                Elementwise.columnSums(m, colLo(n, t, threads), colLo(n, t + 1, threads), d[l], 0, n, grads, bOff[l], false);
+            }
+            if (l == 0) break;
+            int hl = l - 1;
+            // ∂c/∂(output of hidden layer hl) = d[l] W_lᵀ, split by batch rows, then back through ReLU/BN.
+            Gemm.mulPacked(r0, r1, k, n, d[l], 0, n, ntPanel[l], d[hl], 0, k, false);
+            switch (mode) {
+                case OFF -> Elementwise.reluBackward(r0, r1, k, d[hl], 0, k, h[hl], 0, k);
+                case BEFORE_RELU -> batchNormBackward(t, threads, m, hl, r0, r1, h[hl]);
+                case AFTER_RELU -> {
+                    batchNormBackward(t, threads, m, hl, r0, r1, null);
+                    Elementwise.reluBackward(r0, r1, k, d[hl], 0, k, z[hl], 0, k);
+                }
+            }
+            Gemm.packBRows(r0, r1, m, k, d[hl], 0, k, dPanel[hl]);
+            team.barrier(t); // d[hl] complete and packed
+        }
+        if (thenUpdate) {
+            team.barrier(t); // every gradient is in
+            updateMember(t);
+            if (t == 0) foldAverages();
+        }
+    }
+
+    private void addDecay(int from, int to) {
+        float c = twoLambda;
+        if (c == 0f) return;
+        for (int p = from; p < to; p++) grads[p] += c * params[p];
+    }
+
+    private void batchNormBackward(int t, int threads, int m, int l, int r0, int r1, float[] act) {
+        int n = out[l];
+        team.barrier(t); // every row of the upstream gradient is in
+        BatchNorm.backwardSums(m, colLo(n, t, threads), colLo(n, t + 1, threads), d[l], 0, n, act, 0, n,
+                zhat[l], 0, n, grads, gammaOff[l], grads, betaOff[l]);
+        team.barrier(t); // dγ, dβ of every column are in
+        BatchNorm.backwardApply(r0, r1, m, n, d[l], 0, n, act, 0, n, zhat[l], 0, n, params, gammaOff[l], invStd[l],
+                grads, gammaOff[l], grads, betaOff[l], d[l], 0, n);
+    }
+
+    private void updateMember(int t) {
+        int threads = team.threads(), n = params.length;
+        int from = (int) ((long) n * t / threads), to = (int) ((long) n * (t + 1) / threads);
+        optimizer.update(params, grads, from, to);
+    }
+
+    private void foldAverages() {
+        if (mode == BatchNormMode.OFF) return;
+        for (int l = 0; l < layers - 1; l++) {
+            float[] am = avgMean[l], av = avgVar[l], bm = mean[l], bv = var[l];
+            if (!averagesSet) {
+                System.arraycopy(bm, 0, am, 0, am.length);
+                System.arraycopy(bv, 0, av, 0, av.length);
+            } else {
+                float a = alpha, b = 1 - alpha;
+                for (int j = 0; j < am.length; j++) {
+                    am[j] = a * am[j] + b * bm[j];
+                    av[j] = a * av[j] + b * bv[j];
+                }
+            }
+        }
+        averagesSet = true;
+    }
+
+    /**
+     * Precise BN statistics: a training-mode forward pass over {@code indices} in chunks of
+     * {@code chunk} (at most the batch capacity); each BN layer's test mean and variance become the
+     * mean and biased variance over all samples, the chunks combined as the reference does
+     * ({@link Network#computePreciseStatistics}), in double.
+     */
+    public void computePreciseStatistics(DataSet data, int[] indices, int chunk) {
+        if (chunk <= 0 || chunk > capacity) throw new IllegalArgumentException("chunk must be in [1, " + capacity + "]: " + chunk);
+        if (indices.length == 0) throw new IllegalArgumentException("precise statistics need at least one sample");
+        if (mode == BatchNormMode.OFF) return;
+        int hidden = layers - 1;
+        List<Integer> chunkSizes = new ArrayList<>();
+        List<float[][]> means = new ArrayList<>(), vars = new ArrayList<>();
+        for (int from = 0; from < indices.length; from += chunk) {
+            int to = Math.min(indices.length, from + chunk);
+            int n = loadBatch(data, indices, from, to);
+            this.rows = n;
+            this.withLoss = false;
+            team.run(forwardTask);
+            forwardDone = false;
+            chunkSizes.add(n);
+            float[][] mc = new float[hidden][], vc = new float[hidden][];
+            for (int l = 0; l < hidden; l++) {
+                mc[l] = mean[l].clone();
+                vc[l] = var[l].clone();
+            }
+            means.add(mc);
+            vars.add(vc);
+        }
+        int total = indices.length;
+        for (int l = 0; l < hidden; l++) {
+            int units = out[l];
+            double[] mu = new double[units], sigma2 = new double[units];
+            for (int c = 0; c < chunkSizes.size(); c++) {
+                int nc = chunkSizes.get(c);
+                for (int j = 0; j < units; j++) mu[j] += nc * (double) means.get(c)[l][j];
+            }
+            for (int j = 0; j < units; j++) mu[j] /= total;
+            for (int c = 0; c < chunkSizes.size(); c++) {
+                int nc = chunkSizes.get(c);
+                for (int j = 0; j < units; j++) {
+                    double dm = means.get(c)[l][j] - mu[j];
+                    sigma2[j] += nc * (vars.get(c)[l][j] + dm * dm);
+                }
+            }
+            for (int j = 0; j < units; j++) {
+                avgMean[l][j] = (float) mu[j];
+                avgVar[l][j] = (float) (sigma2[j] / total);
+            }
+        }
+        averagesSet = true;
+    }
+
+    // ---------------------------------------------------------------- evaluation
+
+    /** Test-mode cost, loss and accuracy over the whole data set. */
+    public Evaluation evaluate(DataSet data, double lambda) {
+        return evaluate(data, data.size(), lambda);
+    }
+
+    /** Test-mode cost, loss and accuracy over the first {@code count} samples, in chunks split over the team. */
+    public Evaluation evaluate(DataSet data, int count, double lambda) {
+        if (count < 0 || count > data.size()) throw new IllegalArgumentException("count " + count + " outside [0, " + data.size() + "]");
+        if (count == 0) return Evaluation.EMPTY;
+        checkData(data);
+        prepareTest();
+        double lossSum = 0;
+        long correct = 0;
+        int[] y = data.labels();
+        for (int from = 0; from < count; from += EVALUATION_CHUNK) {
+            int n = runTestChunk(data, from, Math.min(count, from + EVALUATION_CHUNK), true);
+            for (int i = 0; i < n; i++) {
+                lossSum += eLoss[i];
+                if (ePred[i] == y[from + i]) correct++;
+            }
+        }
+        double loss = lossSum / count;
+        return new Evaluation(loss + lambda * weightPenalty(), loss, (double) correct / count);
+    }
+
+    /** Predicted class (test mode) of every sample. */
+    public int[] predict(DataSet data) {
+        checkData(data);
+        prepareTest();
+        int[] result = new int[data.size()];
+        for (int from = 0; from < data.size(); from += EVALUATION_CHUNK) {
+            int n = runTestChunk(data, from, Math.min(data.size(), from + EVALUATION_CHUNK), false);
+            System.arraycopy(ePred, 0, result, from, n);
+        }
+        return result;
+    }
+
+    /** counts[true][predicted] over the data set, test mode. */
+    public ConfusionMatrix confusion(DataSet data) {
+        int[][] counts = new int[config.classes()][config.classes()];
+        int[] predicted = predict(data);
+        for (int i = 0; i < predicted.length; i++) counts[data.label(i)][predicted[i]]++;
+        return new ConfusionMatrix(counts);
+    }
+
+    private void checkData(DataSet data) {
+        if (data.dim() != in[0]) throw new IllegalArgumentException("data has " + data.dim() + " features, network expects " + in[0]);
+        if (data.classes() > config.classes()) {
+            throw new IllegalArgumentException("data set " + data.name() + " has " + data.classes() + " classes, network " + config.classes());
+        }
+    }
+
+    /** Packs the weight panels and the test-time 1/√(σ²+ε) once per evaluation (the weights do not change during it). */
+    private void prepareTest() {
+        for (int l = 0; l < layers; l++) Gemm.packB(in[l], out[l], params, wOff[l], out[l], fwdPanel[l]);
+        if (mode != BatchNormMode.OFF) {
+            for (int l = 0; l < layers - 1; l++) BatchNorm.invStd(0, out[l], avgVar[l], EPS, testInvStd[l]);
+        }
+    }
+
+    private int runTestChunk(DataSet data, int from, int to, boolean withLosses) {
+        evalX = data.features();
+        evalXOff = from * in[0];
+        evalRows = to - from;
+        evalLabels = withLosses ? data.labels() : null;
+        evalLabelOff = from;
+        team.run(evaluateTask);
+        evalX = null;
+        evalLabels = null;
+        return to - from;
+    }
+
+    private void evaluateMember(int t) {
+        int threads = team.threads();
+        int m = evalRows;
+        int r0 = rowLo(m, t, threads), r1 = rowLo(m, t + 1, threads);
+        if (r0 == r1) return;
+        float[] a = evalX;
+        int aOff = evalXOff;
+        for (int l = 0; l < layers; l++) {
+            int n = out[l], k = in[l];
+            float[] c = l == layers - 1 ? eLogits : ez[l];
+            Gemm.mulPacked(r0, r1, n, k, a, aOff, k, fwdPanel[l], c, 0, n, false);
+            if (l == layers - 1) {
+                Elementwise.addBias(r0, r1, n, c, 0, n, params, bOff[l], false);
+                break;
+            }
+            switch (mode) {
+                case OFF -> Elementwise.addBias(r0, r1, n, c, 0, n, params, bOff[l], true);
+                case BEFORE_RELU -> BatchNorm.normalize(r0, r1, n, c, 0, n, avgMean[l], testInvStd[l],
+                        params, gammaOff[l], params, betaOff[l], null, 0, n, c, 0, n, true);
+                case AFTER_RELU -> {
+                    Elementwise.addBias(r0, r1, n, c, 0, n, params, bOff[l], true);
+                    BatchNorm.normalize(r0, r1, n, c, 0, n, avgMean[l], testInvStd[l],
+                            params, gammaOff[l], params, betaOff[l], null, 0, n, c, 0, n, false);
+                }
+            }
+            a = c;
+            aOff = 0;
+        }
+        int classes = config.classes();
+        for (int i = r0; i < r1; i++) {
+            int base = i * classes, best = 0;
+            for (int j = 1; j < classes; j++) if (eLogits[base + j] > eLogits[base + best]) best = j;
+            ePred[i] = best;
+            if (evalLabels != null) {
+                eLoss[i] = Elementwise.softmaxCrossEntropy(i, i + 1, classes, eLogits, 0, classes, evalLabels, evalLabelOff,
+                        null, 0, 0, 1f);
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.hpsearch.nn.fast;
+
+import io.hpsearch.nn.Batch;
+import io.hpsearch.nn.BatchNormMode;
+import io.hpsearch.nn.Gradients;
+import io.hpsearch.nn.Network;
+import io.hpsearch.nn.NetworkConfig;
+import io.hpsearch.nn.Parameter;
+import io.hpsearch.nn.TestDataSets;
+import io.hpsearch.nn.data.DataSet;
+import io.hpsearch.nn.gradcheck.GradientCheck;
+import io.hpsearch.nn.gradcheck.GradientCheckReport;
+import io.hpsearch.nn.metrics.Evaluation;
+import org.ejml.data.DMatrixRMaj;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FastNetworkTest {
+    private static final int[][] SHAPES = {{13}, {50, 13}, {13, 50, 13}};
+
+    /** Rounds the reference's parameters to float, so that both networks hold exactly the same numbers. */
+    static void roundToFloat(Network ref) {
+        for (Parameter p : ref.parameters()) {
+            double[] a = p.data();
+            for (int i = 0; i < a.length; i++) a[i] = (float) a[i];
+        }
+    }
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = i;
+        return a;
+    }
+
+    @Test
+    void startsFromTheReferenceWeightsOfTheSameSeed() {
+        for (BatchNormMode mode : BatchNormMode.values()) {
+            NetworkConfig cfg = NetworkConfig.of(20, new int[] {13, 50}, 7, mode);
+            Network ref = new Network(cfg, 42);
+            FastNetwork fast = new FastNetwork(cfg, 42, 10);
+            List<Parameter> ps = ref.parameters();
+            assertEquals(ps.size(), fast.parameterCount());
+            for (int i = 0; i < ps.size(); i++) {
+                assertEquals(ps.get(i).name(), fast.parameterName(i));
+                double[] want = ps.get(i).data();
+                assertEquals(want.length, fast.parameterSize(i));
+                for (int j = 0; j < want.length; j++) {
+                    assertEquals((float) want[j], fast.parameters()[fast.parameterOffset(i) + j], ps.get(i).name());
+                }
+            }
+            // A different seed draws different weights.
+            FastNetwork other = new FastNetwork(cfg, 43, 10);
+            assertTrue(other.parameters()[0] != fast.parameters()[0]);
+        }
+    }
+
+    @Test
+    void oneStepMatchesTheReferenceGradientsForEveryModeAndDepth() {
+        DataSet data = TestDataSets.noise(37, 21, 5, 7);
+        Batch batch = Batch.rows(data, 0, 37);
+        for (BatchNormMode mode : BatchNormMode.values()) {
+            for (int[] hidden : SHAPES) {
+                String what = mode + " " + java.util.Arrays.toString(hidden);
+                NetworkConfig cfg = NetworkConfig.of(21, hidden, 5, mode);
+                Network ref = new Network(cfg, 11);
+                roundToFloat(ref);
+                Network.Pass pass = ref.forward(batch.features(), true);
+                double refLoss = ref.loss(pass, batch.labels());
+                Gradients want = ref.backward(pass, batch.labels(), 0.01);
+
+                Gradients[] got = new Gradients[2];
+                for (int threads = 1; threads <= 2; threads++) {
+                    try (Team team = Team.create(threads)) {
+                        FastNetwork fast = new FastNetwork(ref, 40); // capacity above the batch: ragged use
+                        fast.useTeam(team);
+                        int rows = fast.loadBatch(data, identity(37), 0, 37);
+                        double loss = fast.forwardTraining(rows);
+                        assertEquals(refLoss, loss, 1e-5 * refLoss, what);
+                        fast.backward(0.01);
+                        got[threads - 1] = toGradients(ref, fast);
+                    }
+                }
+                for (int i = 0; i < want.size(); i++) {
+                    double[] w = want.get(i).data, g = got[0].get(i).data;
+                    double scale = 0, diff = 0;
+                    for (int j = 0; j < w.length; j++) {
+                        scale = Math.max(scale, Math.abs(w[j]));
+                        diff = Math.max(diff, Math.abs(w[j] - g[j]));
+                    }
+                    assertTrue(scale > 0, what + " " + want.name(i));
+                    assertTrue(diff <= 1e-4 * scale, what + " " + want.name(i) + ": max difference " + diff + " vs scale " + scale);
+                    // The team splits rows and columns but every number has one fixed summation order.
+                    assertArrayEquals(g, got[1].get(i).data, 0.0, what + " " + want.name(i) + " with 2 threads");
+                }
+            }
+        }
+    }
+
+    private static Gradients toGradients(Network ref, FastNetwork fast) {
+        List<Parameter> ps = ref.parameters();
+        DMatrixRMaj[] values = new DMatrixRMaj[ps.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = new DMatrixRMaj(ps.get(i).rows(), ps.get(i).cols());
+            for (int j = 0; j < values[i].data.length; j++) {
+                values[i].data[j] = fast.gradients()[fast.parameterOffset(i) + j];
+            }
+        }
+        return new Gradients(ps, values);
+    }
+
+    @Test
+    void floatGradientsPassTheGradientCheck() {
+        // The numerical gradients come from the double reference; what is left is float rounding.
+        DataSet data = TestDataSets.noise(12, 8, 4, 3);
+        Batch batch = Batch.rows(data, 0, 12);
+        for (BatchNormMode mode : BatchNormMode.values()) {
+            NetworkConfig cfg = NetworkConfig.of(8, new int[] {6, 5}, 4, mode);
+            Network ref = new Network(cfg, 5);
+            roundToFloat(ref);
+            FastNetwork fast = new FastNetwork(ref, 12);
+            fast.forwardTraining(fast.loadBatch(data, identity(12), 0, 12));
+            fast.backward(0.05);
+            Gradients floatGrads = toGradients(ref, fast);
+            GradientCheckReport report = GradientCheck.compare(ref, batch.features(), batch.labels(), 0.05,
+                    GradientCheck.DEFAULT_STEP, floatGrads);
+            for (GradientCheckReport.TensorError t : report.tensors()) {
+                assertTrue(t.meanError() < 1e-4, mode + " " + t.name() + ": mean relative error " + t.meanError()
+                        + "\n" + report.toTable());
+            }
+            // The double analytic gradients pass at 1e-6 on the same problem; the float ones are off
+            // by float rounding only, so a corrupted entry (error ≈ 1) would show in the maximum.
+            assertTrue(report.passes(1e-2), report.toTable());
+        }
+    }
+
+    @Test
+    void evaluationMatchesTheReferenceAcrossChunksAndThreads() {
+        DataSet data = TestDataSets.blobs(2300, 30, 4, 3.0, 9);
+        for (BatchNormMode mode : BatchNormMode.values()) {
+            NetworkConfig cfg = NetworkConfig.of(30, new int[] {50, 13}, 4, mode);
+            Network ref = new Network(cfg, 2);
+            roundToFloat(ref);
+            int[] pick = identity(2300);
+            // Precise statistics over 250 samples in chunks of 100, so that test mode is not the identity.
+            int[] first = java.util.Arrays.copyOf(pick, 250);
+            ref.computePreciseStatistics(data, first, 100);
+            FastNetwork fast = new FastNetwork(ref, 100);
+            fast.computePreciseStatistics(data, first, 100);
+            if (mode != BatchNormMode.OFF) {
+                double[] wm = ref.batchNorm(1).testMean(), gm = fast.testMean(1);
+                double[] wv = ref.batchNorm(1).testVariance(), gv = fast.testVariance(1);
+                for (int j = 0; j < wm.length; j++) {
+                    assertEquals(wm[j], gm[j], 1e-4 * (1 + Math.abs(wm[j])), mode + " mean " + j);
+                    assertEquals(wv[j], gv[j], 1e-4 * wv[j], mode + " variance " + j);
+                }
+            }
+            Evaluation want = ref.evaluate(data, 2100, 0.01);
+            Evaluation one = fast.evaluate(data, 2100, 0.01);
+            assertEquals(want.loss(), one.loss(), 1e-5 * want.loss(), mode.toString());
+            assertEquals(want.cost(), one.cost(), 1e-5 * want.cost(), mode.toString());
+            assertEquals(want.accuracy(), one.accuracy(), 2.0 / 2100, mode.toString());
+            int[][] serialConfusion = fast.confusion(data).counts();
+            assertEquals(ref.confusion(data).total(), fast.confusion(data).total());
+            try (Team team = Team.create(2)) {
+                fast.useTeam(team);
+                assertEquals(one, fast.evaluate(data, 2100, 0.01), mode + ": threads change nothing");
+                assertArrayEquals(serialConfusion, fast.confusion(data).counts());
+            }
+        }
+    }
+}
