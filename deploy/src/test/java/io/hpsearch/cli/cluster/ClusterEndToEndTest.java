@@ -1,0 +1,164 @@
+package io.hpsearch.cli.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hpsearch.coordinator.campaign.CampaignFile;
+import io.hpsearch.coordinator.client.CoordinatorClient;
+import io.hpsearch.coordinator.sampling.FineRange;
+import io.hpsearch.coordinator.sampling.TrialGenerator;
+import io.hpsearch.protocol.ClusterConfig;
+import io.hpsearch.protocol.v1.CampaignSpec;
+import io.hpsearch.protocol.v1.CampaignState;
+import io.hpsearch.protocol.v1.CampaignStatus;
+import io.hpsearch.protocol.v1.Dimension;
+import io.hpsearch.protocol.v1.PhaseStatus;
+import io.hpsearch.protocol.v1.SearchSpace;
+import io.hpsearch.protocol.v1.StatusAnswer;
+import io.hpsearch.protocol.v1.TopKAnswer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The cluster as users run it: a coordinator and two worker JVMs started with {@code hpsearch
+ * coordinator} and {@code hpsearch worker} on free ports of 127.0.0.1, a coarse + fine campaign
+ * submitted with {@code hpsearch launch}, the table read with {@code hpsearch results --format json}.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ClusterEndToEndTest {
+    static final String CAMPAIGN = String.join("\n",
+            "campaign { name = e2e, seed = 7, top-k = 5 }",
+            "data { set = synthetic, validation = 500,",
+            "  synthetic { train = 4000, test = 1000, dim = 64, classes = 5, clusters = 2, sep = 2.5, seed = 3 } }",
+            "network { hidden = [32], batch-norm = before-relu }",
+            "training { batch = 50, epochs = 3, schedule { type = constant, eta = 0.05 } }",
+            "search {",
+            "  lambda { scale = log, min = 1e-5, max = 1e-1 }",
+            "  eta { scale = log, min = 1e-3, max = 0.5 }",
+            "}",
+            "phases = [",
+            "  { name = coarse, sampler = random, trials = 6 }",
+            "  { name = fine, sampler = random, trials = 4, refine { from = coarse, top = 2, margin = 0.1, min-width = 0.05 } }",
+            "]");
+
+    @TempDir
+    Path dir;
+
+    private CliProcesses processes;
+    private CoordinatorClient observer;
+
+    @AfterEach
+    void stopEverything() {
+        if (observer != null) observer.close();
+        if (processes != null) processes.close();
+    }
+
+    @Test
+    void aCoarseAndFineCampaignRunsOnTwoWorkerJvms() throws Exception {
+        processes = new CliProcesses(dir);
+        int port = CliProcesses.freePort();
+        String join = "127.0.0.1:" + port;
+        CliProcesses.Cli coordinator = processes.start("coordinator", "coordinator", "--host", "127.0.0.1", "--port",
+                Integer.toString(port));
+        coordinator.awaitOutput("coordinator up at", Duration.ofSeconds(60));
+        List<CliProcesses.Cli> workers = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            workers.add(processes.start("worker" + i, "worker", "--host", "127.0.0.1", "--port", "0", "--join", join,
+                    "--slots", "1", "--threads-per-trial", "1"));
+        }
+
+        // Both workers must be in the cluster before the campaign starts, or the first one could
+        // take every trial; the test's own client is a cluster member too, as role client.
+        observer = CoordinatorClient.join(ClusterConfig.node(ClusterConfig.ROLE_CLIENT, "127.0.0.1", 0,
+                List.of(ClusterConfig.address("127.0.0.1", port))), Duration.ofSeconds(30));
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        StatusAnswer status = null;
+        while (System.nanoTime() < deadline) {
+            status = observer.status("").toCompletableFuture().get(35, TimeUnit.SECONDS);
+            if (status.getWorkersCount() == 2) break;
+            Thread.sleep(200);
+        }
+        assertEquals(2, status.getWorkersCount(), "workers known to the coordinator: " + status.getWorkersList()
+                + "\nworker1:\n" + workers.get(0).err() + "\nworker2:\n" + workers.get(1).err());
+
+        Path file = dir.resolve("e2e.conf");
+        Files.writeString(file, CAMPAIGN);
+        CliProcesses.Cli launch = processes.start("launch", "launch", file.toString(), "--join", join);
+        assertEquals(0, launch.awaitExit(Duration.ofSeconds(120)), () -> "launch failed\n" + launch.err());
+        assertTrue(launch.out().startsWith("rank"), launch.out());
+        assertEquals(2 + 5, launch.out().lines().count(), "header, rule and the campaign's top-k rows:\n" + launch.out());
+        assertTrue(launch.err().contains("e2e: 10/10 trials"), launch.err());
+
+        CliProcesses.Cli results = processes.start("results", "results", "--join", join, "--campaign", "e2e",
+                "--top", "100", "--format", "json");
+        assertEquals(0, results.awaitExit(Duration.ofSeconds(60)), () -> "results failed\n" + results.err());
+        JsonNode rows = new ObjectMapper().readTree(results.out());
+
+        // every trial done exactly once
+        assertEquals(10, rows.size(), results.out());
+        Set<String> trials = new HashSet<>();
+        Set<String> usedWorkers = new HashSet<>();
+        for (JsonNode r : rows) {
+            assertTrue(trials.add(r.get("trial").asText()), "trial listed twice: " + r);
+            assertEquals("completed", r.get("status").asText(), r.toString());
+            usedWorkers.add(r.get("worker").asText());
+        }
+        Set<String> expected = new HashSet<>();
+        for (int i = 0; i < 6; i++) expected.add("coarse#" + i);
+        for (int i = 0; i < 4; i++) expected.add("fine#" + i);
+        assertEquals(expected, trials);
+        CampaignStatus end = observer.status("e2e").toCompletableFuture().get(35, TimeUnit.SECONDS).getCampaigns(0);
+        assertEquals(CampaignState.CAMPAIGN_STATE_COMPLETED, end.getState());
+        for (PhaseStatus p : end.getPhasesList()) {
+            assertEquals(p.getPlanned(), p.getCompleted(), p.toString());
+            assertEquals(0, p.getFailed() + p.getCancelled() + p.getDiverged() + p.getRunning() + p.getPending(), p.toString());
+        }
+
+        // both workers used, and they are the two worker processes (not the client or coordinator)
+        assertEquals(2, usedWorkers.size(), "workers used: " + usedWorkers);
+        Set<String> known = new HashSet<>();
+        status.getWorkersList().forEach(w -> known.add(ResultsTable.workerName(w.getWorkerId())));
+        assertEquals(known, usedWorkers);
+
+        // sorted by validation accuracy, ranks 1..n
+        for (int i = 0; i < rows.size(); i++) {
+            assertEquals(i + 1, rows.get(i).get("rank").asInt());
+            if (i > 0) {
+                assertTrue(rows.get(i - 1).get("val_acc").asDouble() >= rows.get(i).get("val_acc").asDouble(),
+                        "rows " + i + " and " + (i + 1) + " out of order");
+            }
+        }
+
+        // fine values inside the range the fine-range rule gives from the coarse results
+        CampaignSpec spec = CampaignFile.parse(CAMPAIGN, "e2e.conf");
+        TopKAnswer coarse = observer.topK("e2e", 100, "coarse").toCompletableFuture().get(35, TimeUnit.SECONDS);
+        assertEquals(6, coarse.getRankedCount());
+        SearchSpace coarseSpace = TrialGenerator.space(spec, spec.getPhases(0));
+        SearchSpace fineSpace = FineRange.narrow(coarseSpace, spec.getPhases(1).getFine(), coarse.getRankedList());
+        boolean narrowed = false;
+        for (int d = 0; d < coarseSpace.getDimensionsCount(); d++) {
+            Dimension c = coarseSpace.getDimensions(d), f = fineSpace.getDimensions(d);
+            narrowed |= f.getMin() > c.getMin() || f.getMax() < c.getMax();
+            for (JsonNode r : rows) {
+                if (!r.get("phase").asText().equals("fine")) continue;
+                double v = r.get(f.getName()).asDouble();
+                assertTrue(v >= f.getMin() && v <= f.getMax(), r.get("trial").asText() + ": " + f.getName() + " = " + v
+                        + " outside the fine range [" + f.getMin() + ", " + f.getMax() + "]");
+            }
+        }
+        assertTrue(narrowed, "the rule narrowed no dimension, so the check above proves nothing: " + fineSpace);
+    }
+}

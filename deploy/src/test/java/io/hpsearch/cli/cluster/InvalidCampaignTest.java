@@ -1,0 +1,133 @@
+package io.hpsearch.cli.cluster;
+
+import io.hpsearch.cli.Main;
+import io.hpsearch.coordinator.Coordinator;
+import io.hpsearch.coordinator.CoordinatorNode;
+import io.hpsearch.coordinator.client.CoordinatorClient;
+import io.hpsearch.protocol.v1.StatusAnswer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Invalid campaign files through the command line: refused with exit code 2 and the key named,
+ * before anything is submitted to the (real, running) coordinator.
+ */
+class InvalidCampaignTest {
+    private static final String VALID = String.join("\n",
+            "campaign { name = bad }",
+            "data { set = DATASET, validation = 500, train-subset = 1000 }",
+            "network { hidden = [8] HIDDEN_EXTRA }",
+            "training { batch = 50, epochs = 1, schedule { type = constant, eta = 0.05 } }",
+            "search { lambda { scale = log, min = LMIN, max = LMAX } }",
+            "phases = [ { name = coarse, sampler = random, trials = TRIALS } ]");
+
+    private static CoordinatorNode coordinator;
+    private static String join;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startCoordinator() throws Exception {
+        int port = CliProcesses.freePort();
+        coordinator = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", port, List.of()), Coordinator.Settings.defaults());
+        join = "127.0.0.1:" + port;
+    }
+
+    @AfterAll
+    static void stopCoordinator() {
+        if (coordinator != null) coordinator.close();
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String campaign(String dataset, String hiddenExtra, String lmin, String lmax, String trials) {
+        return VALID.replace("DATASET", dataset).replace("HIDDEN_EXTRA", hiddenExtra).replace("LMIN", lmin)
+                .replace("LMAX", lmax).replace("TRIALS", trials);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', value = {
+            "unknown key;          fashion-mnist; ', hiden = [4]'; 1e-5; 1e-1; 4;         network.hiden",
+            "min not below max;    fashion-mnist; '';            0.1;  0.01; 4;         search.lambda",
+            "min equal to max;     fashion-mnist; '';            0.01; 0.01; 4;         search.lambda",
+            "zero on a log scale;  fashion-mnist; '';            0;    0.1;  4;         search.lambda.min",
+            "negative on log;      fashion-mnist; '';            -1;   0.1;  4;         search.lambda.min",
+            "zero trials;          fashion-mnist; '';            1e-5; 1e-1; 0;         phases[0].trials",
+            "absurd trials;        fashion-mnist; '';            1e-5; 1e-1; 100000000; phases[0].trials",
+            "unknown data set;     imagenet;      '';            1e-5; 1e-1; 4;         data.set"})
+    void isRefusedWithTheKeyNamedAndNothingSubmitted(String what, String dataset, String extra, String lmin, String lmax,
+                                                     String trials, String key) throws Exception {
+        Path file = dir.resolve("bad.conf");
+        Files.writeString(file, campaign(dataset, extra, lmin, lmax, trials));
+        for (String command : List.of("launch", "local")) {
+            Run r = command.equals("launch") ? run("launch", file.toString(), "--join", join) : run("local", file.toString());
+            assertEquals(2, r.code(), command + ": " + r.err());
+            assertTrue(r.err().startsWith("hpsearch: error: bad.conf: " + key), command + ": " + r.err());
+            assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
+            assertEquals("", r.out());
+        }
+        try (CoordinatorClient client = CoordinatorClient.using(coordinator.system(), Duration.ofSeconds(10))) {
+            StatusAnswer status = client.status("").toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertTrue(status.getCampaignsList().stream().noneMatch(c -> c.getCampaign().equals("bad")),
+                    "nothing submitted: " + status);
+        }
+    }
+
+    @Test
+    void theSameFileWithGoodValuesIsAccepted() throws Exception {
+        // the corpus differs from a valid file only in the broken value, so each case tests its check
+        Path file = dir.resolve("good.conf");
+        Files.writeString(file, campaign("fashion-mnist", "", "1e-5", "1e-1", "4").replace("name = bad", "name = good"));
+        Run r = run("launch", file.toString(), "--join", join, "--detach");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("campaign good submitted"), r.out());
+        try (CoordinatorClient client = CoordinatorClient.using(coordinator.system(), Duration.ofSeconds(10))) {
+            StatusAnswer status = client.status("good").toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertEquals(1, status.getCampaignsCount());
+            client.cancel("good", "test over").toCompletableFuture().get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aMissingCampaignFileIsAUserError() {
+        Run r = run("launch", dir.resolve("nope.conf").toString(), "--join", join);
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("nope.conf"), r.err());
+    }
+
+    @Test
+    void aBadJoinAddressIsNamed() throws Exception {
+        Path file = dir.resolve("good.conf");
+        Files.writeString(file, campaign("fashion-mnist", "", "1e-5", "1e-1", "4"));
+        Run r = run("launch", file.toString(), "--join", "localhost");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--join"), r.err());
+        Run f = run("results", "--join", join, "--format", "yaml");
+        assertEquals(2, f.code(), f.err());
+        assertTrue(f.err().contains("--format"), f.err());
+    }
+}
