@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The cluster figures of README:
+#  (a) the 16-trial Fashion-MNIST campaign deploy/bench/fashion-mnist-16.conf on two worker JVMs and
+#      on one (1 slot x 1 thread each; a fresh coordinator and workers from deploy/local-cluster.sh
+#      each time), wall time of `hpsearch launch` and the ratio two/one;
+#  (b) the coordinator's dispatch latency p99 of the two-worker run (`hpsearch results --stats`);
+#  (c) coordinator throughput: DispatchBench with 50 simulated workers and trials that train nothing.
+# Needs the built jar (mvn -q -DskipTests package; or HPSEARCH_JAR) and Fashion-MNIST (scripts/setup.sh).
+set -euo pipefail
+
+deploy_dir="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+repo_dir="$(dirname "$deploy_dir")"
+hpsearch="$deploy_dir/bin/hpsearch"
+campaign="$deploy_dir/bench/fashion-mnist-16.conf"
+out="${HPSEARCH_FIGURES_DIR:-$repo_dir/runs/cluster-figures}"
+mkdir -p "$out"
+
+run() { # workers
+    local n="$1" dir="$out/workers-$1"
+    export HPSEARCH_CLUSTER_DIR="$dir"
+    "$deploy_dir/local-cluster.sh" stop > /dev/null
+    "$deploy_dir/local-cluster.sh" "$n" > "$out/cluster-$n.txt"
+    trap '"$deploy_dir/local-cluster.sh" stop > /dev/null' EXIT
+    local port start end
+    port="$(cat "$dir/port")"
+    start="$(date +%s.%N)"
+    "$hpsearch" launch "$campaign" --join "127.0.0.1:$port" > "$out/table-$n.txt" 2> "$out/launch-$n.log"
+    end="$(date +%s.%N)"
+    "$hpsearch" results --join "127.0.0.1:$port" --stats > "$out/results-$n.txt" 2>/dev/null
+    "$deploy_dir/local-cluster.sh" stop > /dev/null
+    trap - EXIT
+    echo "$end - $start" | bc -l
+}
+
+t2="$(run 2)"
+t1="$(run 1)"
+p99="$(awk '$1 == "dispatch_latency" { print $5 }' "$out/results-2.txt")"
+printf 'campaign: %s (16 trials)\n' "$campaign"
+printf 'wall time, 2 worker JVMs: %.1f s\n' "$t2"
+printf 'wall time, 1 worker JVM:  %.1f s\n' "$t1"
+printf 'ratio 2/1: %.2f (target <= 0.6)\n' "$(echo "$t2 / $t1" | bc -l)"
+printf 'dispatch latency p99 (2 workers, coordinator histogram): %s ms (target < 10 ms)\n' "$p99"
+echo "tables and --stats in $out"
+
+jar="${HPSEARCH_JAR:-$deploy_dir/target/hpsearch.jar}"
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+bench="$("$java_bin" -cp "$jar" io.hpsearch.coordinator.bench.DispatchBench --workers 50 2>/dev/null | tail -1)"
+echo "$bench" > "$out/dispatch-bench.json"
+echo "DispatchBench --workers 50: $bench"
+printf 'dispatches/s with 50 simulated workers: %s (target >= 500)\n' \
+    "$(echo "$bench" | sed -n 's/.*"dispatches_per_second":\([0-9.]*\).*/\1/p')"
