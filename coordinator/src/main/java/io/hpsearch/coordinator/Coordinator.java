@@ -255,7 +255,9 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
             Lease l = lease.get();
             w.ref.tell(new ToWorker.Lease(l.toWire(settings.leaseMillis())));
             stats.queueWait.recordNanos(now - l.enqueuedNanos());
-            stats.dispatchLatency.recordNanos(settings.nanoTime().getAsLong() - requestNanos);
+            // from the moment both the request and the trial were there: a request parked while
+            // no trial existed (before a campaign or between phases) is idle time, not dispatch
+            stats.dispatchLatency.recordNanos(settings.nanoTime().getAsLong() - Math.max(requestNanos, l.enqueuedNanos()));
             served++;
         }
         return served;

@@ -11,8 +11,9 @@ import java.util.List;
  *   <li>{@value #TRIAL_DURATION}: lease sent → result received (one per recorded result of a
  *       leased trial);</li>
  *   <li>{@value #QUEUE_WAIT}: trial queued (or re-queued) → leased;</li>
- *   <li>{@value #DISPATCH_LATENCY}: a worker's work request handled → the lease sent (includes
- *       the time the request was parked waiting for a trial; one value per lease).</li>
+ *   <li>{@value #DISPATCH_LATENCY}: the later of (a worker's work request received, the trial
+ *       queued) → the lease sent; so a request parked while there was no trial to lease counts
+ *       from the moment a trial arrived (one value per lease).</li>
  * </ul>
  */
 public final class CoordinatorStats {
