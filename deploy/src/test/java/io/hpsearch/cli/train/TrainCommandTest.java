@@ -55,6 +55,23 @@ class TrainCommandTest {
     }
 
     @Test
+    void bothEnginesTrainTheSameRecipeToTheSameAccuracy(@TempDir Path dir) throws Exception {
+        double[] acc = new double[2];
+        String[] engines = {"fast", "reference"};
+        for (int e = 0; e < 2; e++) {
+            Path out = dir.resolve(engines[e]);
+            Outcome o = run("train", "--engine", engines[e], "--dataset", SMALL, "--val", "500", "--hidden", "30,20",
+                    "--eta-min", "1e-4", "--eta-max", "0.5", "--cycles", "1", "--step-epochs", "2", "--seed", "3",
+                    "--out", out.toString());
+            assertEquals(0, o.code(), o.err());
+            JsonNode json = new ObjectMapper().readTree(out.resolve("result.json").toFile());
+            assertEquals(engines[e], json.get("engine").asText());
+            acc[e] = json.get("val_acc").asDouble();
+        }
+        assertTrue(acc[0] > 0.9 && Math.abs(acc[0] - acc[1]) <= 0.01, "fast " + acc[0] + ", reference " + acc[1]);
+    }
+
+    @Test
     void divergingRunEndsDivergedKeepsItsCurvesAndDoesNotCrash(@TempDir Path dir) throws Exception {
         Outcome o = run("train", "--dataset", SMALL, "--val", "500", "--no-bn", "--hidden", "30,20",
                 "--schedule", "constant", "--eta", "1000", "--epochs", "3", "--out", dir.toString());
@@ -79,6 +96,7 @@ class TrainCommandTest {
             "--threads 0            | --threads",
             "--no-such-option       | --no-such-option",
             "--dataset imagenet     | imagenet",
+            "--engine turbo         | --engine",
     })
     void impossibleOptionsAreRefusedNamingTheOption(String args, String named) {
         String dataset = args.contains("--dataset") ? "" : "--dataset " + SMALL;

@@ -3,7 +3,7 @@ package io.hpsearch.worker.trial;
 import io.hpsearch.nn.NetworkConfig;
 import io.hpsearch.nn.data.DataSet;
 import io.hpsearch.nn.data.DataSplit;
-import io.hpsearch.nn.train.Trainer;
+import io.hpsearch.nn.fast.FastTrainer;
 import io.hpsearch.nn.train.TrainingConfig;
 import io.hpsearch.nn.train.TrainingListener;
 import io.hpsearch.nn.train.TrainingResult;
@@ -90,7 +90,8 @@ public final class TrialRunner {
                             .setUpdatesTotal(total).build());
                 }
             };
-            TrainingResult r = new Trainer(nanoClock).train(network, data, config, listener);
+            // The float32 vector core: checked against the double-precision reference in common-nn's tests.
+            TrainingResult r = new FastTrainer(nanoClock).train(network, data, config, listener);
             TrialResult.Builder b = base(spec, leaseId)
                     .setStatus(r.status() == io.hpsearch.nn.train.TrainingStatus.COMPLETED
                             ? TrialStatus.TRIAL_STATUS_COMPLETED : TrialStatus.TRIAL_STATUS_DIVERGED)
