@@ -29,7 +29,7 @@ run() { # workers
     "$hpsearch" results --join "127.0.0.1:$port" --stats > "$out/results-$n.txt" 2>/dev/null
     "$deploy_dir/local-cluster.sh" stop > /dev/null
     trap - EXIT
-    echo "$end - $start" | bc -l
+    awk -v a="$end" -v b="$start" 'BEGIN { print a - b }'
 }
 
 t2="$(run 2)"
@@ -38,7 +38,7 @@ p99="$(awk '$1 == "dispatch_latency" { print $5 }' "$out/results-2.txt")"
 printf 'campaign: %s (16 trials)\n' "$campaign"
 printf 'wall time, 2 worker JVMs: %.1f s\n' "$t2"
 printf 'wall time, 1 worker JVM:  %.1f s\n' "$t1"
-printf 'ratio 2/1: %.2f (target <= 0.6)\n' "$(echo "$t2 / $t1" | bc -l)"
+printf 'ratio 2/1: %.2f (target <= 0.6)\n' "$(awk -v a="$t2" -v b="$t1" 'BEGIN { print a / b }')"
 printf 'dispatch latency p99 (2 workers, coordinator histogram): %s ms (target < 10 ms)\n' "$p99"
 echo "tables and --stats in $out"
 
