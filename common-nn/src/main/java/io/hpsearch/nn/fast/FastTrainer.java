@@ -5,17 +5,15 @@ import io.hpsearch.nn.data.DataSet;
 import io.hpsearch.nn.data.DataSplit;
 import io.hpsearch.nn.metrics.ConfusionMatrix;
 import io.hpsearch.nn.metrics.Evaluation;
-import io.hpsearch.nn.train.EpochMetrics;
 import io.hpsearch.nn.train.HorizontalFlip;
 import io.hpsearch.nn.train.TrainingConfig;
 import io.hpsearch.nn.train.TrainingListener;
+import io.hpsearch.nn.train.TrainingLoop;
 import io.hpsearch.nn.train.TrainingPlan;
 import io.hpsearch.nn.train.TrainingResult;
-import io.hpsearch.nn.train.TrainingStatus;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 
 /**
@@ -57,73 +55,44 @@ public final class FastTrainer {
     public TrainedFastModel trainModel(NetworkConfig networkConfig, DataSplit data, TrainingConfig config,
                                        TrainingListener listener) {
         Objects.requireNonNull(listener, "listener");
-        DataSet train = data.train();
         TrainingPlan plan = new TrainingPlan(networkConfig, data, config);
-        int trainSize = plan.trainSize();
-        int perEpoch = plan.updatesPerEpoch();
-        long total = plan.totalUpdates();
+        DataSet train = data.train();
         double lambda = config.lambda();
-        int batchSize = config.batchSize();
-        long start = nanoClock.getAsLong();
-
-        FastNetwork net = new FastNetwork(networkConfig, config.seed(), Math.min(batchSize, trainSize));
+        FastNetwork net = new FastNetwork(networkConfig, config.seed(), Math.min(config.batchSize(), plan.trainSize()));
         try (Team team = Team.create(config.threads(), "nn-trial")) {
             net.useTeam(team);
             FloatOptimizer optimizer = FloatOptimizer.create(config.optimizer(), net.parameters().length);
-            List<EpochMetrics> curves = new ArrayList<>();
-            TrainingStatus status = TrainingStatus.COMPLETED;
-            long updates = 0;
-            int epoch = 0;
-            double eta = Double.NaN;
-
-            training:
-            while (updates < total) {
-                epoch++;
-                int[] order = plan.nextEpochOrder();
-                for (int from = 0; from < trainSize && updates < total; from += batchSize) {
-                    TrainingPlan.checkCancelled();
-                    int rows = net.loadBatch(train, order, from, Math.min(trainSize, from + batchSize));
-                    if (config.flip()) HorizontalFlip.apply(net.batchInput(), rows, train.imageShape(), plan.flips());
+            TrainingLoop.Model model = new TrainingLoop.Model() {
+                @Override
+                public boolean step(int[] order, int from, int to, SplittableRandom flips, double eta) {
+                    int rows = net.loadBatch(train, order, from, to);
+                    if (flips != null) HorizontalFlip.apply(net.batchInput(), rows, train.imageShape(), flips);
                     double loss = net.forwardTraining(rows);
                     // The reference's cost, loss + λ Σ‖W‖², is finite exactly when both hold.
-                    if (!Double.isFinite(loss) || !net.weightsFinite()) {
-                        status = TrainingStatus.DIVERGED;
-                        break training;
-                    }
-                    eta = config.schedule().rate(updates, perEpoch);
+                    if (!Double.isFinite(loss) || !net.weightsFinite()) return false;
                     net.backwardAndUpdate(lambda, optimizer, eta);
-                    updates++;
-                    listener.onUpdate(updates, total);
+                    return true;
                 }
-                TrainingPlan.checkCancelled();
-                Evaluation trainEval = net.evaluate(train, trainSize, lambda);
-                if (!Double.isFinite(trainEval.cost())) {
-                    status = TrainingStatus.DIVERGED;
-                    break;
-                }
-                Evaluation validationEval = net.evaluate(data.validation(), lambda);
-                EpochMetrics metrics = new EpochMetrics(epoch, updates, eta, trainEval, validationEval, seconds(start));
-                curves.add(metrics);
-                listener.onEpoch(metrics);
-            }
 
-            if (plan.wantsPreciseStatistics(networkConfig, status)) {
-                net.computePreciseStatistics(train, plan.preciseSamples(), net.batchCapacity());
-            }
-            TrainingPlan.checkCancelled();
-            Evaluation finalTrain = net.evaluate(train, trainSize, lambda);
-            Evaluation finalValidation = net.evaluate(data.validation(), lambda);
-            Evaluation finalTest = net.evaluate(data.test(), lambda);
-            ConfusionMatrix confusion = net.confusion(data.test());
-            TrainingResult result = new TrainingResult(status, curves, finalTrain, finalValidation, finalTest, confusion,
-                    epoch, updates, seconds(start));
+                @Override
+                public Evaluation evaluate(DataSet set, int count) {
+                    return net.evaluate(set, count, lambda);
+                }
+
+                @Override
+                public void computePreciseStatistics(int[] samples) {
+                    net.computePreciseStatistics(train, samples, net.batchCapacity());
+                }
+
+                @Override
+                public ConfusionMatrix confusion(DataSet set) {
+                    return net.confusion(set);
+                }
+            };
+            TrainingResult result = TrainingLoop.run(model, networkConfig, data, config, plan, listener, nanoClock);
             return new TrainedFastModel(net, result);
         } finally {
             net.useTeam(Team.serial());
         }
-    }
-
-    private double seconds(long start) {
-        return (nanoClock.getAsLong() - start) / 1e9;
     }
 }

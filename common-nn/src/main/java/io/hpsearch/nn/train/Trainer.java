@@ -11,9 +11,9 @@ import io.hpsearch.nn.metrics.ConfusionMatrix;
 import io.hpsearch.nn.metrics.Evaluation;
 import io.hpsearch.nn.optim.Optimizer;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
 import java.util.function.LongSupplier;
 
 /**
@@ -49,75 +49,46 @@ public final class Trainer {
     public TrainedModel trainModel(NetworkConfig networkConfig, DataSplit data, TrainingConfig config,
                                    TrainingListener listener) {
         Objects.requireNonNull(listener, "listener");
-        DataSet train = data.train();
         TrainingPlan plan = new TrainingPlan(networkConfig, data, config);
-        int trainSize = plan.trainSize();
-        int perEpoch = plan.updatesPerEpoch();
-        long total = plan.totalUpdates();
+        DataSet train = data.train();
         double lambda = config.lambda();
-        long start = nanoClock.getAsLong();
-
         Network net = new Network(networkConfig, config.seed());
         try (RowExecutor executor = RowExecutor.create(config.threads())) {
             net.useExecutor(executor);
             Optimizer optimizer = Optimizer.create(config.optimizer(), net.parameters());
-            List<EpochMetrics> curves = new ArrayList<>();
-            TrainingStatus status = TrainingStatus.COMPLETED;
-            long updates = 0;
-            int epoch = 0;
-            double eta = Double.NaN;
-
-            training:
-            while (updates < total) {
-                epoch++;
-                int[] order = plan.nextEpochOrder();
-                for (int from = 0; from < trainSize && updates < total; from += config.batchSize()) {
-                    TrainingPlan.checkCancelled();
-                    Batch batch = Batch.gather(train, order, from, Math.min(trainSize, from + config.batchSize()));
-                    if (config.flip()) HorizontalFlip.apply(batch.features(), train.imageShape(), plan.flips());
+            TrainingLoop.Model model = new TrainingLoop.Model() {
+                @Override
+                public boolean step(int[] order, int from, int to, SplittableRandom flips, double eta) {
+                    Batch batch = Batch.gather(train, order, from, to);
+                    if (flips != null) HorizontalFlip.apply(batch.features(), train.imageShape(), flips);
                     Network.Pass pass = net.forward(batch.features(), true);
                     double cost = net.loss(pass, batch.labels()) + lambda * net.weightPenalty();
-                    if (!Double.isFinite(cost)) {
-                        status = TrainingStatus.DIVERGED;
-                        break training;
-                    }
+                    if (!Double.isFinite(cost)) return false;
                     Gradients gradients = net.backward(pass, batch.labels(), lambda);
-                    eta = config.schedule().rate(updates, perEpoch);
                     net.updateMovingAverages(pass);
                     optimizer.step(gradients, eta);
-                    updates++;
-                    listener.onUpdate(updates, total);
+                    return true;
                 }
-                TrainingPlan.checkCancelled();
-                Evaluation trainEval = net.evaluate(train, trainSize, lambda);
-                if (!Double.isFinite(trainEval.cost())) {
-                    status = TrainingStatus.DIVERGED;
-                    break;
-                }
-                Evaluation validationEval = net.evaluate(data.validation(), lambda);
-                EpochMetrics metrics = new EpochMetrics(epoch, updates, eta, trainEval, validationEval, seconds(start));
-                curves.add(metrics);
-                listener.onEpoch(metrics);
-            }
 
-            if (plan.wantsPreciseStatistics(networkConfig, status)) {
-                net.computePreciseStatistics(train, plan.preciseSamples(), config.batchSize());
-            }
-            TrainingPlan.checkCancelled();
-            Evaluation finalTrain = net.evaluate(train, trainSize, lambda);
-            Evaluation finalValidation = net.evaluate(data.validation(), lambda);
-            Evaluation finalTest = net.evaluate(data.test(), lambda);
-            ConfusionMatrix confusion = net.confusion(data.test());
-            net.useExecutor(RowExecutor.SERIAL);
-            TrainingResult result = new TrainingResult(status, curves, finalTrain, finalValidation, finalTest, confusion,
-                    epoch, updates, seconds(start));
+                @Override
+                public Evaluation evaluate(DataSet set, int count) {
+                    return net.evaluate(set, count, lambda);
+                }
+
+                @Override
+                public void computePreciseStatistics(int[] samples) {
+                    net.computePreciseStatistics(train, samples, config.batchSize());
+                }
+
+                @Override
+                public ConfusionMatrix confusion(DataSet set) {
+                    return net.confusion(set);
+                }
+            };
+            TrainingResult result = TrainingLoop.run(model, networkConfig, data, config, plan, listener, nanoClock);
             return new TrainedModel(net, result);
         } finally {
             net.useExecutor(RowExecutor.SERIAL);
         }
-    }
-
-    private double seconds(long start) {
-        return (nanoClock.getAsLong() - start) / 1e9;
     }
 }
