@@ -6,6 +6,7 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import io.hpsearch.coordinator.dispatch.TrialKey;
 import io.hpsearch.coordinator.leaderboard.Leaderboard;
 import io.hpsearch.coordinator.sampling.FineRange;
 import io.hpsearch.coordinator.sampling.TrialGenerator;
@@ -99,7 +100,7 @@ public final class CampaignActor extends AbstractBehavior<CampaignActor.Command>
     private int current = 0;
     private CampaignState state = CampaignState.CAMPAIGN_STATE_PENDING;
     private final List<TrialResult> results = new ArrayList<>();
-    private final Set<TrialId> recorded = new HashSet<>();
+    private final Set<TrialKey> recorded = new HashSet<>();
     private Leaderboard board; // null when results changed since it was built
     private TrialResult best;
     private double endedSeconds = -1;
@@ -138,7 +139,7 @@ public final class CampaignActor extends AbstractBehavior<CampaignActor.Command>
     private Behavior<Command> onRecord(Record m) {
         TrialResult r = m.result();
         TrialId id = r.getId();
-        if (!active() || id.getPhaseOrdinal() < 0 || id.getPhaseOrdinal() >= phases.length || !recorded.add(id)) {
+        if (!active() || id.getPhaseOrdinal() < 0 || id.getPhaseOrdinal() >= phases.length || !recorded.add(TrialKey.of(id))) {
             return this;
         }
         Phase p = phases[id.getPhaseOrdinal()];

@@ -60,7 +60,7 @@ public final class DispatchQueue {
     private final Map<String, Lease> leases = new HashMap<>();
     private final Map<String, Set<String>> leasesByWorker = new HashMap<>();
     /** Outstanding trials → id of their active lease, or null while pending. */
-    private final Map<TrialId, String> outstanding = new HashMap<>();
+    private final Map<TrialKey, String> outstanding = new HashMap<>();
 
     /** @param leasePrefix prefix of lease ids, e.g. {@code "L-"} */
     public DispatchQueue(String leasePrefix) {
@@ -85,8 +85,9 @@ public final class DispatchQueue {
     /** Queues a trial of a known campaign (no-op if it is already outstanding). */
     public void enqueue(TrialSpec trial, long nowNanos) {
         CampaignQueue q = queue(trial.getId().getCampaign());
-        if (outstanding.containsKey(trial.getId())) return;
-        outstanding.put(trial.getId(), null);
+        TrialKey k = TrialKey.of(trial.getId());
+        if (outstanding.containsKey(k)) return;
+        outstanding.put(k, null);
         q.pending.put(key(trial.getId()), new Pending(trial, 0, nowNanos));
     }
 
@@ -99,7 +100,7 @@ public final class DispatchQueue {
                     nowNanos);
             leases.put(l.leaseId(), l);
             leasesByWorker.computeIfAbsent(workerId, w -> new LinkedHashSet<>()).add(l.leaseId());
-            outstanding.put(l.id(), l.leaseId());
+            outstanding.put(TrialKey.of(l.id()), l.leaseId());
             return Optional.of(l);
         }
         return Optional.empty();
@@ -111,8 +112,8 @@ public final class DispatchQueue {
      * leaves the pending queue. Returns empty for a trial that is not outstanding.
      */
     public Optional<Completion> complete(TrialId id) {
-        if (!outstanding.containsKey(id)) return Optional.empty();
-        String leaseId = outstanding.remove(id);
+        if (!outstanding.containsKey(TrialKey.of(id))) return Optional.empty();
+        String leaseId = outstanding.remove(TrialKey.of(id));
         Lease l = null;
         if (leaseId != null) {
             l = removeLease(leaseId);
@@ -136,14 +137,14 @@ public final class DispatchQueue {
         CampaignQueue q = campaigns.get(l.campaign());
         int attempts = countAttempt ? l.attempt() : l.attempt() - 1;
         if (q == null) {
-            outstanding.remove(l.id());
+            outstanding.remove(TrialKey.of(l.id()));
             return Optional.of(new Lost(l, false));
         }
         if (attempts >= q.maxAttempts) {
-            outstanding.remove(l.id());
+            outstanding.remove(TrialKey.of(l.id()));
             return Optional.of(new Lost(l, false));
         }
-        outstanding.put(l.id(), null);
+        outstanding.put(TrialKey.of(l.id()), null);
         q.pending.put(key(l.id()), new Pending(l.trial(), attempts, nowNanos));
         return Optional.of(new Lost(l, true));
     }
@@ -161,7 +162,7 @@ public final class DispatchQueue {
     public List<Lease> removeCampaign(String campaign) {
         CampaignQueue q = campaigns.remove(campaign);
         if (q == null) return List.of();
-        for (Pending p : q.pending.values()) outstanding.remove(p.trial().getId());
+        for (Pending p : q.pending.values()) outstanding.remove(TrialKey.of(p.trial().getId()));
         List<Lease> active = new ArrayList<>();
         for (Iterator<Lease> it = leases.values().iterator(); it.hasNext(); ) {
             Lease l = it.next();
@@ -172,7 +173,7 @@ public final class DispatchQueue {
                 ofWorker.remove(l.leaseId());
                 if (ofWorker.isEmpty()) leasesByWorker.remove(l.workerId());
             }
-            outstanding.remove(l.id());
+            outstanding.remove(TrialKey.of(l.id()));
             active.add(l);
         }
         return active;
@@ -213,7 +214,7 @@ public final class DispatchQueue {
     }
 
     public boolean isOutstanding(TrialId id) {
-        return outstanding.containsKey(id);
+        return outstanding.containsKey(TrialKey.of(id));
     }
 
     public int pendingCount() {
