@@ -47,6 +47,7 @@ public final class Main implements Runnable {
         return List.of(
                 io.hpsearch.cli.train.TrainCommand.class,
                 io.hpsearch.cli.train.GradcheckCommand.class,
+                io.hpsearch.cli.bench.BenchCommand.class,
                 DataCommand.class,
                 io.hpsearch.cli.cluster.LocalCommand.class,
                 io.hpsearch.cli.cluster.CoordinatorCommand.class,

@@ -1,0 +1,163 @@
+package io.hpsearch.cli.bench;
+
+import io.hpsearch.cli.UserError;
+import io.hpsearch.nn.BatchNormMode;
+import io.hpsearch.nn.NetworkConfig;
+import io.hpsearch.nn.data.DataSet;
+import io.hpsearch.nn.data.DataSplit;
+import io.hpsearch.nn.data.SyntheticData;
+import io.hpsearch.nn.fast.FastTrainer;
+import io.hpsearch.nn.train.BnStatistics;
+import io.hpsearch.nn.train.OptimizerConfig;
+import io.hpsearch.nn.train.ScheduleConfig;
+import io.hpsearch.nn.train.Trainer;
+import io.hpsearch.nn.train.TrainingConfig;
+import io.hpsearch.nn.train.TrainingListener;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * {@code hpsearch bench}: seconds per training epoch of the network core on random data of the
+ * Fashion-MNIST or CIFAR-10 shape, [50, 50] with BN, batch 100, timed like the PyTorch reference
+ * in ../shared/bench (the training loop only: the per-epoch evaluation is left out).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Time training epochs of the network core; prints one JSON line last.")
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--shape", paramLabel = "fashion|cifar", defaultValue = "fashion",
+            description = "fashion: 55,000 × 784; cifar: 45,000 × 3072 (default: ${DEFAULT-VALUE}).")
+    String shape;
+
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "1",
+            description = "Threads of each trial (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--trials", paramLabel = "K", defaultValue = "1",
+            description = "Trials trained at once in this JVM (default: ${DEFAULT-VALUE}).")
+    int trials;
+
+    @Option(names = "--epochs", paramLabel = "E", defaultValue = "3",
+            description = "Epochs per trial (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--engine", paramLabel = "fast|reference", defaultValue = "fast",
+            description = "Core to time (default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    /** Sizes of one shape: samples, features. */
+    private record Shape(String name, int samples, int dim) {
+        /** Multiply-adds ×2 of one epoch: forward, weight gradients, and input gradients of every layer but the first. */
+        double flopsPerEpoch(int[] hidden, int classes) {
+            double sum = 0;
+            int in = dim;
+            List<Integer> outs = new ArrayList<>();
+            for (int h : hidden) outs.add(h);
+            outs.add(classes);
+            for (int out : outs) {
+                sum += (double) in * out;
+                in = out;
+            }
+            return (double) samples * (6 * sum - 2.0 * dim * hidden[0]);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Shape s = switch (shape.trim().toLowerCase(Locale.ROOT)) {
+            case "fashion" -> new Shape("fashion", 55_000, 784);
+            case "cifar" -> new Shape("cifar", 45_000, 3072);
+            default -> throw new UserError("--shape must be 'fashion' or 'cifar', got '" + shape + "'");
+        };
+        if (threads <= 0) throw new UserError("--threads must be positive, got " + threads);
+        if (trials <= 0) throw new UserError("--trials must be positive, got " + trials);
+        if (epochs <= 0) throw new UserError("--epochs must be positive, got " + epochs);
+        String e = engine.trim().toLowerCase(Locale.ROOT);
+        if (!e.equals("fast") && !e.equals("reference")) {
+            throw new UserError("--engine must be 'fast' or 'reference', got '" + engine + "'");
+        }
+
+        int classes = 10;
+        int[] hidden = {50, 50};
+        // Random data of the right shape: the time of an epoch does not depend on the values.
+        DataSet train = SyntheticData.generate(s.samples(), s.dim(), classes, 1);
+        DataSet small = train.slice(0, 1000);
+        DataSplit data = new DataSplit(train, small, small);
+        NetworkConfig net = NetworkConfig.of(s.dim(), hidden, classes, BatchNormMode.BEFORE_RELU);
+        TrainingConfig config = new TrainingConfig(0.005, 100, epochs, new ScheduleConfig.Constant(0.01),
+                OptimizerConfig.SGD, BnStatistics.MOVING_AVERAGE, 0, false, 0, 1, threads);
+
+        List<Double> seconds = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(trials);
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int k = 0; k < trials; k++) {
+                runs.add(pool.submit(() -> {
+                    TrainingListener timer = new EpochTimer(config.updatesPerEpoch(s.samples()), seconds);
+                    if (e.equals("fast")) new FastTrainer().train(net, data, config, timer);
+                    else new Trainer().train(net, data, config, timer);
+                }));
+            }
+            for (Future<?> f : runs) f.get();
+        } catch (ExecutionException ex) {
+            throw ex.getCause() instanceof Exception c ? c : ex;
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<Double> sorted = new ArrayList<>(seconds);
+        Collections.sort(sorted);
+        double median = sorted.get(sorted.size() / 2);
+        double gflops = trials * s.flopsPerEpoch(hidden, classes) / median / 1e9;
+        PrintWriter o = spec.commandLine().getOut();
+        o.printf(Locale.ROOT, "epochs (s): %s%n", seconds);
+        o.printf(Locale.ROOT, "{\"shape\":\"%s\",\"engine\":\"%s\",\"threads\":%d,\"trials\":%d,\"epochs\":%d,"
+                        + "\"sec_per_epoch\":%.4f,\"gflops\":%.2f}%n",
+                s.name(), e, threads, trials, epochs, median, gflops);
+        o.flush();
+        return 0;
+    }
+
+    /**
+     * Seconds of each epoch's updates: from the end of the previous epoch's evaluation (for the
+     * first epoch, from the end of its first update) to the epoch's last update, so the evaluation
+     * between epochs is not counted.
+     */
+    private static final class EpochTimer implements TrainingListener {
+        private final int perEpoch;
+        private final List<Double> seconds;
+        private long epochStart = -1;
+
+        EpochTimer(int perEpoch, List<Double> seconds) {
+            this.perEpoch = perEpoch;
+            this.seconds = seconds;
+        }
+
+        @Override
+        public void onUpdate(long update, long total) {
+            long now = System.nanoTime();
+            if (epochStart < 0) epochStart = now; // first epoch: from the end of its first update
+            if (update % perEpoch == 0) seconds.add((now - epochStart) / 1e9);
+        }
+
+        @Override
+        public void onEpoch(io.hpsearch.nn.train.EpochMetrics metrics) {
+            epochStart = System.nanoTime(); // the evaluation just done is not training time
+        }
+    }
+}

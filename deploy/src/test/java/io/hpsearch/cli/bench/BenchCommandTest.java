@@ -1,0 +1,45 @@
+package io.hpsearch.cli.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hpsearch.cli.Main;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BenchCommandTest {
+    private static String[] run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void printsOneJsonLineLastWithTheMedianAndTheRate() throws Exception {
+        String[] r = run("bench", "--shape", "fashion", "--epochs", "2", "--trials", "2");
+        assertEquals("0", r[0], r[2]);
+        List<String> lines = r[1].lines().toList();
+        JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        assertEquals("fashion", json.get("shape").asText());
+        assertEquals(2, json.get("trials").asInt());
+        assertEquals(1, json.get("threads").asInt());
+        double sec = json.get("sec_per_epoch").asDouble();
+        assertTrue(sec > 0 && sec < 60, "seconds per epoch " + sec);
+        // 9.6 GFLOP an epoch of the Fashion shape, two trials at once.
+        assertEquals(2 * 9.6e9 / sec / 1e9, json.get("gflops").asDouble(), 0.05 * json.get("gflops").asDouble());
+    }
+
+    @Test
+    void refusesAnUnknownShapeNamingTheOption() {
+        String[] r = run("bench", "--shape", "imagenet");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--shape"), r[2]);
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Times the fast core against the PyTorch reference of ../shared/bench in one run, on the same
+# machine, and prints a Markdown table with the ratios. Installs PyTorch, NumPy and OpenBLAS
+# (pthread build) from Debian if they are missing. Needs the built jar (mvn -q -DskipTests package).
+# Usage: scripts/bench-vs-pytorch.sh [EPOCHS]   (default 5; medians over the epochs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+epochs=${1:-5}
+reference=../shared/bench/reference_mlp.py
+[ -f "$reference" ] || { echo "bench-vs-pytorch: $reference not found" >&2; exit 2; }
+if ! /usr/bin/python3 -c "import torch, numpy" 2>/dev/null; then
+    sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_=sudo
+    $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-torch python3-numpy libopenblas0-pthread >&2
+fi
+
+field() { python3 -c "import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])[sys.argv[1]])" "$1"; }
+ours() { deploy/bin/hpsearch bench --epochs "$epochs" "$@" 2>/dev/null | field sec_per_epoch; }
+torch() { OMP_NUM_THREADS=$1 /usr/bin/python3 "$reference" --impl torch --threads "$1" --epochs "$epochs" --dims "$2" 2>/dev/null | field sec_per_epoch_median; }
+ratio() { python3 -c "print(f'{float(\"$1\") / float(\"$2\"):.2f}')"; }
+
+echo "| shape | PyTorch 1 thread (s/epoch) | hpsearch 1 thread | ratio | hpsearch 2 threads | speed-up 2 vs 1 | 2 trials × 1 thread (s/epoch each) | throughput 2 trials vs 1 |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+for shape in fashion cifar; do
+    t_torch=$(torch 1 "$shape")
+    t1=$(ours --shape "$shape" --threads 1)
+    t2=$(ours --shape "$shape" --threads 2)
+    tk=$(ours --shape "$shape" --threads 1 --trials 2)
+    echo "| $shape | $t_torch | $t1 | $(ratio "$t1" "$t_torch") | $t2 | $(ratio "$t1" "$t2") | $tk | $(python3 -c "print(f'{2 * float(\"$t1\") / float(\"$tk\"):.2f}')") |"
+done
