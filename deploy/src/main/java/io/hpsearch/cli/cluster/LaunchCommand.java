@@ -1,16 +1,15 @@
 package io.hpsearch.cli.cluster;
 
-import ch.qos.logback.classic.Level;
 import io.hpsearch.cli.UserError;
 import io.hpsearch.cli.progress.Terminals;
 import io.hpsearch.coordinator.campaign.CampaignFile;
 import io.hpsearch.coordinator.client.CoordinatorClient;
-import io.hpsearch.protocol.ClusterConfig;
 import io.hpsearch.protocol.v1.CampaignSpec;
 import io.hpsearch.protocol.v1.CampaignState;
 import io.hpsearch.protocol.v1.CampaignStatus;
 import io.hpsearch.protocol.v1.TopKAnswer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,7 +19,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -43,13 +41,8 @@ public final class LaunchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CAMPAIGN.conf", description = "The campaign file (HOCON).")
     Path file;
 
-    @Option(names = "--join", paramLabel = "H:P", required = true, description = "The coordinator's address, e.g. 10.0.0.1:25520.")
-    String join;
-
-    @Option(names = "--host", paramLabel = "H",
-            description = "This machine's address as the coordinator reaches it (default: the local address of "
-                    + "the route to the coordinator).")
-    String host;
+    @Mixin
+    CoordinatorOptions connection;
 
     @Option(names = "--detach", description = "Submit and return at once; follow with 'hpsearch results'.")
     boolean detach;
@@ -64,27 +57,19 @@ public final class LaunchCommand implements Callable<Integer> {
             description = "Final table as table, csv, json or markdown (default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--timeout", paramLabel = "S", defaultValue = "20",
-            description = "Seconds to wait for the coordinator to be found and to answer (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
-
     @Override
     public Integer call() throws Exception {
         // Everything the user wrote is checked before any connection is made.
         CampaignSpec campaign = CampaignFile.read(file);
-        Endpoint coordinator = Endpoint.parse("--join", join);
+        Endpoint coordinator = connection.coordinator();
         ResultsTable.Format fmt = FormatOption.parse(format);
         if (top != null && top < 1) throw new UserError("--top must be at least 1, got " + top);
-        if (timeoutSeconds < 1) throw new UserError("--timeout must be at least 1 second, got " + timeoutSeconds);
-        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        Duration timeout = connection.timeout();
         String where = coordinator.hostPort();
-        String self = host != null ? host : coordinator.localAddressTowards();
 
-        ClusterLogging.toStderr(Level.WARN);
         PrintWriter out = spec.commandLine().getOut();
         PrintStream err = System.err;
-        try (CoordinatorClient client = CoordinatorClient.join(ClusterConfig.node(ClusterConfig.ROLE_CLIENT, self, 0,
-                List.of(coordinator.seed())), timeout)) {
+        try (CoordinatorClient client = connection.connect(coordinator)) {
             Campaigns.submit(client, campaign, timeout, where);
             String name = campaign.getName();
             String resultsCommand = "hpsearch results --join " + where + " --campaign " + name;

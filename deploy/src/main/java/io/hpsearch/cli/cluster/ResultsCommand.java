@@ -1,13 +1,12 @@
 package io.hpsearch.cli.cluster;
 
-import ch.qos.logback.classic.Level;
 import io.hpsearch.cli.UserError;
 import io.hpsearch.coordinator.client.CoordinatorClient;
-import io.hpsearch.protocol.ClusterConfig;
 import io.hpsearch.protocol.v1.CampaignStatus;
 import io.hpsearch.protocol.v1.StatusAnswer;
 import io.hpsearch.protocol.v1.TopKAnswer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -15,7 +14,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code hpsearch results}: a campaign's top-k table (and the coordinator's latency percentiles). */
@@ -27,13 +25,8 @@ public final class ResultsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--join", paramLabel = "H:P", required = true, description = "The coordinator's address, e.g. 10.0.0.1:25520.")
-    String join;
-
-    @Option(names = "--host", paramLabel = "H",
-            description = "This machine's address as the coordinator reaches it (default: the local address of "
-                    + "the route to the coordinator).")
-    String host;
+    @Mixin
+    CoordinatorOptions connection;
 
     @Option(names = "--campaign", paramLabel = "NAME",
             description = "The campaign (default: the one submitted last).")
@@ -51,23 +44,15 @@ public final class ResultsCommand implements Callable<Integer> {
                     + "latency (all campaigns since it started); after the table, or on stderr with csv and json.")
     boolean stats;
 
-    @Option(names = "--timeout", paramLabel = "S", defaultValue = "20",
-            description = "Seconds to wait for the coordinator to be found and to answer (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
-
     @Override
     public Integer call() {
-        Endpoint coordinator = Endpoint.parse("--join", join);
+        Endpoint coordinator = connection.coordinator();
         ResultsTable.Format fmt = FormatOption.parse(format);
         if (top != null && top < 1) throw new UserError("--top must be at least 1, got " + top);
-        if (timeoutSeconds < 1) throw new UserError("--timeout must be at least 1 second, got " + timeoutSeconds);
-        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        Duration timeout = connection.timeout();
         String where = coordinator.hostPort();
-        String self = host != null ? host : coordinator.localAddressTowards();
-        ClusterLogging.toStderr(Level.WARN);
         PrintWriter out = spec.commandLine().getOut();
-        try (CoordinatorClient client = CoordinatorClient.join(ClusterConfig.node(ClusterConfig.ROLE_CLIENT, self, 0,
-                List.of(coordinator.seed())), timeout)) {
+        try (CoordinatorClient client = connection.connect(coordinator)) {
             StatusAnswer all = Campaigns.await(client.status(""), timeout, where);
             CampaignStatus status = pick(all, campaign, where);
             TopKAnswer answer = Campaigns.topK(client, status.getCampaign(), top == null ? 0 : top, timeout, where);

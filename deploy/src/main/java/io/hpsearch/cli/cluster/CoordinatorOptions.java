@@ -1,0 +1,44 @@
+package io.hpsearch.cli.cluster;
+
+import ch.qos.logback.classic.Level;
+import io.hpsearch.cli.UserError;
+import io.hpsearch.coordinator.client.CoordinatorClient;
+import io.hpsearch.protocol.ClusterConfig;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.List;
+
+/** How a client command ({@code launch}, {@code results}) reaches the coordinator. */
+final class CoordinatorOptions {
+    @Option(names = "--join", paramLabel = "H:P", required = true, description = "The coordinator's address, e.g. 10.0.0.1:25520.")
+    String join;
+
+    @Option(names = "--host", paramLabel = "H",
+            description = "This machine's address as the coordinator reaches it (default: the local address of "
+                    + "the route to the coordinator).")
+    String host;
+
+    @Option(names = "--timeout", paramLabel = "S", defaultValue = "20",
+            description = "Seconds to wait for the coordinator to be found and to answer (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    /** Checks the options, naming the bad one; call before anything connects. */
+    Endpoint coordinator() {
+        Endpoint coordinator = Endpoint.parse("--join", join);
+        if (timeoutSeconds < 1) throw new UserError("--timeout must be at least 1 second, got " + timeoutSeconds);
+        return coordinator;
+    }
+
+    Duration timeout() {
+        return Duration.ofSeconds(timeoutSeconds);
+    }
+
+    /** Joins the cluster as a client (logging to stderr) and finds the coordinator. */
+    CoordinatorClient connect(Endpoint coordinator) {
+        String self = host != null ? host : coordinator.localAddressTowards();
+        ClusterLogging.toStderr(Level.WARN);
+        return CoordinatorClient.join(ClusterConfig.node(ClusterConfig.ROLE_CLIENT, self, 0,
+                List.of(coordinator.seed())), timeout());
+    }
+}
