@@ -1,16 +1,15 @@
 package io.hpsearch.cli.bench;
 
 import io.hpsearch.cli.UserError;
+import io.hpsearch.cli.train.Engine;
 import io.hpsearch.nn.BatchNormMode;
 import io.hpsearch.nn.NetworkConfig;
 import io.hpsearch.nn.data.DataSet;
 import io.hpsearch.nn.data.DataSplit;
 import io.hpsearch.nn.data.SyntheticData;
-import io.hpsearch.nn.fast.FastTrainer;
 import io.hpsearch.nn.train.BnStatistics;
 import io.hpsearch.nn.train.OptimizerConfig;
 import io.hpsearch.nn.train.ScheduleConfig;
-import io.hpsearch.nn.train.Trainer;
 import io.hpsearch.nn.train.TrainingConfig;
 import io.hpsearch.nn.train.TrainingListener;
 import picocli.CommandLine.Command;
@@ -87,10 +86,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (threads <= 0) throw new UserError("--threads must be positive, got " + threads);
         if (trials <= 0) throw new UserError("--trials must be positive, got " + trials);
         if (epochs <= 0) throw new UserError("--epochs must be positive, got " + epochs);
-        String e = engine.trim().toLowerCase(Locale.ROOT);
-        if (!e.equals("fast") && !e.equals("reference")) {
-            throw new UserError("--engine must be 'fast' or 'reference', got '" + engine + "'");
-        }
+        Engine core = Engine.parse(engine);
 
         int classes = 10;
         int[] hidden = {50, 50};
@@ -109,8 +105,7 @@ public final class BenchCommand implements Callable<Integer> {
             for (int k = 0; k < trials; k++) {
                 runs.add(pool.submit(() -> {
                     TrainingListener timer = new EpochTimer(config.updatesPerEpoch(s.samples()), seconds);
-                    if (e.equals("fast")) new FastTrainer().train(net, data, config, timer);
-                    else new Trainer().train(net, data, config, timer);
+                    core.train(net, data, config, timer);
                 }));
             }
             for (Future<?> f : runs) f.get();
@@ -128,7 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "epochs (s): %s%n", seconds);
         o.printf(Locale.ROOT, "{\"shape\":\"%s\",\"engine\":\"%s\",\"threads\":%d,\"trials\":%d,\"epochs\":%d,"
                         + "\"sec_per_epoch\":%.4f,\"gflops\":%.2f}%n",
-                s.name(), e, threads, trials, epochs, median, gflops);
+                s.name(), core, threads, trials, epochs, median, gflops);
         o.flush();
         return 0;
     }

@@ -6,8 +6,6 @@ import io.hpsearch.cli.progress.TrainingProgress;
 import io.hpsearch.nn.NetworkConfig;
 import io.hpsearch.nn.data.DataSplit;
 import io.hpsearch.nn.metrics.Evaluation;
-import io.hpsearch.nn.fast.FastTrainer;
-import io.hpsearch.nn.train.Trainer;
 import io.hpsearch.nn.train.TrainingConfig;
 import io.hpsearch.nn.train.TrainingResult;
 import io.hpsearch.nn.train.TrainingStatus;
@@ -50,18 +48,10 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Write result.json, curves.csv and PNG plots (cost, loss, accuracy, confusion) here.")
     Path out;
 
-    private String engine() {
-        String e = engine.trim().toLowerCase(Locale.ROOT);
-        if (!e.equals("fast") && !e.equals("reference")) {
-            throw new UserError("--engine must be 'fast' or 'reference', got '" + engine + "'");
-        }
-        return e;
-    }
-
     @Override
     public Integer call() throws IOException {
         training.validate(); // refuse bad options before reading any data
-        engine();
+        Engine core = Engine.parse(engine);
         network.toConfig(1, 2);
         DataSplit split = data.load(training.seed());
         TrainingConfig config = training.toConfig(split.train().size());
@@ -81,15 +71,12 @@ public final class TrainCommand implements Callable<Integer> {
 
         TrainingResult result;
         try (TrainingProgress progress = TrainingProgress.toStderr("train", epochs)) {
-            result = switch (engine()) {
-                case "fast" -> new FastTrainer().train(net, split, config, progress);
-                default -> new Trainer().train(net, split, config, progress);
-            };
+            result = core.train(net, split, config, progress);
         }
         printSummary(o, result);
         if (out != null) {
             Map<String, Object> hyper = new LinkedHashMap<>();
-            hyper.put("engine", engine());
+            hyper.put("engine", core.toString());
             hyper.put("dataset", data.name());
             hyper.put("val", split.validation().size());
             hyper.putAll(network.describe());
