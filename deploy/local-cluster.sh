@@ -8,6 +8,8 @@
 # Environment:
 #   HPSEARCH_CLUSTER_DIR   folder of logs and pids (default: runs/local-cluster in the repository)
 #   HPSEARCH_PORT          coordinator port (default: the first free port from 25520)
+#   HPSEARCH_STATE_DIR     the coordinator's --state-dir (default: $dir/state; it is kept across
+#                          stop and start, so a restarted cluster carries on with its campaigns)
 #   HPSEARCH_WORKER_OPTS   extra worker options (default: "--slots 1 --threads-per-trial 1")
 #   HPSEARCH_JAR, JAVA_HOME, HPSEARCH_JAVA_OPTS  as for deploy/bin/hpsearch
 set -euo pipefail
@@ -72,7 +74,8 @@ wait_for() { # file text seconds
     return 1
 }
 
-"$hpsearch" coordinator --host 127.0.0.1 --port "$port" > "$dir/coordinator.log" 2>&1 &
+state="${HPSEARCH_STATE_DIR:-$dir/state}"
+"$hpsearch" coordinator --host 127.0.0.1 --port "$port" --state-dir "$state" > "$dir/coordinator.log" 2>&1 &
 echo $! >> "$pids"
 wait_for "$dir/coordinator.log" "coordinator up at" 60
 

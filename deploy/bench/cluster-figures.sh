@@ -19,6 +19,8 @@ run() { # workers
     local n="$1" dir="$out/workers-$1"
     export HPSEARCH_CLUSTER_DIR="$dir"
     "$deploy_dir/local-cluster.sh" stop > /dev/null
+    # a fresh journal: the same campaign is submitted in every run
+    rm -rf "$dir/state"
     "$deploy_dir/local-cluster.sh" "$n" > "$out/cluster-$n.txt"
     trap '"$deploy_dir/local-cluster.sh" stop > /dev/null' EXIT
     local port start end

@@ -2,6 +2,7 @@ package io.hpsearch.coordinator;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -11,6 +12,9 @@ import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import io.hpsearch.coordinator.dispatch.DispatchQueue;
 import io.hpsearch.coordinator.dispatch.Lease;
+import io.hpsearch.coordinator.journal.Journal;
+import io.hpsearch.coordinator.state.CampaignRun;
+import io.hpsearch.coordinator.state.CoordinatorState;
 import io.hpsearch.coordinator.stats.CoordinatorStats;
 import io.hpsearch.protocol.v1.CampaignAck;
 import io.hpsearch.protocol.v1.CampaignSpec;
@@ -18,10 +22,12 @@ import io.hpsearch.protocol.v1.CampaignState;
 import io.hpsearch.protocol.v1.CampaignStatus;
 import io.hpsearch.protocol.v1.CancelAck;
 import io.hpsearch.protocol.v1.CancelTrial;
+import io.hpsearch.protocol.v1.JournalEntry;
 import io.hpsearch.protocol.v1.NoWork;
 import io.hpsearch.protocol.v1.PhaseStatus;
 import io.hpsearch.protocol.v1.StatusAnswer;
 import io.hpsearch.protocol.v1.TopKAnswer;
+import io.hpsearch.protocol.v1.TrialId;
 import io.hpsearch.protocol.v1.TrialResult;
 import io.hpsearch.protocol.v1.TrialResultAck;
 import io.hpsearch.protocol.v1.TrialSpec;
@@ -30,6 +36,7 @@ import io.hpsearch.protocol.v1.WorkerInfo;
 import io.hpsearch.protocol.wire.ToCoordinator;
 import io.hpsearch.protocol.wire.ToWorker;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -47,34 +54,38 @@ import java.util.function.LongSupplier;
  * ({@code ToCoordinator.KEY}). Its remote-facing messages are the {@link ToCoordinator} records of
  * the protocol module (see {@code io.hpsearch.protocol.wire}); {@link Command} are its internal ones.
  *
- * <p>Work pulling: a {@code RequestWork} is answered with up to {@code free_slots} leases from the
- * {@link DispatchQueue} (campaigns in submission order, trials by phase then index). When nothing
- * can be leased to the worker, the request is parked for up to {@link Settings#park} and served
- * as soon as trials arrive (e.g. a fine phase starting); after that it gets {@code Idle}.
+ * <p>State: a {@link CoordinatorState} (campaigns and the trial queue), changed only by journal
+ * entries. Every event is first appended to the {@link Journal} (when there is one) and then
+ * applied; an event that someone is told about (a submission or cancellation answered, a result
+ * acknowledged) is forced to disk before the answer goes out. Leases are appended without a force:
+ * losing one in a crash only means the trial is dispatched again. When the journal cannot be
+ * written the coordinator stops (its actor system ends), so nothing is acknowledged that a
+ * restart would not know.
+ *
+ * <p>Work pulling: a {@code RequestWork} is answered with up to {@code free_slots} leases (campaigns
+ * in submission order, trials by phase then index; a trial that threw on this worker goes to
+ * another one if any other worker is known). When nothing can be leased to the worker, the
+ * request is parked for up to {@link Settings#park} and served as soon as trials arrive (e.g. a
+ * fine phase starting); after that it gets {@code Idle}.
  *
  * <p>Eligibility: a worker gets no trials of a campaign whose data fingerprint is set and not
  * among {@code WorkerInfo.data_fingerprints} (a worker that lists no fingerprints is taken to
  * load data on demand and is eligible until it reports {@code DataMissing}), nor of a campaign it
  * reported {@code DataMissing} for.
  *
- * <p>Worker loss: the coordinator watches each worker's reply-to ref; when it stops or its node
- * leaves the cluster, its leases go back to the queue (a trial leased {@code max_attempts} times
- * is recorded FAILED). A result for a trial that is no longer outstanding (already recorded, or of
- * a cancelled campaign) is acknowledged and ignored.
+ * <p>Failures: the coordinator watches each worker's reply-to ref; when it stops or its node
+ * leaves the cluster, its leases go back to the queue. A lease whose trial reports no progress
+ * for {@link Settings#leaseMillis} expires and goes back too (its holder is told to cancel). A
+ * trial that throws goes back to the queue as well. Each of these uses one of the trial's
+ * {@code max_attempts}; a trial out of attempts is recorded FAILED with the last error. A result
+ * for a trial that is no longer outstanding (already recorded, or of a cancelled campaign) is
+ * acknowledged and ignored: trials run at least once, and appear in the table exactly once.
  */
 public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     public static final ServiceKey<ToCoordinator> SERVICE_KEY = ToCoordinator.KEY;
 
     /** Internal messages; never sent between nodes. */
     public interface Command extends ToCoordinator {
-    }
-
-    /** A campaign's phase is ready: queue these trials. */
-    public record Enqueue(String campaign, List<TrialSpec> trials) implements Command {
-    }
-
-    /** A campaign's new status snapshot. */
-    public record CampaignChanged(CampaignStatus status) implements Command {
     }
 
     /** A watched worker ref terminated (actor stopped or node removed). */
@@ -88,27 +99,32 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     /**
      * Parameters.
      *
-     * @param leaseMillis     told to workers in each lease (lease expiry is not enforced yet)
+     * @param leaseMillis     a lease whose trial reports no progress for this long expires (told to
+     *                        workers in each lease)
      * @param idleRetry       {@code NoWork.retry_after_millis}
      * @param park            how long a work request with nothing to lease waits for trials before {@code Idle}
-     * @param tick            how often parked requests are checked for expiry
+     * @param tick            how often parked requests and leases are checked for expiry
      * @param defaultAttempts max dispatches of a trial when the campaign sets none
-     * @param nanoTime        monotonic clock of the histograms and parking
-     * @param clock           wall clock of campaign start times
-     * @param leasePrefix     prefix of lease ids
+     * @param nanoTime        monotonic clock of the histograms, parking and lease expiry
+     * @param clock           wall clock of campaign start times and journal entries
+     * @param leasePrefix     prefix of lease ids (followed by the lease's journal sequence)
      */
     public record Settings(long leaseMillis, Duration idleRetry, Duration park, Duration tick, int defaultAttempts,
                            LongSupplier nanoTime, Clock clock, String leasePrefix) {
         public Settings {
             Objects.requireNonNull(nanoTime);
             Objects.requireNonNull(clock);
+            if (leaseMillis < 1) throw new IllegalArgumentException("leaseMillis must be ≥ 1");
             if (defaultAttempts < 1) throw new IllegalArgumentException("defaultAttempts must be ≥ 1");
             if (tick.isZero() || tick.isNegative()) throw new IllegalArgumentException("tick must be > 0");
         }
 
+        /** Default lease timeout: 10 minutes without an epoch reported. */
+        public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofMinutes(10);
+
         public static Settings defaults() {
-            return new Settings(600_000, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(100), 3,
-                    System::nanoTime, Clock.systemUTC(), "L-");
+            return new Settings(DEFAULT_LEASE_TIMEOUT.toMillis(), Duration.ofMillis(500), Duration.ofSeconds(2),
+                    Duration.ofMillis(100), 3, System::nanoTime, Clock.systemUTC(), "L-");
         }
 
         public Settings withPark(Duration park) {
@@ -118,29 +134,27 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         public Settings withIdleRetry(Duration idleRetry) {
             return new Settings(leaseMillis, idleRetry, park, tick, defaultAttempts, nanoTime, clock, leasePrefix);
         }
+
+        public Settings withLeaseTimeout(Duration timeout) {
+            return new Settings(timeout.toMillis(), idleRetry, park, tick, defaultAttempts, nanoTime, clock, leasePrefix);
+        }
     }
 
+    /** A coordinator that keeps its state in memory only. */
     public static Behavior<ToCoordinator> create(Settings settings) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Coordinator(ctx, timers, settings)));
+        return create(settings, new CoordinatorState(settings.leasePrefix(), settings.defaultAttempts()), null);
     }
 
     public static Behavior<ToCoordinator> create() {
         return create(Settings.defaults());
     }
 
-    private static final class Campaign {
-        final CampaignSpec spec;
-        final ActorRef<CampaignActor.Command> actor;
-        CampaignStatus status;
-
-        Campaign(CampaignSpec spec, ActorRef<CampaignActor.Command> actor) {
-            this.spec = spec;
-            this.actor = actor;
-        }
-
-        boolean active() {
-            return status == null || isActive(status.getState());
-        }
+    /**
+     * A coordinator carrying on from {@code state} (replayed from {@code journal}), appending to
+     * {@code journal}, which it closes when it stops; {@code journal} null keeps state in memory.
+     */
+    public static Behavior<ToCoordinator> create(Settings settings, CoordinatorState state, Journal journal) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Coordinator(ctx, timers, settings, state, journal)));
     }
 
     private static final class Worker {
@@ -158,19 +172,25 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     }
 
     private final Settings settings;
+    private final CoordinatorState state;
     private final DispatchQueue dispatch;
+    private final Journal journal;
+    private boolean journalFailed;
     private final CoordinatorStats stats = new CoordinatorStats();
-    private final LinkedHashMap<String, Campaign> campaigns = new LinkedHashMap<>();
     private final Map<String, Worker> workers = new LinkedHashMap<>();
     private final LinkedHashMap<String, Parked> parked = new LinkedHashMap<>();
-    private int campaignSeq = 0;
 
-    private Coordinator(ActorContext<ToCoordinator> ctx, TimerScheduler<ToCoordinator> timers, Settings settings) {
+    private Coordinator(ActorContext<ToCoordinator> ctx, TimerScheduler<ToCoordinator> timers, Settings settings,
+                        CoordinatorState state, Journal journal) {
         super(ctx);
         this.settings = settings;
-        this.dispatch = new DispatchQueue(settings.leasePrefix());
+        this.state = state;
+        this.dispatch = state.dispatch();
+        this.journal = journal;
         ctx.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, ctx.getSelf()));
         timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
+        // a journal may end right after a result, before the phase change or completion it led to
+        for (CampaignRun run : List.copyOf(state.campaigns())) advance(run);
     }
 
     @Override
@@ -178,18 +198,69 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         return newReceiveBuilder()
                 .onMessage(ToCoordinator.RequestWork.class, this::onRequestWork)
                 .onMessage(ToCoordinator.Result.class, this::onResult)
-                .onMessage(ToCoordinator.Progress.class, m -> this)
+                .onMessage(ToCoordinator.Progress.class, this::onProgress)
                 .onMessage(ToCoordinator.Heartbeat.class, this::onHeartbeat)
                 .onMessage(ToCoordinator.DataMissing.class, this::onDataMissing)
                 .onMessage(ToCoordinator.Submit.class, this::onSubmit)
                 .onMessage(ToCoordinator.Cancel.class, this::onCancel)
                 .onMessage(ToCoordinator.Status.class, this::onStatus)
                 .onMessage(ToCoordinator.TopK.class, this::onTopK)
-                .onMessage(Enqueue.class, this::onEnqueue)
-                .onMessage(CampaignChanged.class, this::onCampaignChanged)
                 .onMessage(WorkerGone.class, this::onWorkerGone)
                 .onMessage(Tick.class, m -> onTick())
+                .onSignal(PostStop.class, s -> onStop())
                 .build();
+    }
+
+    // --- the journal ---
+
+    private JournalEntry.Builder entry() {
+        return JournalEntry.newBuilder().setSequence(state.lastSequence() + 1).setEpochMillis(settings.clock().millis());
+    }
+
+    /**
+     * Appends the event to the journal (forced to disk with {@code durable}) and applies it.
+     * Returns false if the journal could not take it: the event did not happen, and the
+     * coordinator is stopping.
+     */
+    private boolean commit(JournalEntry e, boolean durable) {
+        if (journalFailed) return false;
+        if (journal != null) {
+            try {
+                if (durable) journal.append(e);
+                else journal.appendBuffered(e);
+            } catch (IOException | RuntimeException x) {
+                journalFailed = true;
+                getContext().getLog().error("cannot write the journal {}; stopping the coordinator so that nothing is "
+                        + "acknowledged that a restart would not know (restart it to carry on)", journal.file(), x);
+                getContext().getSystem().terminate();
+                return false;
+            }
+        }
+        state.apply(e, settings.nanoTime().getAsLong());
+        return true;
+    }
+
+    /** Forces buffered appends (leases) to disk, so that a power cut loses at most a tick's worth. */
+    private void syncJournal() {
+        if (journal == null || journalFailed) return;
+        try {
+            journal.sync();
+        } catch (IOException | RuntimeException x) {
+            journalFailed = true;
+            getContext().getLog().error("cannot write the journal {}; stopping the coordinator", journal.file(), x);
+            getContext().getSystem().terminate();
+        }
+    }
+
+    private Behavior<ToCoordinator> onStop() {
+        if (journal != null) {
+            try {
+                journal.close();
+            } catch (IOException e) {
+                getContext().getLog().warn("closing the journal {}: {}", journal.file(), e.toString());
+            }
+        }
+        return this;
     }
 
     // --- workers ---
@@ -221,11 +292,18 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
 
     private boolean eligible(Worker w, String campaign) {
         if (w.excluded.contains(campaign)) return false;
-        Campaign c = campaigns.get(campaign);
+        CampaignRun c = state.campaign(campaign).orElse(null);
         if (c == null) return false;
-        String fp = c.spec.getData().getFingerprint();
+        String fp = c.spec().getData().getFingerprint();
         if (fp.isEmpty() || w.info.getDataFingerprintsCount() == 0) return true;
         return w.info.getDataFingerprintsList().contains(fp);
+    }
+
+    /** A trial that threw on this worker is retried elsewhere, unless every known worker failed it. */
+    private boolean mayTake(String workerId, DispatchQueue.Pending p) {
+        Set<String> failed = dispatch.failedOn(p.trial().getId());
+        if (failed.isEmpty() || !failed.contains(workerId)) return true;
+        return failed.containsAll(workers.keySet());
     }
 
     private Behavior<ToCoordinator> onRequestWork(ToCoordinator.RequestWork m) {
@@ -249,15 +327,21 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     private int serve(String id, Worker w, int slots, long requestNanos) {
         int served = 0;
         while (served < slots) {
-            long now = settings.nanoTime().getAsLong();
-            var lease = dispatch.lease(id, c -> eligible(w, c), now);
-            if (lease.isEmpty()) break;
-            Lease l = lease.get();
+            var next = dispatch.next(c -> eligible(w, c), p -> mayTake(id, p));
+            if (next.isEmpty()) break;
+            TrialSpec t = next.get().trial();
+            JournalEntry.Builder e = entry();
+            String leaseId = settings.leasePrefix() + e.getSequence();
+            e.setTrialLeased(JournalEntry.TrialLeased.newBuilder().setId(t.getId()).setLeaseId(leaseId)
+                    .setWorkerId(id).setAttempt(next.get().attempts() + 1));
+            if (!commit(e.build(), false)) break;
+            Lease l = dispatch.leaseById(leaseId).orElseThrow();
             w.ref.tell(new ToWorker.Lease(l.toWire(settings.leaseMillis())));
-            stats.queueWait.recordNanos(now - l.enqueuedNanos());
+            long now = settings.nanoTime().getAsLong();
+            stats.queueWait.recordNanos(l.leasedNanos() - l.enqueuedNanos());
             // from the moment both the request and the trial were there: a request parked while
             // no trial existed (before a campaign or between phases) is idle time, not dispatch
-            stats.dispatchLatency.recordNanos(settings.nanoTime().getAsLong() - Math.max(requestNanos, l.enqueuedNanos()));
+            stats.dispatchLatency.recordNanos(now - Math.max(requestNanos, l.enqueuedNanos()));
             served++;
         }
         return served;
@@ -283,17 +367,41 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     }
 
     private Behavior<ToCoordinator> onTick() {
-        if (parked.isEmpty()) return this;
         long now = settings.nanoTime().getAsLong();
+        syncJournal();
+        expireLeases(now);
+        if (parked.isEmpty()) return this;
         long park = settings.park().toNanos();
         for (Iterator<Parked> it = parked.values().iterator(); it.hasNext(); ) {
             Parked p = it.next();
             if (now - p.receivedNanos() < park) continue;
             it.remove();
             Worker w = workers.get(p.workerId());
-            if (w != null) idle(w, campaigns.values().stream().anyMatch(Campaign::active)
+            if (w != null) idle(w, state.campaigns().stream().anyMatch(CampaignRun::active)
                     ? "no trial this worker can run now" : "no campaign running");
         }
+        return this;
+    }
+
+    private void expireLeases(long now) {
+        List<Lease> expired = dispatch.expired(now, settings.leaseMillis() * 1_000_000L);
+        if (expired.isEmpty()) return;
+        for (Lease l : expired) {
+            getContext().getLog().warn("lease {} of trial {} on worker {} expired: no progress for {} ms; re-queueing it",
+                    l.leaseId(), describe(l.id()), l.workerId(), settings.leaseMillis());
+            Worker w = workers.get(l.workerId());
+            if (w != null) {
+                w.ref.tell(new ToWorker.Cancel(CancelTrial.newBuilder().setId(l.id()).setLeaseId(l.leaseId())
+                        .setReason("lease expired").build()));
+            }
+            release(l, JournalEntry.LeaseReleased.Reason.REASON_LEASE_EXPIRED,
+                    "no progress for " + settings.leaseMillis() + " ms on attempt " + l.attempt(), null);
+        }
+        serveParked();
+    }
+
+    private Behavior<ToCoordinator> onProgress(ToCoordinator.Progress m) {
+        dispatch.renew(m.progress().getLeaseId(), settings.nanoTime().getAsLong());
         return this;
     }
 
@@ -310,9 +418,10 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         getContext().getLog().warn("worker {} cannot load the data of campaign {}: {}", id, campaign,
                 m.report().getError());
         // every lease the worker holds for that campaign goes back, without counting an attempt
-        long now = settings.nanoTime().getAsLong();
         for (Lease l : dispatch.leasesOf(id)) {
-            if (l.campaign().equals(campaign)) dispatch.release(l.leaseId(), false, now);
+            if (l.campaign().equals(campaign)) {
+                release(l, JournalEntry.LeaseReleased.Reason.REASON_DATA_MISSING, m.report().getError(), null);
+            }
         }
         serveParked();
         return this;
@@ -330,103 +439,161 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     }
 
     private int requeueLeasesOf(String workerId) {
-        var lost = dispatch.releaseWorker(workerId, settings.nanoTime().getAsLong());
-        for (DispatchQueue.Lost l : lost) {
-            if (l.requeued()) continue;
-            Campaign c = campaigns.get(l.lease().campaign());
-            if (c == null) continue;
-            TrialSpec t = l.lease().trial();
-            c.actor.tell(new CampaignActor.Record(TrialResult.newBuilder().setId(t.getId())
-                    .setStatus(TrialStatus.TRIAL_STATUS_FAILED).addAllParams(t.getParamsList())
-                    .setWorkerId(workerId).setLeaseId(l.lease().leaseId())
-                    .setError("lost with its worker on attempt " + l.lease().attempt() + " of " + maxAttempts(c.spec))
-                    .build()));
+        List<Lease> held = dispatch.leasesOf(workerId);
+        for (Lease l : held) {
+            release(l, JournalEntry.LeaseReleased.Reason.REASON_WORKER_LOST,
+                    "lost with its worker on attempt " + l.attempt(), null);
         }
-        return lost.size();
+        return held.size();
+    }
+
+    /**
+     * Journals and applies the end of a lease without a final result. If that used up the
+     * trial's attempts, records it FAILED: with {@code failure} (the worker's result) if given,
+     * else with {@code error}. Returns false if the journal failed.
+     */
+    private boolean release(Lease l, JournalEntry.LeaseReleased.Reason reason, String error, TrialResult failure) {
+        JournalEntry.Builder e = entry().setLeaseReleased(JournalEntry.LeaseReleased.newBuilder().setId(l.id())
+                .setLeaseId(l.leaseId()).setWorkerId(l.workerId()).setReason(reason).setError(error));
+        // durable when a worker is told about it (a result acknowledged right after); otherwise the
+        // release is re-derived after a crash anyway (the lease is voided on replay)
+        if (!commit(e.build(), failure != null)) return false;
+        if (dispatch.isOutstanding(l.id())) return true; // re-queued
+        CampaignRun c = state.campaign(l.campaign()).orElse(null);
+        if (c == null || !c.active()) return true;
+        TrialResult failed = failure != null ? failure : TrialResult.newBuilder().setId(l.id())
+                .setStatus(TrialStatus.TRIAL_STATUS_FAILED).addAllParams(l.trial().getParamsList())
+                .setWorkerId(l.workerId()).setLeaseId(l.leaseId()).build();
+        if (failed.getError().isEmpty()) failed = failed.toBuilder().setError(error).build();
+        getContext().getLog().warn("trial {} is out of attempts ({}); recorded FAILED: {}", describe(l.id()),
+                state.maxAttempts(c.spec()), failed.getError());
+        return recordResult(failed);
     }
 
     private Behavior<ToCoordinator> onResult(ToCoordinator.Result m) {
         TrialResult r = m.result();
-        m.replyTo().tell(new ToWorker.Ack(TrialResultAck.newBuilder().setId(r.getId()).setLeaseId(r.getLeaseId()).build()));
-        var done = dispatch.complete(r.getId());
-        if (done.isEmpty()) return this; // already recorded, or its campaign was cancelled
-        Lease l = done.get().lease();
-        if (l != null) stats.trialDuration.recordNanos(settings.nanoTime().getAsLong() - l.leasedNanos());
-        Campaign c = campaigns.get(r.getId().getCampaign());
-        if (c != null) c.actor.tell(new CampaignActor.Record(r));
+        if (accept(r)) {
+            m.replyTo().tell(new ToWorker.Ack(TrialResultAck.newBuilder().setId(r.getId()).setLeaseId(r.getLeaseId()).build()));
+        }
         return this;
+    }
+
+    /** Handles a worker's result; false if it could not be journaled (then it is not acknowledged). */
+    private boolean accept(TrialResult r) {
+        TrialId id = r.getId();
+        if (!dispatch.isOutstanding(id)) return true; // already recorded, or its campaign was cancelled
+        Lease active = dispatch.activeLease(id).orElse(null);
+        boolean isFinal = r.getStatus() == TrialStatus.TRIAL_STATUS_COMPLETED
+                || r.getStatus() == TrialStatus.TRIAL_STATUS_DIVERGED;
+        if (!isFinal) {
+            // a failure or cancellation counts only from the trial's current holder; an earlier
+            // holder's (before a re-dispatch or a coordinator restart) is old news
+            if (active == null || !active.leaseId().equals(r.getLeaseId())) return true;
+            boolean ok;
+            if (r.getStatus() == TrialStatus.TRIAL_STATUS_FAILED) {
+                getContext().getLog().warn("trial {} failed on worker {} (attempt {}): {}", describe(id),
+                        active.workerId(), active.attempt(), r.getError());
+                ok = release(active, JournalEntry.LeaseReleased.Reason.REASON_TRIAL_FAILED, r.getError(), r);
+            } else {
+                ok = release(active, JournalEntry.LeaseReleased.Reason.REASON_TRIAL_CANCELLED,
+                        r.getError().isEmpty() ? "cancelled on the worker" : r.getError(), r);
+            }
+            serveParked();
+            return ok;
+        }
+        if (!recordResult(r)) return false;
+        if (active != null) {
+            stats.trialDuration.recordNanos(settings.nanoTime().getAsLong() - active.leasedNanos());
+            if (!active.leaseId().equals(r.getLeaseId())) {
+                // an earlier holder finished first: the current one can stop
+                Worker holder = workers.get(active.workerId());
+                if (holder != null) {
+                    holder.ref.tell(new ToWorker.Cancel(CancelTrial.newBuilder().setId(id).setLeaseId(active.leaseId())
+                            .setReason("another run of this trial finished first").build()));
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Journals (durably) and applies a final result, then moves its campaign on. */
+    private boolean recordResult(TrialResult r) {
+        if (!commit(entry().setTrialRecorded(JournalEntry.TrialRecorded.newBuilder().setResult(r)).build(), true)) {
+            return false;
+        }
+        state.campaign(r.getId().getCampaign()).ifPresent(this::advance);
+        return true;
+    }
+
+    /** Takes the campaign's next steps (phases to start, completion) while there are any. */
+    private void advance(CampaignRun run) {
+        boolean queued = false;
+        for (var step = run.next(); step.isPresent(); step = run.next()) {
+            JournalEntry.Builder e = entry();
+            if (step.get() instanceof CampaignRun.StartPhase sp) {
+                e.setPhaseStarted(JournalEntry.PhaseStarted.newBuilder().setCampaign(run.name()).setPhase(sp.phase())
+                        .setSpace(sp.space()));
+                queued = true;
+            } else {
+                e.setCampaignFinished(JournalEntry.CampaignFinished.newBuilder().setCampaign(run.name())
+                        .setState(CampaignState.CAMPAIGN_STATE_COMPLETED));
+            }
+            if (!commit(e.build(), true)) return;
+        }
+        if (queued) serveParked();
     }
 
     // --- campaigns ---
 
-    private int maxAttempts(CampaignSpec spec) {
-        return spec.getMaxAttempts() > 0 ? spec.getMaxAttempts() : settings.defaultAttempts();
-    }
-
     private Behavior<ToCoordinator> onSubmit(ToCoordinator.Submit m) {
         CampaignSpec spec = m.request().getSpec();
         CampaignAck.Builder ack = CampaignAck.newBuilder().setCampaign(spec.getName());
-        if (campaigns.containsKey(spec.getName())) {
+        if (state.campaign(spec.getName()).isPresent()) {
             m.replyTo().tell(ack.setError("a campaign named " + spec.getName() + " was already submitted").build());
             return this;
         }
         int planned;
         try {
-            planned = CampaignActor.plan(spec);
+            planned = CampaignRun.plan(spec);
         } catch (RuntimeException e) {
             m.replyTo().tell(ack.setError(e.getMessage() == null ? e.toString() : e.getMessage()).build());
             return this;
         }
-        dispatch.addCampaign(spec.getName(), maxAttempts(spec));
-        ActorRef<CampaignActor.Command> actor = getContext().spawn(
-                CampaignActor.create(spec, getContext().getSelf(), settings.clock()), "campaign-" + (++campaignSeq));
-        campaigns.put(spec.getName(), new Campaign(spec, actor));
+        if (!commit(entry().setCampaignSubmitted(JournalEntry.CampaignSubmitted.newBuilder().setSpec(spec)).build(), true)) {
+            m.replyTo().tell(ack.setError("the coordinator cannot write its journal; campaign not accepted").build());
+            return this;
+        }
+        advance(state.campaign(spec.getName()).orElseThrow());
         m.replyTo().tell(ack.setAccepted(true).setTrialsPlanned(planned).build());
-        return this;
-    }
-
-    private Behavior<ToCoordinator> onEnqueue(Enqueue m) {
-        Campaign c = campaigns.get(m.campaign());
-        if (c == null || !c.active() || !dispatch.hasCampaign(m.campaign())) return this;
-        long now = settings.nanoTime().getAsLong();
-        for (TrialSpec t : m.trials()) dispatch.enqueue(t, now);
-        serveParked();
-        return this;
-    }
-
-    private Behavior<ToCoordinator> onCampaignChanged(CampaignChanged m) {
-        Campaign c = campaigns.get(m.status().getCampaign());
-        if (c == null) return this;
-        // a snapshot sent before a cancel was processed must not bring the campaign back to life
-        if (c.status != null && !c.active() && isActive(m.status().getState())) return this;
-        c.status = m.status();
         return this;
     }
 
     private Behavior<ToCoordinator> onCancel(ToCoordinator.Cancel m) {
         String name = m.request().getCampaign();
         CancelAck.Builder ack = CancelAck.newBuilder().setCampaign(name);
-        Campaign c = campaigns.get(name);
+        CampaignRun c = state.campaign(name).orElse(null);
         if (c == null) {
             m.replyTo().tell(ack.setError("no campaign " + name).build());
             return this;
         }
         if (!c.active()) {
-            m.replyTo().tell(ack.setError("campaign " + name + " is already " + stateName(c.status.getState())).build());
+            m.replyTo().tell(ack.setError("campaign " + name + " is already " + stateName(c.state())).build());
             return this;
         }
         String reason = m.request().getReason().isEmpty() ? "campaign cancelled" : m.request().getReason();
-        for (Lease l : dispatch.removeCampaign(name)) {
+        List<Lease> running = dispatch.leases().stream().filter(l -> l.campaign().equals(name)).toList();
+        if (!commit(entry().setCampaignCancelled(JournalEntry.CampaignCancelled.newBuilder().setCampaign(name)
+                .setReason(reason)).build(), true)) {
+            m.replyTo().tell(ack.setError("the coordinator cannot write its journal; campaign not cancelled").build());
+            return this;
+        }
+        for (Lease l : running) {
             Worker w = workers.get(l.workerId());
             if (w != null) {
                 w.ref.tell(new ToWorker.Cancel(CancelTrial.newBuilder().setId(l.id()).setLeaseId(l.leaseId())
                         .setReason(reason).build()));
             }
         }
-        // the status flips now, so a status query right after the ack sees it
-        c.status = (c.status == null ? CampaignStatus.newBuilder().setCampaign(name) : c.status.toBuilder())
-                .setState(CampaignState.CAMPAIGN_STATE_CANCELLED).build();
-        c.actor.tell(new CampaignActor.Cancel(reason));
         m.replyTo().tell(ack.setCancelled(true).build());
         return this;
     }
@@ -439,14 +606,18 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         return s.name().replace("CAMPAIGN_STATE_", "").toLowerCase(java.util.Locale.ROOT);
     }
 
+    private static String describe(TrialId id) {
+        return id.getCampaign() + "/" + id.getPhase() + "#" + id.getIndex();
+    }
+
     private Behavior<ToCoordinator> onStatus(ToCoordinator.Status m) {
         StatusAnswer.Builder a = StatusAnswer.newBuilder();
         String name = m.query().getCampaign();
-        if (!name.isEmpty() && !campaigns.containsKey(name)) {
+        if (!name.isEmpty() && state.campaign(name).isEmpty()) {
             a.setError("no campaign " + name);
         }
-        for (Campaign c : campaigns.values()) {
-            if (!name.isEmpty() && !c.spec.getName().equals(name)) continue;
+        for (CampaignRun c : state.campaigns()) {
+            if (!name.isEmpty() && !c.name().equals(name)) continue;
             a.addCampaigns(liveStatus(c));
         }
         for (Worker w : workers.values()) a.addWorkers(w.info);
@@ -456,12 +627,10 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     }
 
     /** The campaign's snapshot with the dispatch figures (running, pending) filled in. */
-    private CampaignStatus liveStatus(Campaign c) {
-        CampaignStatus s = c.status != null ? c.status
-                : CampaignStatus.newBuilder().setCampaign(c.spec.getName()).setState(CampaignState.CAMPAIGN_STATE_PENDING).build();
-        Map<Integer, Integer> pending = dispatch.pendingByPhase(c.spec.getName());
-        Map<Integer, Integer> running = dispatch.runningByPhase(c.spec.getName());
-        CampaignStatus.Builder b = s.toBuilder();
+    private CampaignStatus liveStatus(CampaignRun c) {
+        CampaignStatus.Builder b = c.status(settings.clock().millis()).toBuilder();
+        Map<Integer, Integer> pending = dispatch.pendingByPhase(c.name());
+        Map<Integer, Integer> running = dispatch.runningByPhase(c.name());
         int runningTotal = 0;
         for (int i = 0; i < b.getPhasesCount(); i++) {
             PhaseStatus.Builder p = b.getPhasesBuilder(i);
@@ -471,20 +640,17 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         if (b.getState() == CampaignState.CAMPAIGN_STATE_PENDING && runningTotal > 0) {
             b.setState(CampaignState.CAMPAIGN_STATE_RUNNING);
         }
-        if (c.active() && b.getStartedEpochMillis() > 0) {
-            b.setElapsedSeconds((settings.clock().millis() - b.getStartedEpochMillis()) / 1000.0);
-        }
         return b.build();
     }
 
     private Behavior<ToCoordinator> onTopK(ToCoordinator.TopK m) {
-        Campaign c = campaigns.get(m.query().getCampaign());
+        CampaignRun c = state.campaign(m.query().getCampaign()).orElse(null);
         if (c == null) {
             m.replyTo().tell(TopKAnswer.newBuilder().setCampaign(m.query().getCampaign())
                     .setError("no campaign " + m.query().getCampaign()).build());
             return this;
         }
-        c.actor.tell(new CampaignActor.TopK(m.query(), m.replyTo()));
+        m.replyTo().tell(c.topK(m.query()));
         return this;
     }
 }

@@ -3,12 +3,20 @@ package io.hpsearch.coordinator;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
 import com.typesafe.config.Config;
+import io.hpsearch.coordinator.journal.Journal;
+import io.hpsearch.coordinator.journal.JournalCorruptException;
+import io.hpsearch.coordinator.state.CampaignRun;
+import io.hpsearch.coordinator.state.CoordinatorState;
 import io.hpsearch.protocol.ClusterConfig;
 import io.hpsearch.protocol.wire.ToCoordinator;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,14 +24,35 @@ import java.util.concurrent.CompletableFuture;
  * A running coordinator node: an ActorSystem named {@link ClusterConfig#SYSTEM_NAME} with role
  * {@code coordinator} whose guardian spawns the {@link Coordinator} (as {@code /user/coordinator}).
  * Stop it with {@link #close()} (a graceful cluster leave).
+ *
+ * <p>With a state directory, the journal there is opened and replayed before the actor system
+ * starts, so a damaged journal stops the start-up before the node joins anything. The
+ * coordinator then runs on Akka's dispatcher for blocking work, since it waits for the disk on
+ * every durable event.
  */
 public final class CoordinatorNode implements AutoCloseable {
     private final ActorSystem<Void> system;
     private final ActorRef<ToCoordinator> coordinator;
+    private final Recovery recovery;
 
-    private CoordinatorNode(ActorSystem<Void> system, ActorRef<ToCoordinator> coordinator) {
+    /**
+     * What start-up found in the state directory.
+     *
+     * @param journal      the journal file, or null without a state directory
+     * @param records      records replayed
+     * @param campaigns    campaigns known after the replay
+     * @param active       of which still running
+     * @param voidedLeases leases of the previous run, whose trials went back to the queue
+     * @param notes        what opening did to the file (torn tail cut, repair)
+     */
+    public record Recovery(Path journal, long records, int campaigns, int active, int voidedLeases, List<String> notes) {
+        static final Recovery NONE = new Recovery(null, 0, 0, 0, 0, List.of());
+    }
+
+    private CoordinatorNode(ActorSystem<Void> system, ActorRef<ToCoordinator> coordinator, Recovery recovery) {
         this.system = system;
         this.coordinator = coordinator;
+        this.recovery = recovery;
     }
 
     /**
@@ -35,12 +64,48 @@ public final class CoordinatorNode implements AutoCloseable {
         return ClusterConfig.node(ClusterConfig.ROLE_COORDINATOR, host, port, seedNodes);
     }
 
-    /** Starts the node from a full configuration (see {@link #config}). */
+    /** Starts a node that keeps its state in memory only, from a full configuration (see {@link #config}). */
     public static CoordinatorNode start(Config config, Coordinator.Settings settings) {
+        CoordinatorState state = new CoordinatorState(settings.leasePrefix(), settings.defaultAttempts());
+        return start(config, Coordinator.create(settings, state, null), Recovery.NONE);
+    }
+
+    /**
+     * Starts a node that journals to {@code stateDir} (created if missing), carrying on from what
+     * the journal there holds.
+     *
+     * @param repair  cut a journal damaged in the middle at the damage (the rest is kept aside)
+     *                instead of refusing to start
+     * @param version hpsearch version, journaled with the start
+     * @throws JournalCorruptException the journal is damaged and repair was not asked for, or is
+     *                                 not a journal
+     * @throws IOException             the directory or journal cannot be created, read or locked
+     *                                 (e.g. another coordinator uses it)
+     */
+    public static CoordinatorNode start(Config config, Coordinator.Settings settings, Path stateDir, boolean repair,
+                                        String version) throws IOException {
+        CoordinatorState.Opened opened = CoordinatorState.open(stateDir, new Journal.Options(true, repair),
+                settings.leasePrefix(), settings.defaultAttempts(), version, settings.nanoTime().getAsLong());
+        CoordinatorState state = opened.state();
+        int active = (int) state.campaigns().stream().filter(CampaignRun::active).count();
+        Recovery recovery = new Recovery(opened.journal().file(), opened.replayed(), state.campaigns().size(), active,
+                opened.voidedLeases(), opened.journal().recoveryNotes());
+        try {
+            return start(config, Coordinator.create(settings, state, opened.journal()), recovery);
+        } catch (RuntimeException e) {
+            opened.journal().close();
+            throw e;
+        }
+    }
+
+    private static CoordinatorNode start(Config config, Behavior<ToCoordinator> behavior, Recovery recovery) {
         CompletableFuture<ActorRef<ToCoordinator>> spawned = new CompletableFuture<>();
         Behavior<Void> guardian = Behaviors.setup(ctx -> {
-            spawned.complete(ctx.spawn(Coordinator.create(settings), "coordinator"));
-            return Behaviors.empty();
+            ActorRef<ToCoordinator> ref = ctx.spawn(behavior, "coordinator", DispatcherSelector.blocking());
+            ctx.watch(ref);
+            spawned.complete(ref);
+            // the node is the coordinator: if it stops (a journal that cannot be written), so does the node
+            return Behaviors.receive(Void.class).onSignal(Terminated.class, t -> Behaviors.stopped()).build();
         });
         ActorSystem<Void> system = ActorSystem.create(guardian, ClusterConfig.SYSTEM_NAME, config);
         Cluster cluster = Cluster.get(system);
@@ -48,11 +113,16 @@ public final class CoordinatorNode implements AutoCloseable {
             // no seeds configured: this node founds the cluster
             cluster.manager().tell(new akka.cluster.typed.Join(cluster.selfMember().address()));
         }
-        return new CoordinatorNode(system, spawned.join());
+        return new CoordinatorNode(system, spawned.join(), recovery);
     }
 
     public static CoordinatorNode start(String host, int port, List<String> seedNodes) {
         return start(config(host, port, seedNodes), Coordinator.Settings.defaults());
+    }
+
+    /** What start-up found in the state directory ({@code journal} null without one). */
+    public Recovery recovery() {
+        return recovery;
     }
 
     public ActorSystem<Void> system() {

@@ -58,9 +58,13 @@ public final class DispatchQueue {
     private long nextLease = 1;
     private final LinkedHashMap<String, CampaignQueue> campaigns = new LinkedHashMap<>();
     private final Map<String, Lease> leases = new HashMap<>();
+    /** Active lease → when its holder last showed it is alive (leased, progress, heartbeat). */
+    private final Map<String, Long> lastHeard = new HashMap<>();
     private final Map<String, Set<String>> leasesByWorker = new HashMap<>();
     /** Outstanding trials → id of their active lease, or null while pending. */
     private final Map<TrialKey, String> outstanding = new HashMap<>();
+    /** Outstanding trials that threw on some workers → those workers (a retry goes elsewhere if it can). */
+    private final Map<TrialKey, Set<String>> failedOn = new HashMap<>();
 
     /** @param leasePrefix prefix of lease ids, e.g. {@code "L-"} */
     public DispatchQueue(String leasePrefix) {
@@ -91,19 +95,55 @@ public final class DispatchQueue {
         q.pending.put(key(trial.getId()), new Pending(trial, 0, nowNanos));
     }
 
-    /** Leases the first pending trial of the first campaign the worker is eligible for. */
+    /** Leases the first pending trial of the first campaign the worker is eligible for, with the next lease id. */
     public Optional<Lease> lease(String workerId, Predicate<String> eligibleCampaign, long nowNanos) {
+        return next(eligibleCampaign, p -> true)
+                .map(p -> leaseTrial(p.trial().getId(), leasePrefix + nextLease++, workerId, nowNanos));
+    }
+
+    /**
+     * The first pending trial, in dispatch order, of a campaign that {@code eligibleCampaign}
+     * accepts and that {@code mayTake} accepts; it stays pending (lease it with {@link #leaseTrial}).
+     */
+    public Optional<Pending> next(Predicate<String> eligibleCampaign, Predicate<Pending> mayTake) {
         for (CampaignQueue q : campaigns.values()) {
             if (q.pending.isEmpty() || !eligibleCampaign.test(q.name)) continue;
-            Pending p = q.pending.pollFirstEntry().getValue();
-            Lease l = new Lease(leasePrefix + nextLease++, p.trial(), p.attempts() + 1, workerId, p.enqueuedNanos(),
-                    nowNanos);
-            leases.put(l.leaseId(), l);
-            leasesByWorker.computeIfAbsent(workerId, w -> new LinkedHashSet<>()).add(l.leaseId());
-            outstanding.put(TrialKey.of(l.id()), l.leaseId());
-            return Optional.of(l);
+            for (Pending p : q.pending.values()) {
+                if (mayTake.test(p)) return Optional.of(p);
+            }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Leases a pending trial to a worker under the given lease id (unique: the caller's journal
+     * sequence, say). Its attempt number is one more than the trial's attempts so far.
+     *
+     * @throws IllegalArgumentException the trial is not pending, or the lease id is in use
+     */
+    public Lease leaseTrial(TrialId id, String leaseId, String workerId, long nowNanos) {
+        CampaignQueue q = campaigns.get(id.getCampaign());
+        Pending p = q == null ? null : q.pending.get(key(id));
+        if (p == null) throw new IllegalArgumentException("trial " + TrialKey.of(id) + " is not pending");
+        if (leases.containsKey(leaseId)) throw new IllegalArgumentException("lease id " + leaseId + " is in use");
+        q.pending.remove(key(id));
+        Lease l = new Lease(leaseId, p.trial(), p.attempts() + 1, workerId, p.enqueuedNanos(), nowNanos);
+        leases.put(l.leaseId(), l);
+        lastHeard.put(l.leaseId(), nowNanos);
+        leasesByWorker.computeIfAbsent(workerId, w -> new LinkedHashSet<>()).add(l.leaseId());
+        outstanding.put(TrialKey.of(l.id()), l.leaseId());
+        return l;
+    }
+
+    /** The active lease of an outstanding trial; empty while it is pending or not outstanding. */
+    public Optional<Lease> activeLease(TrialId id) {
+        String leaseId = outstanding.get(TrialKey.of(id));
+        return leaseId == null ? Optional.empty() : Optional.ofNullable(leases.get(leaseId));
+    }
+
+    /** The workers on which the trial failed (threw) so far; empty if none, or not outstanding. */
+    public Set<String> failedOn(TrialId id) {
+        return failedOn.getOrDefault(TrialKey.of(id), Set.of());
     }
 
     /**
@@ -114,6 +154,7 @@ public final class DispatchQueue {
     public Optional<Completion> complete(TrialId id) {
         if (!outstanding.containsKey(TrialKey.of(id))) return Optional.empty();
         String leaseId = outstanding.remove(TrialKey.of(id));
+        failedOn.remove(TrialKey.of(id));
         Lease l = null;
         if (leaseId != null) {
             l = removeLease(leaseId);
@@ -131,22 +172,42 @@ public final class DispatchQueue {
      * longer outstanding: the caller records it as FAILED.
      */
     public Optional<Lost> release(String leaseId, boolean countAttempt, long nowNanos) {
+        return release(leaseId, countAttempt, false, nowNanos);
+    }
+
+    /**
+     * As {@link #release(String, boolean, long)}; with {@code trialFailed} the holder is also
+     * remembered in {@link #failedOn} (the trial threw there).
+     */
+    public Optional<Lost> release(String leaseId, boolean countAttempt, boolean trialFailed, long nowNanos) {
         Lease l = leases.get(leaseId);
         if (l == null) return Optional.empty();
         removeLease(leaseId);
         CampaignQueue q = campaigns.get(l.campaign());
+        TrialKey k = TrialKey.of(l.id());
         int attempts = countAttempt ? l.attempt() : l.attempt() - 1;
-        if (q == null) {
-            outstanding.remove(TrialKey.of(l.id()));
+        if (q == null || attempts >= q.maxAttempts) {
+            outstanding.remove(k);
+            failedOn.remove(k);
             return Optional.of(new Lost(l, false));
         }
-        if (attempts >= q.maxAttempts) {
-            outstanding.remove(TrialKey.of(l.id()));
-            return Optional.of(new Lost(l, false));
-        }
-        outstanding.put(TrialKey.of(l.id()), null);
+        if (trialFailed) failedOn.computeIfAbsent(k, x -> new LinkedHashSet<>()).add(l.workerId());
+        outstanding.put(k, null);
         q.pending.put(key(l.id()), new Pending(l.trial(), attempts, nowNanos));
         return Optional.of(new Lost(l, true));
+    }
+
+    /**
+     * Puts every lease back in the queue without counting an attempt, whatever its holder: after a
+     * coordinator restart, the leases replayed from the journal are void (their holders' results
+     * are still accepted while the trial is outstanding).
+     */
+    public int releaseAll(long nowNanos) {
+        int n = 0;
+        for (String id : new ArrayList<>(leases.keySet())) {
+            if (release(id, false, nowNanos).isPresent()) n++;
+        }
+        return n;
     }
 
     /** Releases (counting the attempt) every lease the worker holds, oldest first. */
@@ -162,25 +223,48 @@ public final class DispatchQueue {
     public List<Lease> removeCampaign(String campaign) {
         CampaignQueue q = campaigns.remove(campaign);
         if (q == null) return List.of();
-        for (Pending p : q.pending.values()) outstanding.remove(TrialKey.of(p.trial().getId()));
+        for (Pending p : q.pending.values()) {
+            outstanding.remove(TrialKey.of(p.trial().getId()));
+            failedOn.remove(TrialKey.of(p.trial().getId()));
+        }
         List<Lease> active = new ArrayList<>();
         for (Iterator<Lease> it = leases.values().iterator(); it.hasNext(); ) {
             Lease l = it.next();
             if (!l.campaign().equals(campaign)) continue;
             it.remove();
+            lastHeard.remove(l.leaseId());
             Set<String> ofWorker = leasesByWorker.get(l.workerId());
             if (ofWorker != null) {
                 ofWorker.remove(l.leaseId());
                 if (ofWorker.isEmpty()) leasesByWorker.remove(l.workerId());
             }
             outstanding.remove(TrialKey.of(l.id()));
+            failedOn.remove(TrialKey.of(l.id()));
             active.add(l);
         }
         return active;
     }
 
+    /** The lease's holder showed it is still working on it (progress or heartbeat); false if not active. */
+    public boolean renew(String leaseId, long nowNanos) {
+        if (!leases.containsKey(leaseId)) return false;
+        lastHeard.put(leaseId, nowNanos);
+        return true;
+    }
+
+    /** Active leases not heard of for {@code timeoutNanos} or more, oldest lease first. */
+    public List<Lease> expired(long nowNanos, long timeoutNanos) {
+        List<Lease> out = new ArrayList<>();
+        for (Map.Entry<String, Long> e : lastHeard.entrySet()) {
+            if (nowNanos - e.getValue() >= timeoutNanos) out.add(leases.get(e.getKey()));
+        }
+        out.sort(java.util.Comparator.comparingLong(Lease::leasedNanos));
+        return out;
+    }
+
     private Lease removeLease(String leaseId) {
         Lease l = leases.remove(leaseId);
+        lastHeard.remove(leaseId);
         if (l == null) return null;
         Set<String> ofWorker = leasesByWorker.get(l.workerId());
         if (ofWorker != null) {

@@ -217,6 +217,22 @@ public final class Journal implements Closeable {
      *                                  replays and cuts any torn record)
      */
     public long append(JournalEntry entry) throws IOException {
+        return append(entry, options.syncEveryAppend());
+    }
+
+    /**
+     * Appends one entry without forcing it to disk, whatever the options: for events whose loss
+     * in a crash is harmless (a lease, which a restarted coordinator re-dispatches anyway). The
+     * next forcing {@link #append}, {@link #sync} or {@link #close} makes it durable along with
+     * everything before it.
+     *
+     * @return byte offset of the new record
+     */
+    public long appendBuffered(JournalEntry entry) throws IOException {
+        return append(entry, false);
+    }
+
+    private long append(JournalEntry entry, boolean force) throws IOException {
         checkUsable();
         if (entry.getEventCase() == JournalEntry.EventCase.EVENT_NOT_SET) {
             // also keeps every payload non-empty, so a zero length always means damage
@@ -238,8 +254,9 @@ public final class Journal implements Closeable {
         long offset = position;
         try {
             writeFully(record, offset);
-            if (options.syncEveryAppend()) {
+            if (force) {
                 channel.force(false);
+                unsynced = false;
             } else {
                 unsynced = true;
             }

@@ -39,7 +39,7 @@ class JournalTest {
     static JournalEntry entry(long seq) {
         JournalEntry.Builder b = JournalEntry.newBuilder().setSequence(seq).setEpochMillis(1_700_000_000_000L + seq);
         TrialId id = TrialId.newBuilder().setCampaign("c" + seq % 3).setPhase("coarse").setIndex((int) seq).build();
-        switch ((int) (seq % 6)) {
+        switch ((int) (seq % 8)) {
             case 0 -> b.setCampaignSubmitted(JournalEntry.CampaignSubmitted.newBuilder().setSpec(CampaignSpec.newBuilder()
                     .setName("c" + seq).setSeed(seq).setMaxAttempts(3)
                     .addPhases(PhaseSpec.newBuilder().setName("coarse").setTrials(20))));
@@ -55,8 +55,12 @@ class JournalTest {
                             .setMin(1e-5).setMax(1e-1 / seq).setName("lambda"))));
             case 4 -> b.setCampaignCancelled(JournalEntry.CampaignCancelled.newBuilder().setCampaign("c" + seq)
                     .setReason("user asked"));
-            default -> b.setCampaignFinished(JournalEntry.CampaignFinished.newBuilder().setCampaign("c" + seq)
+            case 5 -> b.setCampaignFinished(JournalEntry.CampaignFinished.newBuilder().setCampaign("c" + seq)
                     .setState(CampaignState.CAMPAIGN_STATE_COMPLETED));
+            case 6 -> b.setCoordinatorStarted(JournalEntry.CoordinatorStarted.newBuilder().setVersion("0.1.0"));
+            default -> b.setLeaseReleased(JournalEntry.LeaseReleased.newBuilder().setId(id).setLeaseId("L-" + (seq - 5))
+                    .setWorkerId("node-b:25520#1").setReason(JournalEntry.LeaseReleased.Reason.REASON_TRIAL_FAILED)
+                    .setError("java.lang.OutOfMemoryError: Java heap space"));
         }
         return b.build();
     }

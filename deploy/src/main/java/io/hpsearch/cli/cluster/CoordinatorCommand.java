@@ -4,11 +4,13 @@ import ch.qos.logback.classic.Level;
 import io.hpsearch.cli.UserError;
 import io.hpsearch.coordinator.Coordinator;
 import io.hpsearch.coordinator.CoordinatorNode;
+import io.hpsearch.coordinator.journal.JournalCorruptException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +20,9 @@ import java.util.concurrent.Callable;
 @Command(name = "coordinator", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the coordinator of a search cluster: it queues campaigns, leases their trials to the "
                 + "workers that join it and keeps the leaderboards. Runs until stopped (Ctrl-C).",
-                "Campaign state lives in memory: a coordinator that stops forgets its campaigns."})
+                "Every campaign event is journaled in --state-dir before it is acknowledged; a coordinator "
+                        + "restarted on the same folder carries on where it stopped (finished trials are not run "
+                        + "again, trials that were running are dispatched again)."})
 public final class CoordinatorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -33,33 +37,61 @@ public final class CoordinatorCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--state-dir", paramLabel = "D",
-            description = "Reserved for the campaign journal, which is not implemented yet: the folder is "
-                    + "created if missing but nothing is written to it, and a restarted coordinator does not "
-                    + "recover its campaigns.")
+            description = "Folder of the campaign journal (journal.log), created if missing; one coordinator at a "
+                    + "time (default: ~/.hpsearch/state).")
     Path stateDir;
+
+    @Option(names = "--repair-journal",
+            description = "If the journal is damaged before its end, cut it at the damage and start (the bytes from "
+                    + "there on are moved to journal.log.damaged-<time>) instead of refusing to start.")
+    boolean repair;
+
+    @Option(names = "--lease-timeout", paramLabel = "S", defaultValue = "600",
+            description = "Seconds a leased trial may go without reporting an epoch before it is given to another "
+                    + "worker (default: ${DEFAULT-VALUE}).")
+    long leaseTimeoutSeconds;
+
+    @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "3",
+            description = "Dispatches of a trial (a worker lost, a lease expired or the trial threw) before it is "
+                    + "recorded FAILED, for campaigns that do not set max-attempts (default: ${DEFAULT-VALUE}).")
+    int maxAttempts;
+
+    /** The default state folder, {@code ~/.hpsearch/state}. */
+    public static Path defaultStateDir() {
+        return Path.of(System.getProperty("user.home"), ".hpsearch", "state");
+    }
 
     @Override
     public Integer call() throws Exception {
         Endpoint.checkPort("--port", port, false);
-        if (stateDir != null) {
-            try {
-                java.nio.file.Files.createDirectories(stateDir);
-            } catch (java.io.IOException e) {
-                throw new UserError("--state-dir " + stateDir + ": cannot create it: " + e.getMessage(), e);
-            }
-        }
+        if (leaseTimeoutSeconds < 1) throw new UserError("--lease-timeout must be at least 1 second, got " + leaseTimeoutSeconds);
+        if (maxAttempts < 1 || maxAttempts > 100) throw new UserError("--max-attempts must be in 1..100, got " + maxAttempts);
+        Path dir = stateDir != null ? stateDir : defaultStateDir();
         ClusterLogging.toStderr(Level.INFO);
+        Coordinator.Settings defaults = Coordinator.Settings.defaults();
+        Coordinator.Settings settings = new Coordinator.Settings(leaseTimeoutSeconds * 1000, defaults.idleRetry(),
+                defaults.park(), defaults.tick(), maxAttempts, defaults.nanoTime(), defaults.clock(), defaults.leasePrefix());
         CoordinatorNode node;
         try {
-            node = CoordinatorNode.start(CoordinatorNode.config(host, port, List.of()), Coordinator.Settings.defaults());
+            node = CoordinatorNode.start(CoordinatorNode.config(host, port, List.of()), settings, dir, repair,
+                    WorkerCommand.version());
+        } catch (JournalCorruptException e) {
+            throw new UserError("--state-dir " + dir + ": " + e.getMessage()
+                    + (repair ? "" : " (start with --repair-journal to cut it there; nothing is deleted)"), e);
+        } catch (IOException e) {
+            throw new UserError("--state-dir " + dir + ": cannot use it: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw bindError(e, host, port);
         }
         Thread hook = new Thread(node::close, "hpsearch-coordinator-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         PrintWriter out = spec.commandLine().getOut();
+        CoordinatorNode.Recovery r = node.recovery();
+        for (String note : r.notes()) out.println("warning: " + note);
         out.println("coordinator up at " + host + ":" + port + " (" + node.address() + ")");
-        if (stateDir != null) out.println("note: --state-dir is reserved for the journal; campaigns are kept in memory only");
+        out.println("journal: " + r.journal() + (r.records() == 0 ? " (new)"
+                : " (replayed " + r.records() + " records: " + r.campaigns() + " campaign(s), " + r.active()
+                + " still running, " + r.voidedLeases() + " trial(s) that were running queued again)"));
         out.println("workers: hpsearch worker --host <this worker's address> --port <P> --join " + host + ":" + port);
         out.println("launch:  hpsearch launch CAMPAIGN.conf --join " + host + ":" + port);
         out.flush();

@@ -11,7 +11,7 @@ import java.util.List;
 
 /** How a client command ({@code launch}, {@code results}) reaches the coordinator. */
 final class CoordinatorOptions {
-    @Option(names = "--join", paramLabel = "H:P", required = true, description = "The coordinator's address, e.g. 10.0.0.1:25520.")
+    @Option(names = "--join", paramLabel = "H:P", description = "The coordinator's address, e.g. 10.0.0.1:25520 (required).")
     String join;
 
     @Option(names = "--host", paramLabel = "H",
@@ -25,6 +25,14 @@ final class CoordinatorOptions {
 
     /** Checks the options, naming the bad one; call before anything connects. */
     Endpoint coordinator() {
+        return coordinator(null);
+    }
+
+    /** As {@link #coordinator()}; {@code alternative} completes the message for a missing --join. */
+    Endpoint coordinator(String alternative) {
+        if (join == null) {
+            throw new UserError("missing --join H:P, the coordinator's address" + (alternative == null ? "" : " (or " + alternative + ")"));
+        }
         Endpoint coordinator = Endpoint.parse("--join", join);
         if (timeoutSeconds < 1) throw new UserError("--timeout must be at least 1 second, got " + timeoutSeconds);
         return coordinator;

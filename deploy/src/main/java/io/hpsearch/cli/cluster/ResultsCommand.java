@@ -2,31 +2,45 @@ package io.hpsearch.cli.cluster;
 
 import io.hpsearch.cli.UserError;
 import io.hpsearch.coordinator.client.CoordinatorClient;
+import io.hpsearch.coordinator.journal.JournalCorruptException;
+import io.hpsearch.coordinator.journal.JournalReader;
+import io.hpsearch.coordinator.state.CampaignRun;
+import io.hpsearch.coordinator.state.CoordinatorState;
 import io.hpsearch.protocol.v1.CampaignStatus;
 import io.hpsearch.protocol.v1.StatusAnswer;
 import io.hpsearch.protocol.v1.TopKAnswer;
+import io.hpsearch.protocol.v1.TopKQuery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
 
 /** {@code hpsearch results}: a campaign's top-k table (and the coordinator's latency percentiles). */
 @Command(name = "results", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Print the top-k table of a campaign on the coordinator at --join: rank, trial, phase, every "
-                + "searched value, train/val/test accuracy, epochs, seconds, worker, status; best validation "
-                + "accuracy first. Works while the campaign runs (the results so far)."})
+        description = {"Print the top-k table of a campaign on the coordinator at --join, or in the journal of a "
+                + "coordinator's --state-dir (offline, no cluster needed): rank, trial, phase, every searched value, "
+                + "train/val/test accuracy, epochs, seconds, worker, status; best validation accuracy first. Works "
+                + "while the campaign runs (the results so far)."})
 public final class ResultsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Mixin
     CoordinatorOptions connection;
+
+    @Option(names = "--state-dir", paramLabel = "D",
+            description = "Read the journal in this coordinator state folder instead of asking a running coordinator "
+                    + "(it may be running or not; the journal is only read).")
+    Path stateDir;
 
     @Option(names = "--campaign", paramLabel = "NAME",
             description = "The campaign (default: the one submitted last).")
@@ -45,16 +59,25 @@ public final class ResultsCommand implements Callable<Integer> {
     boolean stats;
 
     @Override
-    public Integer call() {
-        Endpoint coordinator = connection.coordinator();
+    public Integer call() throws IOException {
         ResultsTable.Format fmt = FormatOption.parse(format);
         if (top != null && top < 1) throw new UserError("--top must be at least 1, got " + top);
+        if (stateDir != null) {
+            if (connection.join != null) {
+                throw new UserError("--state-dir reads a journal without a cluster; leave out --join (or --state-dir)");
+            }
+            if (stats) {
+                throw new UserError("--stats: the latency histograms live in the running coordinator; use --join");
+            }
+            return offline(fmt);
+        }
+        Endpoint coordinator = connection.coordinator("--state-dir D to read a journal instead");
         Duration timeout = connection.timeout();
         String where = coordinator.hostPort();
         PrintWriter out = spec.commandLine().getOut();
         try (CoordinatorClient client = connection.connect(coordinator)) {
             StatusAnswer all = Campaigns.await(client.status(""), timeout, where);
-            CampaignStatus status = pick(all, campaign, where);
+            CampaignStatus status = pick(all, campaign, "the coordinator at " + where);
             TopKAnswer answer = Campaigns.topK(client, status.getCampaign(), top == null ? 0 : top, timeout, where);
             out.print(ResultsTable.of(answer, status).format(fmt));
             if (stats) {
@@ -67,11 +90,45 @@ public final class ResultsCommand implements Callable<Integer> {
                 }
             }
             out.flush();
-            if (!Campaigns.finished(status.getState())) {
-                System.err.println("campaign " + status.getCampaign() + " is " + Campaigns.stateName(status.getState())
-                        + ": " + CampaignProgress.done(status) + " of " + plannedSoFar(status) + " trials planned so far are done");
-            }
+            warnIfRunning(status);
             return 0;
+        }
+    }
+
+    /** The table from the journal in {@link #stateDir}, read as it is on disk. */
+    private int offline(ResultsTable.Format fmt) throws IOException {
+        CoordinatorState.Read read;
+        try {
+            read = CoordinatorState.read(stateDir, 3);
+        } catch (NoSuchFileException e) {
+            throw new UserError("--state-dir " + stateDir + ": no journal there (" + e.getFile() + " does not exist)", e);
+        } catch (JournalCorruptException e) {
+            throw new UserError("--state-dir " + stateDir + ": " + e.getMessage(), e);
+        }
+        JournalReader.Damage damage = read.read().damage();
+        if (damage != null) {
+            System.err.println("warning: journal " + read.read().file() + " ends with "
+                    + (damage.kind() == JournalReader.DamageKind.TORN_TAIL ? "an incomplete record" : "a damaged record")
+                    + " at byte offset " + damage.offset() + " (" + damage.reason() + "); showing the "
+                    + read.read().records() + " records before it");
+        }
+        long now = System.currentTimeMillis();
+        StatusAnswer.Builder all = StatusAnswer.newBuilder();
+        for (CampaignRun run : read.state().campaigns()) all.addCampaigns(run.status(now));
+        CampaignStatus status = pick(all.build(), campaign, "the journal " + read.read().file());
+        CampaignRun run = read.state().campaign(status.getCampaign()).orElseThrow();
+        TopKAnswer answer = run.topK(TopKQuery.newBuilder().setCampaign(run.name()).setK(top == null ? 0 : top).build());
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(ResultsTable.of(answer, status).format(fmt));
+        out.flush();
+        warnIfRunning(status);
+        return 0;
+    }
+
+    private static void warnIfRunning(CampaignStatus status) {
+        if (!Campaigns.finished(status.getState())) {
+            System.err.println("campaign " + status.getCampaign() + " is " + Campaigns.stateName(status.getState())
+                    + ": " + CampaignProgress.done(status) + " of " + plannedSoFar(status) + " trials planned so far are done");
         }
     }
 
@@ -79,15 +136,15 @@ public final class ResultsCommand implements Callable<Integer> {
         return s.getPhasesList().stream().mapToInt(p -> p.getPlanned()).sum();
     }
 
-    /** The named campaign, or the one started last. */
+    /** The named campaign, or the one started last; {@code where} names the source ("the coordinator at …"). */
     static CampaignStatus pick(StatusAnswer all, String name, String where) {
         if (name != null) {
             return all.getCampaignsList().stream().filter(c -> c.getCampaign().equals(name)).findFirst()
-                    .orElseThrow(() -> new UserError("--campaign: no campaign " + name + " on the coordinator at " + where
+                    .orElseThrow(() -> new UserError("--campaign: no campaign " + name + " in " + where
                             + (all.getCampaignsCount() == 0 ? "" : " (it has: " + String.join(", ",
                             all.getCampaignsList().stream().map(CampaignStatus::getCampaign).toList()) + ")")));
         }
         return all.getCampaignsList().stream().max(Comparator.comparingLong(CampaignStatus::getStartedEpochMillis))
-                .orElseThrow(() -> new UserError("the coordinator at " + where + " has no campaigns yet"));
+                .orElseThrow(() -> new UserError(where + " has no campaigns yet"));
     }
 }

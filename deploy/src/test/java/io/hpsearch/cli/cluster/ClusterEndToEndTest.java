@@ -72,7 +72,7 @@ class ClusterEndToEndTest {
         int port = CliProcesses.freePort();
         String join = "127.0.0.1:" + port;
         CliProcesses.Cli coordinator = processes.start("coordinator", "coordinator", "--host", "127.0.0.1", "--port",
-                Integer.toString(port));
+                Integer.toString(port), "--state-dir", dir.resolve("state").toString());
         coordinator.awaitOutput("coordinator up at", Duration.ofSeconds(60));
         List<CliProcesses.Cli> workers = new ArrayList<>();
         for (int i = 1; i <= 2; i++) {

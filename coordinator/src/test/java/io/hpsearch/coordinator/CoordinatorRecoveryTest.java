@@ -1,0 +1,391 @@
+package io.hpsearch.coordinator;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import com.typesafe.config.ConfigFactory;
+import io.hpsearch.coordinator.journal.Journal;
+import io.hpsearch.coordinator.journal.JournalCorruptException;
+import io.hpsearch.coordinator.journal.JournalReader;
+import io.hpsearch.coordinator.journal.JournalRecord;
+import io.hpsearch.coordinator.state.CoordinatorState;
+import io.hpsearch.protocol.v1.CampaignAck;
+import io.hpsearch.protocol.v1.CampaignSpec;
+import io.hpsearch.protocol.v1.CampaignState;
+import io.hpsearch.protocol.v1.CampaignStatus;
+import io.hpsearch.protocol.v1.JournalEntry;
+import io.hpsearch.protocol.v1.StatusAnswer;
+import io.hpsearch.protocol.v1.StatusQuery;
+import io.hpsearch.protocol.v1.SubmitCampaign;
+import io.hpsearch.protocol.v1.TopKAnswer;
+import io.hpsearch.protocol.v1.TopKQuery;
+import io.hpsearch.protocol.v1.TrialId;
+import io.hpsearch.protocol.v1.TrialProgress;
+import io.hpsearch.protocol.v1.TrialResult;
+import io.hpsearch.protocol.v1.TrialStatus;
+import io.hpsearch.protocol.v1.WorkLease;
+import io.hpsearch.protocol.v1.WorkRequest;
+import io.hpsearch.protocol.v1.WorkerInfo;
+import io.hpsearch.protocol.wire.ToCoordinator;
+import io.hpsearch.protocol.wire.ToWorker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The coordinator with a journal, in one local actor system with scripted workers (test probes
+ * speaking the wire records): restarts from the journal, retries, lease expiry, duplicates. The
+ * same with real processes and {@code kill -9} is in the deploy module's fault-injection test.
+ */
+class CoordinatorRecoveryTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private final ActorTestKit kit = ActorTestKit.create(ConfigFactory.parseString("akka.actor.provider = local"));
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void stop() {
+        kit.shutdownTestKit();
+    }
+
+    private static Coordinator.Settings settings() {
+        return Coordinator.Settings.defaults().withPark(Duration.ofMillis(50)).withIdleRetry(Duration.ofMillis(20));
+    }
+
+    /** A coordinator carrying on from the journal in {@code dir}. */
+    private ActorRef<ToCoordinator> open(Coordinator.Settings settings) throws IOException {
+        CoordinatorState.Opened o = CoordinatorState.open(dir, Journal.Options.DEFAULT, settings.leasePrefix(),
+                settings.defaultAttempts(), "test", System.nanoTime());
+        return kit.spawn(Coordinator.create(settings, o.state(), o.journal()));
+    }
+
+    /** Stops the coordinator (which closes its journal). */
+    private void stop(ActorRef<ToCoordinator> coordinator) {
+        kit.stop(coordinator, TIMEOUT);
+    }
+
+    private static WorkerInfo info(String id) {
+        return WorkerInfo.newBuilder().setWorkerId(id).setHost("127.0.0.1").setSlots(2).build();
+    }
+
+    /** A scripted worker: a probe that asks for work and answers leases. */
+    private final class Worker {
+        final String id;
+        final TestProbe<ToWorker> probe = kit.createTestProbe();
+
+        Worker(String id) {
+            this.id = id;
+        }
+
+        /** Asks for up to {@code n} trials; returns the leases (empty after an Idle). */
+        List<WorkLease> ask(ActorRef<ToCoordinator> c, int n) {
+            c.tell(new ToCoordinator.RequestWork(WorkRequest.newBuilder().setWorker(info(id)).setFreeSlots(n).build(),
+                    probe.ref()));
+            List<WorkLease> got = new ArrayList<>();
+            while (got.size() < n) {
+                ToWorker m = probe.receiveMessage(TIMEOUT);
+                if (m instanceof ToWorker.Idle) break;
+                got.add(assertInstanceOf(ToWorker.Lease.class, m).lease());
+                if (got.size() < n && probe.receiveSeveralMessages(0, Duration.ZERO).isEmpty()) {
+                    // the rest of one answer arrives together; nothing more is coming
+                    try {
+                        ToWorker more = probe.receiveMessage(Duration.ofMillis(30));
+                        if (more instanceof ToWorker.Idle) break;
+                        got.add(assertInstanceOf(ToWorker.Lease.class, more).lease());
+                    } catch (AssertionError none) {
+                        break;
+                    }
+                }
+            }
+            return got;
+        }
+
+        /** Sends a result and waits for its acknowledgement. */
+        void report(ActorRef<ToCoordinator> c, TrialResult r) {
+            c.tell(new ToCoordinator.Result(r, probe.ref()));
+            ToWorker m = probe.receiveMessage(TIMEOUT);
+            while (!(m instanceof ToWorker.Ack)) m = probe.receiveMessage(TIMEOUT); // a Cancel may cross it
+            assertEquals(r.getId(), ((ToWorker.Ack) m).ack().getId());
+        }
+
+        /** Trains and reports trials until the campaign has ended. */
+        void runToEnd(ActorRef<ToCoordinator> c, String campaign, Function<WorkLease, TrialResult> train) {
+            for (int round = 0; round < 500; round++) {
+                List<WorkLease> leases = ask(c, 2);
+                if (leases.isEmpty()) {
+                    if (!active(status(c, campaign))) return;
+                    continue;
+                }
+                for (WorkLease l : leases) report(c, train.apply(l));
+            }
+            throw new AssertionError("campaign did not end");
+        }
+    }
+
+    private CampaignAck submit(ActorRef<ToCoordinator> c, CampaignSpec spec) {
+        TestProbe<CampaignAck> p = kit.createTestProbe();
+        c.tell(new ToCoordinator.Submit(SubmitCampaign.newBuilder().setSpec(spec).build(), p.ref()));
+        return p.receiveMessage(TIMEOUT);
+    }
+
+    private CampaignStatus status(ActorRef<ToCoordinator> c, String campaign) {
+        TestProbe<StatusAnswer> p = kit.createTestProbe();
+        c.tell(new ToCoordinator.Status(StatusQuery.newBuilder().setCampaign(campaign).build(), p.ref()));
+        return p.receiveMessage(TIMEOUT).getCampaigns(0);
+    }
+
+    private static boolean active(CampaignStatus s) {
+        return s.getState() == CampaignState.CAMPAIGN_STATE_PENDING || s.getState() == CampaignState.CAMPAIGN_STATE_RUNNING;
+    }
+
+    private List<TrialResult> table(ActorRef<ToCoordinator> c, String campaign) {
+        TestProbe<TopKAnswer> p = kit.createTestProbe();
+        c.tell(new ToCoordinator.TopK(TopKQuery.newBuilder().setCampaign(campaign).setK(1000).build(), p.ref()));
+        return p.receiveMessage(TIMEOUT).getRankedList();
+    }
+
+    private static TrialResult train(WorkLease l) {
+        return TestCampaigns.train(l, "w");
+    }
+
+    /** Ranked (trial, values, accuracy) rows, without who ran them or under which lease. */
+    private static List<TrialResult> rows(List<TrialResult> table) {
+        return table.stream().map(r -> r.toBuilder().clearWorkerId().clearLeaseId().build()).toList();
+    }
+
+    private List<TrialResult> undisturbed(CampaignSpec spec) {
+        ActorRef<ToCoordinator> c = kit.spawn(Coordinator.create(settings()));
+        assertTrue(submit(c, spec).getAccepted());
+        new Worker("ref").runToEnd(c, spec.getName(), CoordinatorRecoveryTest::train);
+        List<TrialResult> t = table(c, spec.getName());
+        kit.stop(c, TIMEOUT);
+        return t;
+    }
+
+    private List<JournalEntry> journal() throws IOException {
+        return JournalReader.readAll(dir.resolve(Journal.FILE_NAME)).stream().map(JournalRecord::entry).toList();
+    }
+
+    @Test
+    void aRestartCarriesOnWithoutLosingOrRepeatingATrial() throws IOException {
+        CampaignSpec spec = TestCampaigns.twoPhase("restart", 7, 8, 4);
+        List<TrialResult> reference = undisturbed(spec);
+        assertEquals(12, reference.size());
+
+        ActorRef<ToCoordinator> c = open(settings());
+        assertTrue(submit(c, spec).getAccepted());
+        Worker a = new Worker("a");
+        List<WorkLease> first = a.ask(c, 2);
+        for (WorkLease l : first) a.report(c, train(l));
+        List<WorkLease> second = a.ask(c, 2);
+        for (WorkLease l : second) a.report(c, train(l));
+        List<WorkLease> inFlight = a.ask(c, 2); // leased, never reported before the "crash"
+        assertEquals(2, inFlight.size());
+        stop(c);
+
+        CoordinatorState.Opened reopened = CoordinatorState.open(dir, Journal.Options.DEFAULT, "L-", 3, "test", System.nanoTime());
+        assertEquals(2, reopened.voidedLeases());
+        ActorRef<ToCoordinator> c2 = kit.spawn(Coordinator.create(settings(), reopened.state(), reopened.journal()));
+        CampaignStatus st = status(c2, "restart");
+        assertEquals(4, st.getPhases(0).getCompleted());
+        assertEquals(4, st.getPhases(0).getPending(), "the voided leases' trials are queued again");
+
+        // the old holder of a voided lease reports late: accepted once, not run again
+        a.report(c2, train(inFlight.get(0)));
+        Worker b = new Worker("b");
+        Set<TrialId> leasedAfter = new HashSet<>();
+        b.runToEnd(c2, "restart", l -> {
+            leasedAfter.add(l.getTrial().getId());
+            return train(l);
+        });
+        for (WorkLease done : first) assertFalse(leasedAfter.contains(done.getTrial().getId()), "re-ran a finished trial");
+        assertFalse(leasedAfter.contains(inFlight.get(0).getTrial().getId()), "re-ran the trial reported late");
+        assertTrue(leasedAfter.contains(inFlight.get(1).getTrial().getId()), "the other voided lease ran again");
+
+        assertEquals(rows(reference), rows(table(c2, "restart")));
+        assertEquals(CampaignState.CAMPAIGN_STATE_COMPLETED, status(c2, "restart").getState());
+
+        // and a result sent twice is in the table once
+        a.report(c2, train(first.get(0)));
+        assertEquals(12, table(c2, "restart").size());
+        stop(c2);
+
+        // lease ids never repeat across the restart: they are the journal sequences of their leases
+        Set<String> leaseIds = new HashSet<>();
+        for (JournalEntry e : journal()) {
+            if (e.hasTrialLeased()) assertTrue(leaseIds.add(e.getTrialLeased().getLeaseId()));
+        }
+
+        // the offline read sees the same table
+        CoordinatorState.Read offline = CoordinatorState.read(dir, 3);
+        assertEquals(rows(reference), rows(offline.state().campaign("restart").orElseThrow()
+                .topK(TopKQuery.newBuilder().setCampaign("restart").setK(1000).build()).getRankedList()));
+    }
+
+    @Test
+    void aJournalThatEndsBeforeTheNextPhaseIsCaughtUpOnStart() throws IOException {
+        CampaignSpec spec = TestCampaigns.twoPhase("catch-up", 3, 4, 2);
+        List<TrialResult> reference = undisturbed(spec);
+        ActorRef<ToCoordinator> c = open(settings());
+        assertTrue(submit(c, spec).getAccepted());
+        new Worker("a").runToEnd(c, "catch-up", CoordinatorRecoveryTest::train);
+        stop(c);
+
+        // keep the journal up to the last coarse result, as if the coordinator died right after it
+        List<JournalEntry> all = journal();
+        int lastCoarse = -1;
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).hasTrialRecorded() && all.get(i).getTrialRecorded().getResult().getId().getPhaseOrdinal() == 0) {
+                lastCoarse = i;
+            }
+        }
+        assertTrue(all.get(lastCoarse + 1).hasPhaseStarted(), "the fine phase starts right after the last coarse result");
+        Path cut = dir.resolve("cut");
+        try (Journal j = new Journal(cut, r -> { })) {
+            for (JournalEntry e : all.subList(0, lastCoarse + 1)) j.append(e);
+        }
+        CoordinatorState.Opened o = CoordinatorState.open(cut, Journal.Options.DEFAULT, "L-", 3, "test", System.nanoTime());
+        ActorRef<ToCoordinator> c2 = kit.spawn(Coordinator.create(settings(), o.state(), o.journal()));
+        CampaignStatus st = status(c2, "catch-up");
+        assertEquals("fine", st.getCurrentPhase());
+        assertEquals(2, st.getPhases(1).getPending());
+        new Worker("b").runToEnd(c2, "catch-up", CoordinatorRecoveryTest::train);
+        assertEquals(rows(reference), rows(table(c2, "catch-up")));
+    }
+
+    private static TrialResult failed(WorkLease l, String worker, String message) {
+        return TrialResult.newBuilder().setId(l.getTrial().getId()).setStatus(TrialStatus.TRIAL_STATUS_FAILED)
+                .setLeaseId(l.getLeaseId()).setWorkerId(worker).addAllParams(l.getTrial().getParamsList())
+                .setError(message).build();
+    }
+
+    @Test
+    void aTrialThatThrowsIsRetriedOnAnotherWorkerThenRecordedFailed() throws IOException {
+        CampaignSpec spec = TestCampaigns.twoPhase("throws", 5, 1, 1).toBuilder().setMaxAttempts(3).build();
+        ActorRef<ToCoordinator> c = open(settings());
+        assertTrue(submit(c, spec).getAccepted());
+        Worker first = new Worker("a");
+        Worker other = new Worker("b");
+        List<WorkLease> got = first.ask(c, 1); // the campaign's only coarse trial
+        assertEquals(1, got.size());
+        assertTrue(other.ask(c, 1).isEmpty()); // makes itself known
+        WorkLease l1 = got.get(0);
+        assertEquals(1, l1.getAttempt());
+        first.report(c, failed(l1, first.id, "java.lang.IllegalStateException: boom 1"));
+
+        // the worker it failed on is passed over while another one is known
+        assertTrue(first.ask(c, 1).isEmpty(), "retried on the worker it failed on");
+        List<WorkLease> retry = other.ask(c, 1);
+        assertEquals(1, retry.size());
+        assertEquals(l1.getTrial().getId(), retry.get(0).getTrial().getId());
+        assertEquals(2, retry.get(0).getAttempt());
+        other.report(c, failed(retry.get(0), other.id, "java.lang.IllegalStateException: boom 2"));
+
+        // it failed everywhere: any worker may take the last attempt
+        List<WorkLease> last = first.ask(c, 1);
+        assertEquals(1, last.size());
+        assertEquals(3, last.get(0).getAttempt());
+        first.report(c, failed(last.get(0), first.id, "java.lang.IllegalStateException: boom 3"));
+
+        CampaignStatus st = status(c, "throws");
+        assertEquals(1, st.getPhases(0).getFailed());
+        List<TrialResult> table = table(c, "throws");
+        TrialResult r = table.stream().filter(t -> t.getId().getPhase().equals("coarse")).findFirst().orElseThrow();
+        assertEquals(TrialStatus.TRIAL_STATUS_FAILED, r.getStatus());
+        assertEquals("java.lang.IllegalStateException: boom 3", r.getError());
+        stop(c);
+
+        List<JournalEntry> j = journal();
+        long releases = j.stream().filter(e -> e.hasLeaseReleased()
+                && e.getLeaseReleased().getReason() == JournalEntry.LeaseReleased.Reason.REASON_TRIAL_FAILED).count();
+        assertEquals(3, releases);
+        assertTrue(j.stream().anyMatch(e -> e.hasTrialRecorded()
+                && e.getTrialRecorded().getResult().getStatus() == TrialStatus.TRIAL_STATUS_FAILED));
+    }
+
+    @Test
+    void aDivergedTrialIsAResultAndIsNotRetried() throws IOException {
+        CampaignSpec spec = TestCampaigns.twoPhase("nan", 5, 2, 1);
+        ActorRef<ToCoordinator> c = open(settings());
+        assertTrue(submit(c, spec).getAccepted());
+        Worker a = new Worker("a");
+        List<WorkLease> leases = a.ask(c, 2);
+        assertEquals(2, leases.size());
+        a.report(c, train(leases.get(0)).toBuilder().setStatus(TrialStatus.TRIAL_STATUS_DIVERGED)
+                .setError("loss became NaN in epoch 1").build());
+        a.report(c, train(leases.get(1)));
+        CampaignStatus st = status(c, "nan");
+        assertEquals(1, st.getPhases(0).getDiverged());
+        assertEquals(1, st.getPhases(0).getCompleted());
+        assertEquals("fine", st.getCurrentPhase(), "the coarse phase is over: nothing retried");
+    }
+
+    @Test
+    void aLeaseWithoutProgressExpiresAndItsTrialRunsAgain() throws IOException {
+        Coordinator.Settings s = settings().withLeaseTimeout(Duration.ofMillis(400));
+        CampaignSpec spec = TestCampaigns.twoPhase("expiry", 5, 2, 1);
+        ActorRef<ToCoordinator> c = open(s);
+        assertTrue(submit(c, spec).getAccepted());
+        Worker a = new Worker("a");
+        List<WorkLease> leases = a.ask(c, 2);
+        assertEquals(2, leases.size());
+        // leases.get(0) reports an epoch every 100 ms; leases.get(1) stays silent
+        for (int i = 0; i < 8; i++) {
+            c.tell(new ToCoordinator.Progress(TrialProgress.newBuilder().setId(leases.get(0).getTrial().getId())
+                    .setLeaseId(leases.get(0).getLeaseId())
+                    .setEpoch(io.hpsearch.protocol.v1.EpochMetrics.newBuilder().setEpoch(i + 1)).build()));
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        ToWorker.Cancel cancel = a.probe.expectMessageClass(ToWorker.Cancel.class, TIMEOUT);
+        assertEquals(leases.get(1).getLeaseId(), cancel.cancel().getLeaseId());
+        a.probe.expectNoMessage(Duration.ofMillis(200)); // and nothing for the trial that reports progress
+
+        Worker b = new Worker("b");
+        List<WorkLease> again = b.ask(c, 2);
+        assertEquals(1, again.size());
+        assertEquals(leases.get(1).getTrial().getId(), again.get(0).getTrial().getId());
+        assertEquals(2, again.get(0).getAttempt());
+        stop(c);
+        assertTrue(journal().stream().anyMatch(e -> e.hasLeaseReleased()
+                && e.getLeaseReleased().getReason() == JournalEntry.LeaseReleased.Reason.REASON_LEASE_EXPIRED));
+    }
+
+    @Test
+    void aRecordThatDoesNotFitStopsTheStartNamingItsOffset() throws IOException {
+        try (Journal j = new Journal(dir, r -> { })) {
+            j.append(JournalEntry.newBuilder().setSequence(1).setEpochMillis(1)
+                    .setCampaignSubmitted(JournalEntry.CampaignSubmitted.newBuilder()
+                            .setSpec(TestCampaigns.twoPhase("x", 1, 2, 1))).build());
+            j.append(JournalEntry.newBuilder().setSequence(2).setEpochMillis(2)
+                    .setTrialRecorded(JournalEntry.TrialRecorded.newBuilder().setResult(TrialResult.newBuilder()
+                            .setId(TrialId.newBuilder().setCampaign("nobody").setPhase("coarse")))).build());
+        }
+        long offset = JournalReader.readAll(dir.resolve(Journal.FILE_NAME)).get(1).offset();
+        JournalCorruptException e = assertThrows(JournalCorruptException.class,
+                () -> CoordinatorState.open(dir, Journal.Options.DEFAULT, "L-", 3, "test", 0));
+        assertEquals(offset, e.offset());
+        assertTrue(e.getMessage().contains("byte offset " + offset), e.getMessage());
+        assertTrue(e.getMessage().contains("no campaign nobody"), e.getMessage());
+        // the refused journal is not left open: a second try fails the same way, not with "in use"
+        assertThrows(JournalCorruptException.class, () -> CoordinatorState.open(dir, Journal.Options.DEFAULT, "L-", 3, "test", 0));
+    }
+}
