@@ -88,10 +88,10 @@ public final class CoordinatorCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         CoordinatorNode.Recovery r = node.recovery();
         for (String note : r.notes()) out.println("warning: " + note);
-        out.println("coordinator up at " + host + ":" + port + " (" + node.address() + ")");
         out.println("journal: " + r.journal() + (r.records() == 0 ? " (new)"
                 : " (replayed " + r.records() + " records: " + r.campaigns() + " campaign(s), " + r.active()
                 + " still running, " + r.voidedLeases() + " trial(s) that were running queued again)"));
+        out.println("coordinator up at " + host + ":" + port + " (" + node.address() + ")");
         out.println("workers: hpsearch worker --host <this worker's address> --port <P> --join " + host + ":" + port);
         out.println("launch:  hpsearch launch CAMPAIGN.conf --join " + host + ":" + port);
         out.flush();
