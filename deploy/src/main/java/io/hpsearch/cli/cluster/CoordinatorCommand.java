@@ -77,7 +77,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
                     WorkerCommand.version());
         } catch (JournalCorruptException e) {
             throw new UserError("--state-dir " + dir + ": " + e.getMessage()
-                    + (repair ? "" : " (start with --repair-journal to cut it there; nothing is deleted)"), e);
+                    + (repair || e.offset() == 0 ? "" : " (start with --repair-journal to cut it there; nothing is deleted)"), e);
         } catch (IOException e) {
             throw new UserError("--state-dir " + dir + ": cannot use it: " + e.getMessage(), e);
         } catch (RuntimeException e) {

@@ -4,29 +4,39 @@ import io.hpsearch.cli.Main;
 import io.hpsearch.coordinator.Coordinator;
 import io.hpsearch.coordinator.CoordinatorNode;
 import io.hpsearch.coordinator.client.CoordinatorClient;
+import io.hpsearch.coordinator.journal.Journal;
+import io.hpsearch.coordinator.journal.JournalReader;
+import io.hpsearch.protocol.v1.JournalEntry;
 import io.hpsearch.protocol.v1.StatusAnswer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Invalid campaign files through the command line: refused with exit code 2 and the key named,
- * before anything is submitted to the (real, running) coordinator.
+ * Invalid campaign files and options through the command line: refused with exit code 2 and the
+ * key or option named, before anything is submitted to the (real, running) coordinator, whose
+ * journal stays byte for byte as it was.
  */
 class InvalidCampaignTest {
     private static final String VALID = String.join("\n",
@@ -39,6 +49,7 @@ class InvalidCampaignTest {
 
     private static CoordinatorNode coordinator;
     private static String join;
+    private static Path stateDir;
 
     @TempDir
     Path dir;
@@ -46,13 +57,22 @@ class InvalidCampaignTest {
     @BeforeAll
     static void startCoordinator() throws Exception {
         int port = CliProcesses.freePort();
-        coordinator = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", port, List.of()), Coordinator.Settings.defaults());
+        stateDir = Files.createTempDirectory("hpsearch-invalid-state");
+        coordinator = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", port, List.of()),
+                Coordinator.Settings.defaults(), stateDir, false, "test");
         join = "127.0.0.1:" + port;
     }
 
     @AfterAll
-    static void stopCoordinator() {
+    static void stopCoordinator() throws IOException {
         if (coordinator != null) coordinator.close();
+        try (Stream<Path> files = Files.walk(stateDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static byte[] journalBytes() throws IOException {
+        return Files.readAllBytes(stateDir.resolve(Journal.FILE_NAME));
     }
 
     private record Run(int code, String out, String err) {
@@ -83,6 +103,7 @@ class InvalidCampaignTest {
                                                      String trials, String key) throws Exception {
         Path file = dir.resolve("bad.conf");
         Files.writeString(file, campaign(dataset, extra, lmin, lmax, trials));
+        byte[] journal = journalBytes();
         for (String command : List.of("launch", "local")) {
             Run r = command.equals("launch") ? run("launch", file.toString(), "--join", join) : run("local", file.toString());
             assertEquals(2, r.code(), command + ": " + r.err());
@@ -95,6 +116,68 @@ class InvalidCampaignTest {
             assertTrue(status.getCampaignsList().stream().noneMatch(c -> c.getCampaign().equals("bad")),
                     "nothing submitted: " + status);
         }
+        assertArrayEquals(journal, journalBytes(), "the journal changed");
+    }
+
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', value = {
+            "port out of range;         --port;          70000",
+            "lease timeout zero;        --lease-timeout; 0",
+            "max attempts zero;         --max-attempts;  0",
+            "max attempts absurd;       --max-attempts;  1000",
+            "state dir is a file;       --state-dir;     FILE",
+            "unknown option;            --stat-dir;      x"})
+    void badCoordinatorOptionsAreRefusedWithoutTouchingAnyState(String what, String option, String value) throws Exception {
+        Path state = dir.resolve("never-created");
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "not a folder");
+        // a usable port: if the bad option were not caught, the coordinator would start (and the test time out)
+        List<String> args = new java.util.ArrayList<>(List.of("coordinator", "--port", Integer.toString(CliProcesses.freePort())));
+        if (!option.equals("--state-dir")) args.addAll(List.of("--state-dir", state.toString()));
+        args.addAll(List.of(option, value.equals("FILE") ? file.toString() : value));
+        Run r = run(args.toArray(String[]::new));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(option), r.err());
+        assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertFalse(Files.exists(state), "a refused start created its state folder");
+        assertEquals("not a folder", Files.readString(file));
+    }
+
+    @Test
+    void aDamagedJournalStopsTheStartAndIsLeftAsItWas() throws Exception {
+        Path state = dir.resolve("damaged");
+        try (Journal j = new Journal(state, rec -> { })) {
+            for (int seq = 1; seq <= 3; seq++) {
+                j.append(JournalEntry.newBuilder().setSequence(seq).setEpochMillis(seq)
+                        .setCoordinatorStarted(JournalEntry.CoordinatorStarted.newBuilder().setVersion("test")).build());
+            }
+        }
+        byte[] bytes = Files.readAllBytes(state.resolve(Journal.FILE_NAME));
+        // a flipped bit in the payload of the first record, which has records after it
+        bytes[JournalReader.HEADER_BYTES + JournalReader.RECORD_HEADER_BYTES + 3] ^= 0x08;
+        Files.write(state.resolve(Journal.FILE_NAME), bytes);
+        Run r = run("coordinator", "--port", Integer.toString(CliProcesses.freePort()), "--state-dir", state.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--state-dir") && r.err().contains("byte offset " + JournalReader.HEADER_BYTES)
+                && r.err().contains("--repair-journal"), r.err());
+        assertArrayEquals(bytes, Files.readAllBytes(state.resolve(Journal.FILE_NAME)));
+        try (Stream<Path> files = Files.list(state)) {
+            assertEquals(1, files.count(), "nothing written next to the journal");
+        }
+    }
+
+    @Test
+    void resultsFromAStateDirNeedsAJournalAndNoJoin() throws Exception {
+        Run none = run("results", "--state-dir", dir.resolve("nothing-here").toString());
+        assertEquals(2, none.code(), none.err());
+        assertTrue(none.err().contains("--state-dir") && none.err().contains("no journal"), none.err());
+        Run both = run("results", "--state-dir", stateDir.toString(), "--join", join);
+        assertEquals(2, both.code(), both.err());
+        assertTrue(both.err().contains("--join"), both.err());
+        Run neither = run("results");
+        assertEquals(2, neither.code(), neither.err());
+        assertTrue(neither.err().contains("--join"), neither.err());
     }
 
     @Test
