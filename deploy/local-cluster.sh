@@ -86,7 +86,8 @@ for i in $(seq 1 "$n"); do
     echo $! >> "$pids"
 done
 for i in $(seq 1 "$n"); do
-    wait_for "$dir/worker-$i.log" "joining the coordinator" 60
+    # in the cluster and talking to the coordinator (after any --preload)
+    wait_for "$dir/worker-$i.log" "coordinator found" 180
 done
 trap - ERR
 echo "$port" > "$dir/port"

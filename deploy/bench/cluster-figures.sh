@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The cluster figures of README:
 #  (a) the 16-trial Fashion-MNIST campaign deploy/bench/fashion-mnist-16.conf on two worker JVMs and
-#      on one (1 slot x 1 thread each; a fresh coordinator and workers from deploy/local-cluster.sh
-#      each time), wall time of `hpsearch launch` and the ratio two/one;
+#      on one (1 slot x 1 thread each, each worker started with --preload of the campaign; a fresh
+#      coordinator, journal and workers from deploy/local-cluster.sh each time): wall time of
+#      `hpsearch launch`, and the campaign's wall time on the coordinator (submitted to completed,
+#      from the journal), and the ratios two/one;
 #  (b) the coordinator's dispatch latency p99 of the two-worker run (`hpsearch results --stats`);
 #  (c) coordinator throughput: DispatchBench with 50 simulated workers and trials that train nothing.
 # Needs the built jar (mvn -q -DskipTests package; or HPSEARCH_JAR) and Fashion-MNIST (scripts/setup.sh).
@@ -18,6 +20,8 @@ mkdir -p "$out"
 run() { # workers
     local n="$1" dir="$out/workers-$1"
     export HPSEARCH_CLUSTER_DIR="$dir"
+    # each worker loads the data set and compiles the training code before it joins
+    export HPSEARCH_WORKER_OPTS="--slots 1 --threads-per-trial 1 --preload $campaign"
     "$deploy_dir/local-cluster.sh" stop > /dev/null
     # a fresh journal: the same campaign is submitted in every run
     rm -rf "$dir/state"
@@ -31,21 +35,27 @@ run() { # workers
     "$hpsearch" results --join "127.0.0.1:$port" --stats > "$out/results-$n.txt" 2>/dev/null
     "$deploy_dir/local-cluster.sh" stop > /dev/null
     trap - EXIT
+    "$java_bin" -cp "$jar" io.hpsearch.coordinator.bench.CampaignTimes "$dir/state" \
+        | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p' > "$out/campaign-seconds-$n.txt"
     awk -v a="$end" -v b="$start" 'BEGIN { print a - b }'
 }
 
+jar="${HPSEARCH_JAR:-$deploy_dir/target/hpsearch.jar}"
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 t2="$(run 2)"
 t1="$(run 1)"
+c2="$(cat "$out/campaign-seconds-2.txt")"
+c1="$(cat "$out/campaign-seconds-1.txt")"
 p99="$(awk '$1 == "dispatch_latency" { print $5 }' "$out/results-2.txt")"
 printf 'campaign: %s (16 trials)\n' "$campaign"
 printf 'wall time, 2 worker JVMs: %.1f s\n' "$t2"
 printf 'wall time, 1 worker JVM:  %.1f s\n' "$t1"
 printf 'ratio 2/1: %.2f (target <= 0.6)\n' "$(awk -v a="$t2" -v b="$t1" 'BEGIN { print a / b }')"
+printf 'campaign wall time on the coordinator (submitted to completed), 2 workers: %.1f s, 1 worker: %.1f s, ratio %.2f\n' \
+    "$c2" "$c1" "$(awk -v a="$c2" -v b="$c1" 'BEGIN { print a / b }')"
 printf 'dispatch latency p99 (2 workers, coordinator histogram): %s ms (target < 10 ms)\n' "$p99"
 echo "tables and --stats in $out"
 
-jar="${HPSEARCH_JAR:-$deploy_dir/target/hpsearch.jar}"
-java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 bench="$("$java_bin" -cp "$jar" io.hpsearch.coordinator.bench.DispatchBench --workers 50 2>/dev/null | tail -1)"
 echo "$bench" > "$out/dispatch-bench.json"
 echo "DispatchBench --workers 50: $bench"

@@ -12,6 +12,7 @@ import io.hpsearch.coordinator.journal.Journal;
 import io.hpsearch.coordinator.journal.JournalCorruptException;
 import io.hpsearch.coordinator.state.CampaignRun;
 import io.hpsearch.coordinator.state.CoordinatorState;
+import io.hpsearch.coordinator.state.WarmUp;
 import io.hpsearch.protocol.ClusterConfig;
 import io.hpsearch.protocol.wire.ToCoordinator;
 
@@ -24,6 +25,9 @@ import java.util.concurrent.CompletableFuture;
  * A running coordinator node: an ActorSystem named {@link ClusterConfig#SYSTEM_NAME} with role
  * {@code coordinator} whose guardian spawns the {@link Coordinator} (as {@code /user/coordinator}).
  * Stop it with {@link #close()} (a graceful cluster leave).
+ *
+ * <p>Before the actor system starts, the dispatch path is run on a throw-away state
+ * ({@link WarmUp}) so that the first campaign's leases do not wait for the JIT.
  *
  * <p>With a state directory, the journal there is opened and replayed before the actor system
  * starts, so a damaged journal stops the start-up before the node joins anything. The
@@ -98,7 +102,11 @@ public final class CoordinatorNode implements AutoCloseable {
         }
     }
 
+    /** Trials run through {@link WarmUp} before the node starts. */
+    static final int WARM_UP_TRIALS = 2000;
+
     private static CoordinatorNode start(Config config, Behavior<ToCoordinator> behavior, Recovery recovery) {
+        WarmUp.run(WARM_UP_TRIALS);
         CompletableFuture<ActorRef<ToCoordinator>> spawned = new CompletableFuture<>();
         Behavior<Void> guardian = Behaviors.setup(ctx -> {
             ActorRef<ToCoordinator> ref = ctx.spawn(behavior, "coordinator", DispatcherSelector.blocking());

@@ -114,9 +114,12 @@ public final class CoordinatorState {
             case PHASE_STARTED -> {
                 var p = e.getPhaseStarted();
                 CampaignRun run = known(p.getCampaign());
+                long generating = System.nanoTime();
                 List<TrialSpec> trials = run.startPhase(p.getPhase(), p.getSpace());
+                // a trial is there once it is generated: its queue time starts then, not before
+                long queued = nowNanos + (System.nanoTime() - generating);
                 if (run.active() && dispatch.hasCampaign(run.name())) {
-                    for (TrialSpec t : trials) dispatch.enqueue(t, nowNanos);
+                    for (TrialSpec t : trials) dispatch.enqueue(t, queued);
                 }
             }
             case TRIAL_LEASED -> {

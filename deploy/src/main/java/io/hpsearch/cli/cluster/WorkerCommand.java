@@ -2,8 +2,16 @@ package io.hpsearch.cli.cluster;
 
 import ch.qos.logback.classic.Level;
 import io.hpsearch.cli.UserError;
+import io.hpsearch.coordinator.campaign.CampaignFile;
+import io.hpsearch.coordinator.sampling.TrialGenerator;
+import io.hpsearch.protocol.v1.CampaignSpec;
+import io.hpsearch.protocol.v1.TrialSpec;
 import io.hpsearch.worker.Worker;
 import io.hpsearch.worker.WorkerNode;
+import io.hpsearch.worker.data.DataSetCache;
+import io.hpsearch.worker.data.DataUnavailableException;
+import io.hpsearch.worker.trial.KernelWarmUp;
+import io.hpsearch.worker.trial.TrialSpecException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,6 +62,12 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "~/.hpsearch/data (or $HPSEARCH_DATA_DIR).")
     Path dataDir;
 
+    @Option(names = "--preload", paramLabel = "CAMPAIGN.conf", arity = "1..*",
+            description = "Campaign files whose data sets to load before joining, each followed by a short "
+                    + "training of its network (results discarded) so that the training code is compiled before "
+                    + "the first trial arrives.")
+    List<Path> preload = List.of();
+
     @Override
     public Integer call() throws Exception {
         Endpoint.checkPort("--port", port, true);
@@ -70,20 +84,40 @@ public final class WorkerCommand implements Callable<Integer> {
         }
         WorkerNode.Options options = new WorkerNode.Options(host, port, List.of(coordinator.hostPort()), n,
                 threadsPerTrial, version(), Duration.ofSeconds(60));
+        DataSetCache data = WorkerData.cache(dataDir);
+        PrintWriter out = spec.commandLine().getOut();
+        for (Path file : preload) preload(file, data, out);
         WorkerNode node;
         try {
-            node = WorkerNode.start(options, WorkerData.cache(dataDir));
+            node = WorkerNode.start(options, data);
         } catch (RuntimeException e) {
             throw CoordinatorCommand.bindError(e, host, port);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "hpsearch-worker-shutdown"));
-        PrintWriter out = spec.commandLine().getOut();
         var self = node.system().address();
         out.println("worker " + self.getHost().orElse(host) + ":" + self.getPort().orElse(port) + " with " + n
                 + " slot(s) x " + threadsPerTrial + " thread(s), joining the coordinator at " + coordinator.hostPort());
         out.flush();
         node.whenStopped().toCompletableFuture().join();
         return 0;
+    }
+
+    /** Loads the campaign's data set into {@code data} and trains its first trial briefly. */
+    private void preload(Path file, DataSetCache data, PrintWriter out) {
+        CampaignSpec campaign = CampaignFile.read(file);
+        long start = System.nanoTime();
+        DataSetCache.Entry entry;
+        try {
+            entry = data.get(campaign.getData());
+        } catch (DataUnavailableException | TrialSpecException e) {
+            throw new UserError("--preload " + file + ": data: " + e.getMessage(), e);
+        }
+        double loaded = (System.nanoTime() - start) / 1e9;
+        TrialSpec first = TrialGenerator.trial(campaign, 0, 0);
+        double warm = KernelWarmUp.run(first, entry.split(), threadsPerTrial);
+        out.printf(java.util.Locale.ROOT, "preloaded %s for %s (fingerprint %s) in %.1f s; training code warmed in %.1f s%n",
+                entry.key(), campaign.getName(), entry.fingerprint(), loaded, warm);
+        out.flush();
     }
 
     /** The hpsearch version reported to the coordinator ({@code hpsearch-version.properties}). */

@@ -168,6 +168,20 @@ class InvalidCampaignTest {
     }
 
     @Test
+    void aWorkerRefusesToPreloadABadCampaignOrAMissingDataSet() throws Exception {
+        Path bad = dir.resolve("bad.conf");
+        Files.writeString(bad, campaign("fashion-mnist", ", hiden = [4]", "1e-5", "1e-1", "4"));
+        Run r = run("worker", "--join", join, "--preload", bad.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("bad.conf: network.hiden"), r.err());
+        Path missing = dir.resolve("missing.conf");
+        Files.writeString(missing, campaign("cifar10", "", "1e-5", "1e-1", "4"));
+        Run m = run("worker", "--join", join, "--data-dir", dir.resolve("no-data").toString(), "--preload", missing.toString());
+        assertEquals(2, m.code(), m.err());
+        assertTrue(m.err().contains("--preload " + missing) && m.err().contains("cifar10"), m.err());
+    }
+
+    @Test
     void resultsFromAStateDirNeedsAJournalAndNoJoin() throws Exception {
         Run none = run("results", "--state-dir", dir.resolve("nothing-here").toString());
         assertEquals(2, none.code(), none.err());
