@@ -32,6 +32,7 @@ import io.hpsearch.protocol.wire.ToWorker;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -49,15 +50,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Figures: dispatches per second (trials / time from the first request to the last result),
  * the dispatch latency seen by the workers (request sent → lease received) and the coordinator's
  * own dispatch-latency histogram. {@code main} prints them as one JSON line:
- * <pre>DispatchBench [--workers 50] [--trials 20000] [--warmup 5000] [--remote]</pre>
+ * <pre>DispatchBench [--workers 50] [--trials 20000] [--warmup 5000] [--remote] [--state-dir D]</pre>
  * The coordinator's histogram covers the warm-up campaign too (it counts since the node started).
+ * With {@code --state-dir} the coordinator journals to a fresh journal there, as in production
+ * (every result forced to disk before it is acknowledged); without it, it keeps state in memory.
  */
 public final class DispatchBench {
     private DispatchBench() {
     }
 
-    /** @param warmupTrials trials of a first campaign run (by other workers) before measuring, for the JIT */
-    public record Options(int workers, int trials, int warmupTrials, boolean remote, Duration timeout) {
+    /**
+     * @param warmupTrials trials of a first campaign run (by other workers) before measuring, for the JIT
+     * @param stateDir     where the coordinator journals (must hold no journal yet), or null for memory only
+     */
+    public record Options(int workers, int trials, int warmupTrials, boolean remote, Duration timeout, Path stateDir) {
         public Options {
             if (workers < 1) throw new IllegalArgumentException("workers must be ≥ 1");
             if (trials < 1) throw new IllegalArgumentException("trials must be ≥ 1");
@@ -65,7 +71,7 @@ public final class DispatchBench {
         }
 
         public static Options defaults() {
-            return new Options(50, 20_000, 5_000, false, Duration.ofMinutes(5));
+            return new Options(50, 20_000, 5_000, false, Duration.ofMinutes(5), null);
         }
     }
 
@@ -91,14 +97,14 @@ public final class DispatchBench {
         }
     }
 
-    public record Result(int workers, int trials, boolean remote, double seconds, double dispatchesPerSecond,
-                         Latency workerLatency, Latency coordinatorLatency) {
+    public record Result(int workers, int trials, boolean remote, boolean journal, double seconds,
+                         double dispatchesPerSecond, Latency workerLatency, Latency coordinatorLatency) {
         /** One line of JSON; latencies in milliseconds. */
         public String json() {
             return String.format(Locale.ROOT,
-                    "{\"bench\":\"dispatch\",\"workers\":%d,\"trials\":%d,\"remote\":%b,\"seconds\":%.3f,"
+                    "{\"bench\":\"dispatch\",\"workers\":%d,\"trials\":%d,\"remote\":%b,\"journal\":%b,\"seconds\":%.3f,"
                             + "\"dispatches_per_second\":%.1f,\"dispatch_latency_ms\":%s,\"coordinator_dispatch_latency_ms\":%s}",
-                    workers, trials, remote, seconds, dispatchesPerSecond, workerLatency.json(), coordinatorLatency.json());
+                    workers, trials, remote, journal, seconds, dispatchesPerSecond, workerLatency.json(), coordinatorLatency.json());
         }
     }
 
@@ -149,7 +155,9 @@ public final class DispatchBench {
 
     public static Result run(Options options) throws Exception {
         Coordinator.Settings settings = Coordinator.Settings.defaults().withPark(Duration.ofSeconds(1));
-        try (CoordinatorNode node = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", 0, List.of()), settings)) {
+        var config = CoordinatorNode.config("127.0.0.1", 0, List.of());
+        try (CoordinatorNode node = options.stateDir() == null ? CoordinatorNode.start(config, settings)
+                : CoordinatorNode.start(config, settings, options.stateDir(), false, "bench")) {
             ActorSystem<Void> workerSystem = options.remote()
                     ? ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME,
                     ClusterConfig.node(ClusterConfig.ROLE_WORKER, "127.0.0.1", 0, List.of(node.address())))
@@ -161,6 +169,9 @@ public final class DispatchBench {
                 if (options.warmupTrials() > 0) {
                     List<ActorRef<ToWorker>> warm = round(workerSystem, client, coordinator, "warmup", options.workers(),
                             options.warmupTrials(), new Recorder(3), options.timeout());
+                    // their last requests are parked; once those have expired (Idle), the measured
+                    // campaign cannot be leased to them
+                    Thread.sleep(settings.park().toMillis() + 2 * settings.tick().toMillis() + 200);
                     warm.forEach(w -> w.tell(Stop.INSTANCE));
                 }
                 Recorder latency = new Recorder(3);
@@ -172,7 +183,8 @@ public final class DispatchBench {
                         .get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
                 HistogramSummary coordinatorLatency = status.getStatsList().stream()
                         .filter(s -> s.getName().equals("dispatch_latency")).findFirst().orElseThrow();
-                return new Result(options.workers(), trials, options.remote(), seconds, trials / seconds,
+                return new Result(options.workers(), trials, options.remote(), options.stateDir() != null, seconds,
+                        trials / seconds,
                         Latency.of(latency.getIntervalHistogram()), Latency.of(coordinatorLatency));
             } finally {
                 if (options.remote()) {
@@ -208,16 +220,21 @@ public final class DispatchBench {
         Options d = Options.defaults();
         int workers = d.workers(), trials = d.trials(), warmup = d.warmupTrials();
         boolean remote = false;
+        Path stateDir = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--workers" -> workers = Integer.parseInt(args[++i]);
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--remote" -> remote = true;
+                case "--state-dir" -> stateDir = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (usage: DispatchBench [--workers N] [--trials N] [--warmup N] [--remote])");
+                        + " (usage: DispatchBench [--workers N] [--trials N] [--warmup N] [--remote] [--state-dir D])");
             }
         }
-        System.out.println(run(new Options(workers, trials, warmup, remote, d.timeout())).json());
+        if (stateDir != null && java.nio.file.Files.exists(stateDir.resolve(io.hpsearch.coordinator.journal.Journal.FILE_NAME))) {
+            throw new IllegalArgumentException("--state-dir " + stateDir + " already holds a journal; give an empty folder");
+        }
+        System.out.println(run(new Options(workers, trials, warmup, remote, d.timeout(), stateDir)).json());
     }
 }
