@@ -198,7 +198,7 @@ public final class Worker {
     private boolean coordinatorSeen;
     private long absence;
     private final Map<String, Running> running = new LinkedHashMap<>();
-    private final Map<String, TrialResult> unacknowledged = new LinkedHashMap<>();
+    private final ResultOutbox unacknowledged;
     /** Number of the outstanding RequestWork, or 0; leases still expected for it. */
     private long request;
     private long requestCounter;
@@ -207,12 +207,13 @@ public final class Worker {
     private long notBeforeNanos;
 
     private Worker(ActorContext<ToWorker> context, TimerScheduler<ToWorker> timers, Settings settings, DataSetCache data,
-                   Runnable onCoordinatorLost) {
+                   Runnable onCoordinatorLost, ResultOutbox outbox) {
         this.context = context;
         this.timers = timers;
         this.settings = settings;
         this.data = data;
         this.onCoordinatorLost = onCoordinatorLost;
+        this.unacknowledged = outbox;
         this.runner = new TrialRunner(settings.workerId(), settings.threadsPerTrial());
         this.nanoClock = System::nanoTime;
         this.notBeforeNanos = nanoClock.getAsLong();
@@ -237,11 +238,21 @@ public final class Worker {
      *                          join with a new actor system (see {@link WorkerNode})
      */
     public static Behavior<ToWorker> create(Settings settings, DataSetCache data, Runnable onCoordinatorLost) {
+        return create(settings, data, onCoordinatorLost, new ResultOutbox());
+    }
+
+    /**
+     * As {@link #create(Settings, DataSetCache, Runnable)}, keeping unacknowledged results in
+     * {@code outbox} (results already in it are sent to the coordinator once found).
+     */
+    public static Behavior<ToWorker> create(Settings settings, DataSetCache data, Runnable onCoordinatorLost,
+                                            ResultOutbox outbox) {
+        Objects.requireNonNull(outbox, "outbox");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(onCoordinatorLost, "onCoordinatorLost");
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-            Worker w = new Worker(ctx, timers, settings, data, onCoordinatorLost);
+            Worker w = new Worker(ctx, timers, settings, data, onCoordinatorLost, outbox);
             ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
             ctx.getSystem().receptionist().tell(Receptionist.subscribe(ToCoordinator.KEY,
                     ctx.messageAdapter(Receptionist.Listing.class, CoordinatorListing::new)));
@@ -354,7 +365,7 @@ public final class Worker {
             request = 0;
             timers.cancel("request-timeout");
         }
-        if (running.containsKey(id) || unacknowledged.containsKey(id)) {
+        if (running.containsKey(id) || unacknowledged.contains(id)) {
             context.getLog().debug("lease {} already held; ignoring the duplicate", id);
         } else {
             // More leases than free slots (answers crossing a re-sent request) queue on the pool;
@@ -445,9 +456,7 @@ public final class Worker {
 
     private Behavior<ToWorker> onAck(ToWorker.Ack m) {
         String leaseId = m.ack().getLeaseId();
-        if (unacknowledged.remove(leaseId) == null) {
-            unacknowledged.values().removeIf(r -> r.getId().equals(m.ack().getId()) && leaseId.isEmpty());
-        }
+        unacknowledged.acknowledge(leaseId, m.ack().getId());
         return Behaviors.same();
     }
 
@@ -464,7 +473,7 @@ public final class Worker {
 
     private void resendResults() {
         if (coordinator == null) return;
-        for (TrialResult r : unacknowledged.values()) coordinator.tell(new ToCoordinator.Result(r, context.getSelf()));
+        for (TrialResult r : unacknowledged.pending()) coordinator.tell(new ToCoordinator.Result(r, context.getSelf()));
     }
 
     private void heartbeat() {
@@ -481,7 +490,7 @@ public final class Worker {
 
     private Behavior<ToWorker> onGetState(GetState m) {
         m.replyTo().tell(new State(coordinator != null, List.copyOf(running.keySet()),
-                List.copyOf(unacknowledged.keySet()), data.fingerprints()));
+                unacknowledged.leaseIds(), data.fingerprints()));
         return Behaviors.same();
     }
 

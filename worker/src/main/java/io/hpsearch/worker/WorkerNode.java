@@ -32,7 +32,8 @@ import java.util.function.UnaryOperator;
  * cluster, which a node already in the old one cannot join; so when the coordinator has been gone
  * for {@link Options#rejoinAfter} (or the actor system ends for any other reason, e.g. this node
  * was downed), the node starts a fresh actor system and joins again. The {@link DataSetCache}
- * belongs to the node, not to an actor system, so data sets are still loaded once per JVM.
+ * belongs to the node, not to an actor system, so data sets are still loaded once per JVM; so does
+ * the {@link ResultOutbox}, so results the old coordinator never acknowledged go to the new one.
  * Trials running when the system is replaced are interrupted; the coordinator re-leases them.
  */
 public final class WorkerNode implements AutoCloseable {
@@ -81,6 +82,7 @@ public final class WorkerNode implements AutoCloseable {
     private final UnaryOperator<Worker.Settings> tune;
     private final Config extra;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final ResultOutbox outbox = new ResultOutbox();
     private final List<ActorSystem<Void>> systems = new ArrayList<>();
     private boolean closed;
 
@@ -156,7 +158,7 @@ public final class WorkerNode implements AutoCloseable {
                             options.threadsPerTrial(), options.version())
                     .withTimings(Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(5),
                             Duration.ofSeconds(10), options.rejoinAfter()));
-            ActorRef<ToWorker> worker = ctx.spawn(Worker.create(settings, data, system::terminate), "worker");
+            ActorRef<ToWorker> worker = ctx.spawn(Worker.create(settings, data, system::terminate, outbox), "worker");
             ctx.watch(worker);
             return Behaviors.receive(Void.class)
                     .onSignal(akka.actor.typed.Terminated.class, t -> Behaviors.stopped())

@@ -225,13 +225,23 @@ class WorkerClusterTest {
         int port = freePort0();
         TestProbe<ToCoordinator> first = coordinator(port);
         node = worker(port, 1, DataSetCache.inDirectory(null), Duration.ofSeconds(2));
-        await(first, ToCoordinator.RequestWork.class);
+        ToCoordinator.RequestWork firstAsk = await(first, ToCoordinator.RequestWork.class);
+        // a trial whose result the first coordinator never acknowledges
+        firstAsk.replyTo().tell(lease("r0", TestTrials.blobsTrial("before-restart", 0, 1)));
+        ToCoordinator.Result unacknowledged = await(first, ToCoordinator.Result.class);
 
         coordinators.remove(0).shutdownTestKit();
         // Down for a while: the worker must neither stop nor need a restart.
         sleep(4000);
         TestProbe<ToCoordinator> second = coordinator(port);
-        ToCoordinator.RequestWork ask = await(second, ToCoordinator.RequestWork.class);
+        // the new actor system sends the result the old one kept
+        List<ToCoordinator> seen = new ArrayList<>();
+        ToCoordinator.Result resent = await(second, ToCoordinator.Result.class, m -> m.result().getLeaseId().equals("r0"), seen);
+        assertEquals(unacknowledged.result(), resent.result());
+        resent.replyTo().tell(ack(resent.result()));
+        ToCoordinator.RequestWork ask = seen.stream().filter(m -> m instanceof ToCoordinator.RequestWork)
+                .map(m -> (ToCoordinator.RequestWork) m).findFirst()
+                .orElseGet(() -> await(second, ToCoordinator.RequestWork.class));
         ask.replyTo().tell(lease("r1", TestTrials.blobsTrial("after-restart", 0, 1)));
         ToCoordinator.Result r = await(second, ToCoordinator.Result.class);
         assertEquals(TrialStatus.TRIAL_STATUS_COMPLETED, r.result().getStatus(), r.result().getError());
