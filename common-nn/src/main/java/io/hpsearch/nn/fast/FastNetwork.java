@@ -56,6 +56,11 @@ public final class FastNetwork {
     private static final int V = Gemm.V;
     /** Row ranges start at multiples of the GEMM's 4-row tile, so a split adds no 1-row tails. */
     private static final int ROW_ALIGN = 4;
+    /**
+     * Floats past the last row of every product's output: the GEMM kernels load and store whole
+     * vectors and take a slow one-row path for rows whose last vector would leave the array.
+     */
+    private static final int SLACK = 2 * V;
 
     private final NetworkConfig config;
     private final BatchNormMode mode;
@@ -185,16 +190,16 @@ public final class FastNetwork {
         dPanel = new float[layers][];
         for (int l = 0; l < layers; l++) {
             int n = out[l];
-            d[l] = new float[capacity * n];
+            d[l] = new float[capacity * n + SLACK];
             fwdPanel[l] = new float[Gemm.packedSize(in[l], n)];
             if (l > 0) ntPanel[l] = new float[Gemm.packedSize(n, in[l])];
             dPanel[l] = new float[Gemm.packedSize(capacity, n)];
             if (l == hidden) break;
-            z[l] = new float[capacity * n];
-            ez[l] = new float[EVALUATION_CHUNK * n];
+            z[l] = new float[capacity * n + SLACK];
+            ez[l] = new float[EVALUATION_CHUNK * n + SLACK];
             if (bn) {
                 zhat[l] = new float[capacity * n];
-                h[l] = new float[capacity * n];
+                h[l] = new float[capacity * n + SLACK];
                 mean[l] = new float[n];
                 var[l] = new float[n];
                 invStd[l] = new float[n];
@@ -206,9 +211,9 @@ public final class FastNetwork {
                 h[l] = z[l]; // bias and ReLU in place: the ReLU output is positive exactly where its input is
             }
         }
-        logits = new float[capacity * config.classes()];
+        logits = new float[capacity * config.classes() + SLACK];
         rowLoss = new double[capacity];
-        eLogits = new float[EVALUATION_CHUNK * config.classes()];
+        eLogits = new float[EVALUATION_CHUNK * config.classes() + SLACK];
         eLoss = new double[EVALUATION_CHUNK];
         ePred = new int[EVALUATION_CHUNK];
     }

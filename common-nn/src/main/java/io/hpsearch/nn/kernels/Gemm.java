@@ -29,35 +29,36 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <h2>How it works</h2>
  * B (or Bᵀ) is first packed into a panel buffer ({@link #packB}/{@link #packBt}): column panels of
- * 1–3 vectors width, each stored k × width contiguously and zero-padded to whole vectors. This makes
+ * 2 vectors width (one for the last when the count is odd), each stored k × width contiguously
+ * and zero-padded to whole vectors. This makes
  * the inner loop of every product the same contiguous, unit-stride stream regardless of how B was
  * stored, and removes column tails from the inner loop (only the final store is partial). Packing
- * costs k·n copies against m·k·n multiply-adds, about 1 % at m = 100. The micro-kernel keeps a 4-row
- * × 3-vector block of C in registers (12 accumulators + 3 B vectors + 1 broadcast = the 16 AVX2
- * registers); k is processed in blocks of at most {@link #KC} for cache reuse (see {@code tiles}).
+ * costs k·n copies against m·k·n multiply-adds, about 1 % at m = 100. The micro-kernel keeps a 6-row
+ * × 2-vector block of C in registers (12 accumulators + 2 B vectors + 1 broadcast, one AVX2
+ * register to spare: a 4 × 3 block that uses all 16 made the JIT spill and ran at half the speed;
+ * the 6 × 2 one runs near the FMA units' peak when its operands are in L1). k is processed in blocks of at most {@link #KC} for cache reuse (see {@code tiles}).
  *
  * <h2>Row blocks and determinism</h2>
  * {@link #mulPacked} and {@link #mulPackedTransA} compute only rows {@code [r0, r1)} of C from a
  * packed B that several threads may share read-only. Every element of C is computed as one chain
  * of {@code fma} over p = 0, 1, …, k−1 in that order, starting from zero (overwrite) or from the old
- * C value (accumulate), whichever kernel (4-row tile or 1-row tail) handles its row and however k
+ * C value (accumulate), whichever kernel (6- or 4-row tile or 1-row tail) handles its row and however k
  * is blocked. The result is
  * therefore bit-identical for every split of the rows into blocks, and for any number of threads.
  * Lanes are independent columns, so the result does not depend on the vector width either.
  *
- * <p>Hot loops are small methods called once per 4-row tile so that the JIT compiles them as
+ * <p>Hot loops are small methods called once per row tile so that the JIT compiles them as
  * ordinary methods (an on-stack-replaced loop runs many times slower).
  */
 public final class Gemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** Floats per vector on this machine (8 for AVX2, 16 for AVX-512). */
     public static final int V = S.length();
-    /** Rows of C per micro-kernel call. */
-    static final int MR = 4;
-    /**
-     * Largest block of k per pass: a 4-row tile of A (4 × 256 floats) stays in L1 and a block of
-     * every panel (256 × 56 floats for n = 50 on AVX2) in L2.
-     */
+    /** Rows of C per micro-kernel call (then 4-row and 1-row tails). */
+    static final int MR = 6;
+    /** Rows of C per row block (see {@code tiles}), a multiple of {@link #MR}. */
+    static final int RB = 96;
+    /** Largest block of k per pass: a panel's k-block (256 × 16 floats, 16 KiB) stays in L1. */
     static final int KC = 256;
 
     private Gemm() {
@@ -74,16 +75,12 @@ public final class Gemm {
     }
 
     /**
-     * Width, in vectors, of the column panel that starts at vector {@code v} of {@code nv}. Prefers
-     * three vectors (the register budget), but splits a remainder of four as 2 + 2 rather than
-     * 3 + 1, because a 1-vector panel needs a load per multiply-add and runs at half speed.
+     * Width, in vectors, of the column panel that starts at vector {@code v} of {@code nv}: two
+     * vectors (16 floats on AVX2, the widest that leaves the 6-row kernel a spare register), and
+     * one for the last panel when {@code nv} is odd (50 columns: 16 + 16 + 16 + 8, not 64).
      */
     static int panelVectors(int nv, int v) {
-        int rest = nv - v;
-        if (rest == 4) {
-            return 2;
-        }
-        return Math.min(rest, 3);
+        return Math.min(2, nv - v);
     }
 
     /**
@@ -236,37 +233,35 @@ public final class Gemm {
 
     /**
      * Drives the micro-kernels: A element (i, p) of the left operand is at {@code aOff + i*ars +
-     * p*acs}. k is cut into blocks of at most {@link #KC} so that a block of every panel stays in
-     * L2 while it is reused by all row tiles; within a block, a 4-row tile of A (at most
-     * 4 × KC floats) stays in L1 while it meets each panel in turn, so A is read from memory once
-     * (A itself can be megabytes: 1000 × 784 for evaluation, 100 × 3072 for CIFAR).
+     * p*acs}. k is cut into blocks of at most {@link #KC}; within a k-block, C's rows are taken in
+     * blocks of at most {@link #RB}, and each column panel meets every row tile of the row block
+     * in turn, so the panel's k-block (at most KC × 16 floats) stays in L1 while A's row block
+     * (at most RB × KC floats, or for Aᵀ the RB columns of every row of A) is read from L2.
      *
      * <p>C is zeroed first unless accumulating, and every block starts its accumulators from the C
      * the previous block stored, so every element is the same single fma chain as without
-     * blocking: the block size does not change a bit of the result.
+     * blocking: the block sizes and the row tile that handles an element do not change a bit of
+     * the result.
      */
     private static void tiles(int r0, int r1, int n, int k,
                               float[] a, int aOff, int ars, int acs,
                               float[] panel,
                               float[] c, int cOff, int ldc,
                               boolean accumulate) {
-        if (k == 0) {
-            // An empty sum: C = 0 (or unchanged when accumulating).
+        if (!accumulate || k == 0) {
+            // An empty sum: C = 0 (or unchanged when accumulating). Otherwise the kernels always
+            // start from C (so that k-blocks continue one fma chain without a branch between a
+            // zero and a loaded start, which defeats the JIT's vector unboxing).
             if (!accumulate) {
                 for (int i = r0; i < r1; i++) {
                     java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
                 }
             }
-            return;
-        }
-        int nv = paddedCols(n) / V;
-        if (!accumulate) {
-            // The kernels always start from C (so that k-blocks continue one fma chain without a
-            // branch between a zero and a loaded start, which defeats the JIT's vector unboxing).
-            for (int i = r0; i < r1; i++) {
-                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            if (k == 0) {
+                return;
             }
         }
+        int nv = paddedCols(n) / V;
         // Kernels load and compute whole vectors; the lanes past column n are read from whatever
         // follows in the array (the next row, or padding), never mix with other lanes and are never
         // stored. Rows whose last vector would run past the end of the array use the 1-row path,
@@ -275,95 +270,162 @@ public final class Gemm {
         while (fullRows > r0 && cOff + (fullRows - 1) * ldc + nv * V > c.length) {
             fullRows--;
         }
+        float[] t = STAGE.get();
         int blocks = (k + KC - 1) / KC;
         int kc = (k + blocks - 1) / blocks; // equal blocks: 784 = 4 × 196 rather than 3 × 256 + 16
         for (int p0 = 0; p0 < k; p0 += kc) {
             int kl = Math.min(kc, k - p0);
-            int i = r0;
-            for (; i + MR <= fullRows; i += MR) {
-                rowTile(MR, nv, k, kl, a, aOff + i * ars + p0 * acs, ars, acs, panel, p0, c, cOff + i * ldc, ldc, n);
-            }
-            for (; i < r1; i++) {
-                rowTile(1, nv, k, kl, a, aOff + i * ars + p0 * acs, ars, acs, panel, p0, c, cOff + i * ldc, ldc, n);
-            }
-        }
-    }
-
-    /** One tile of {@code rows} (4 or 1) rows of C against every panel, for k-block {@code [p0, p0+kl)}. */
-    private static void rowTile(int rows, int nv, int k, int kl, float[] a, int ai, int ars, int acs,
-                                float[] panel, int p0, float[] c, int ci, int ldc, int n) {
-        float[] t = STAGE.get();
-        for (int v0 = 0; v0 < nv; ) {
-            int w = panelVectors(nv, v0);
-            int j0 = v0 * V;
-            int cols = Math.min(w * V, n - j0);
-            int bi = k * j0 + p0 * w * V;
-            if (rows == MR) {
-                switch (w) {
-                    case 3 -> k4x3(kl, a, ai, ars, acs, panel, bi, c, ci + j0, ldc, cols, t);
-                    case 2 -> k4x2(kl, a, ai, ars, acs, panel, bi, c, ci + j0, ldc, cols, t);
-                    default -> k4x1(kl, a, ai, ars, acs, panel, bi, c, ci + j0, ldc, cols, t);
-                }
-            } else {
-                for (int v = 0; v < w; v++) {
-                    int cv = ci + j0 + v * V;
-                    if (cv + V <= c.length) {
-                        k1x1(kl, a, ai, acs, panel, bi + v * V, w * V, c, cv, cols - v * V, t);
+            for (int b0 = r0; b0 < r1; b0 += RB) {
+                int b1 = Math.min(r1, b0 + RB);
+                int full = Math.min(b1, fullRows);
+                for (int v0 = 0; v0 < nv; ) {
+                    int w = panelVectors(nv, v0);
+                    int j0 = v0 * V;
+                    int cols = Math.min(w * V, n - j0);
+                    int bi = k * j0 + p0 * w * V;
+                    int i = b0;
+                    if (w == 2) {
+                        for (; i + MR <= full; i += MR) {
+                            k6x2(kl, a, aOff + i * ars + p0 * acs, ars, acs, panel, bi, c, cOff + i * ldc + j0, ldc, cols, t);
+                        }
+                        for (; i + 4 <= full; i += 4) {
+                            k4x2(kl, a, aOff + i * ars + p0 * acs, ars, acs, panel, bi, c, cOff + i * ldc + j0, ldc, cols, t);
+                        }
                     } else {
-                        scalarChains(kl, a, ai, acs, panel, bi + v * V, w * V, c, cv, cols - v * V);
+                        for (; i + MR <= full; i += MR) {
+                            k6x1(kl, a, aOff + i * ars + p0 * acs, ars, acs, panel, bi, c, cOff + i * ldc + j0, ldc, cols, t);
+                        }
+                        for (; i + 4 <= full; i += 4) {
+                            k4x1(kl, a, aOff + i * ars + p0 * acs, ars, acs, panel, bi, c, cOff + i * ldc + j0, ldc, cols, t);
+                        }
                     }
+                    for (; i < b1; i++) {
+                        int ai = aOff + i * ars + p0 * acs;
+                        int ci = cOff + i * ldc + j0;
+                        for (int v = 0; v < w; v++) {
+                            int cv = ci + v * V;
+                            if (cv + V <= c.length) {
+                                k1x1(kl, a, ai, acs, panel, bi + v * V, w * V, c, cv, cols - v * V, t);
+                            } else {
+                                scalarChains(kl, a, ai, acs, panel, bi + v * V, w * V, c, cv, cols - v * V);
+                            }
+                        }
+                    }
+                    v0 += w;
                 }
             }
-            v0 += w;
         }
     }
 
-    private static void k4x3(int k, float[] a, int ai, int ars, int acs,
+    /** 6 rows × 2 vectors of C: 12 accumulators, 2 panel vectors and 1 broadcast (15 of the 16 AVX2 registers). */
+    private static void k6x2(int k, float[] a, int ai, int ars, int acs,
                              float[] pb, int bi,
                              float[] c, int ci, int ldc, int cols, float[] t) {
-        int r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc;
-        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V), c02 = FloatVector.fromArray(S, c, ci + 2 * V);
-        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V), c12 = FloatVector.fromArray(S, c, r1 + 2 * V);
-        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V), c22 = FloatVector.fromArray(S, c, r2 + 2 * V);
-        FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V), c32 = FloatVector.fromArray(S, c, r3 + 2 * V);
-        int a0 = ai, a1 = ai + ars, a2 = ai + 2 * ars, a3 = ai + 3 * ars;
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V);
+        FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V);
+        FloatVector c40 = FloatVector.fromArray(S, c, r4), c41 = FloatVector.fromArray(S, c, r4 + V);
+        FloatVector c50 = FloatVector.fromArray(S, c, r5), c51 = FloatVector.fromArray(S, c, r5 + V);
+        int a0 = ai, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars;
         for (int p = 0; p < k; p++) {
-            int bo = bi + p * (3 * V);
+            int bo = bi + p * (2 * V);
             int ao = p * acs;
             FloatVector b0 = FloatVector.fromArray(S, pb, bo);
             FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
-            FloatVector b2 = FloatVector.fromArray(S, pb, bo + 2 * V);
             FloatVector x = FloatVector.broadcast(S, a[a0 + ao]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            c02 = x.fma(b2, c02);
             x = FloatVector.broadcast(S, a[a1 + ao]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            c12 = x.fma(b2, c12);
             x = FloatVector.broadcast(S, a[a2 + ao]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            c22 = x.fma(b2, c22);
             x = FloatVector.broadcast(S, a[a3 + ao]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            c32 = x.fma(b2, c32);
+            x = FloatVector.broadcast(S, a[a4 + ao]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + ao]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
         }
-        put(c00, c, ci, cols, t);
-        put(c01, c, ci + V, cols - V, t);
-        put(c02, c, ci + 2 * V, cols - 2 * V, t);
-        put(c10, c, r1, cols, t);
-        put(c11, c, r1 + V, cols - V, t);
-        put(c12, c, r1 + 2 * V, cols - 2 * V, t);
-        put(c20, c, r2, cols, t);
-        put(c21, c, r2 + V, cols - V, t);
-        put(c22, c, r2 + 2 * V, cols - 2 * V, t);
-        put(c30, c, r3, cols, t);
-        put(c31, c, r3 + V, cols - V, t);
-        put(c32, c, r3 + 2 * V, cols - 2 * V, t);
+        if (cols >= 2 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + V);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + V);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + V);
+        } else {
+            // Partial last panel: through the staging tile, so no vector is passed to a method
+            // (a vector argument of a call the JIT does not inline is boxed: garbage per call).
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c10.intoArray(t, 2 * V);
+            c11.intoArray(t, 3 * V);
+            c20.intoArray(t, 4 * V);
+            c21.intoArray(t, 5 * V);
+            c30.intoArray(t, 6 * V);
+            c31.intoArray(t, 7 * V);
+            c40.intoArray(t, 8 * V);
+            c41.intoArray(t, 9 * V);
+            c50.intoArray(t, 10 * V);
+            c51.intoArray(t, 11 * V);
+            copyOut(t, 6, 2 * V, c, ci, ldc, cols);
+        }
     }
 
+    /** 6 rows × 1 vector of C, for the last panel when the vector count is odd. */
+    private static void k6x1(int k, float[] a, int ai, int ars, int acs,
+                             float[] pb, int bi,
+                             float[] c, int ci, int ldc, int cols, float[] t) {
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector c0 = FloatVector.fromArray(S, c, ci);
+        FloatVector c1 = FloatVector.fromArray(S, c, r1);
+        FloatVector c2 = FloatVector.fromArray(S, c, r2);
+        FloatVector c3 = FloatVector.fromArray(S, c, r3);
+        FloatVector c4 = FloatVector.fromArray(S, c, r4);
+        FloatVector c5 = FloatVector.fromArray(S, c, r5);
+        int a0 = ai, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars;
+        for (int p = 0; p < k; p++) {
+            int ao = p * acs;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi + p * V);
+            c0 = FloatVector.broadcast(S, a[a0 + ao]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + ao]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + ao]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + ao]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + ao]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + ao]).fma(b0, c5);
+        }
+        if (cols >= V) {
+            c0.intoArray(c, ci);
+            c1.intoArray(c, r1);
+            c2.intoArray(c, r2);
+            c3.intoArray(c, r3);
+            c4.intoArray(c, r4);
+            c5.intoArray(c, r5);
+        } else {
+            c0.intoArray(t, 0);
+            c1.intoArray(t, V);
+            c2.intoArray(t, 2 * V);
+            c3.intoArray(t, 3 * V);
+            c4.intoArray(t, 4 * V);
+            c5.intoArray(t, 5 * V);
+            copyOut(t, 6, V, c, ci, ldc, cols);
+        }
+    }
+
+    /** 4 rows × 2 vectors of C, for a 4-row remainder (100 = 16 × 6 + 4). */
     private static void k4x2(int k, float[] a, int ai, int ars, int acs,
                              float[] pb, int bi,
                              float[] c, int ci, int ldc, int cols, float[] t) {
@@ -391,16 +453,29 @@ public final class Gemm {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        put(c00, c, ci, cols, t);
-        put(c01, c, ci + V, cols - V, t);
-        put(c10, c, r1, cols, t);
-        put(c11, c, r1 + V, cols - V, t);
-        put(c20, c, r2, cols, t);
-        put(c21, c, r2 + V, cols - V, t);
-        put(c30, c, r3, cols, t);
-        put(c31, c, r3 + V, cols - V, t);
+        if (cols >= 2 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + V);
+        } else {
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c10.intoArray(t, 2 * V);
+            c11.intoArray(t, 3 * V);
+            c20.intoArray(t, 4 * V);
+            c21.intoArray(t, 5 * V);
+            c30.intoArray(t, 6 * V);
+            c31.intoArray(t, 7 * V);
+            copyOut(t, 4, 2 * V, c, ci, ldc, cols);
+        }
     }
 
+    /** 4 rows × 1 vector of C. */
     private static void k4x1(int k, float[] a, int ai, int ars, int acs,
                              float[] pb, int bi,
                              float[] c, int ci, int ldc, int cols, float[] t) {
@@ -417,10 +492,18 @@ public final class Gemm {
             c2 = FloatVector.broadcast(S, a[a2 + ao]).fma(b0, c2);
             c3 = FloatVector.broadcast(S, a[a3 + ao]).fma(b0, c3);
         }
-        put(c0, c, ci, cols, t);
-        put(c1, c, ci + ldc, cols, t);
-        put(c2, c, ci + 2 * ldc, cols, t);
-        put(c3, c, ci + 3 * ldc, cols, t);
+        if (cols >= V) {
+            c0.intoArray(c, ci);
+            c1.intoArray(c, ci + ldc);
+            c2.intoArray(c, ci + 2 * ldc);
+            c3.intoArray(c, ci + 3 * ldc);
+        } else {
+            c0.intoArray(t, 0);
+            c1.intoArray(t, V);
+            c2.intoArray(t, 2 * V);
+            c3.intoArray(t, 3 * V);
+            copyOut(t, 4, V, c, ci, ldc, cols);
+        }
     }
 
     /**
@@ -435,7 +518,12 @@ public final class Gemm {
         for (int p = 0; p < k; p++) {
             c0 = FloatVector.broadcast(S, a[ai + p * acs]).fma(FloatVector.fromArray(S, pb, bi + p * stride), c0);
         }
-        put(c0, c, ci, cols, t);
+        if (cols >= V) {
+            c0.intoArray(c, ci);
+        } else {
+            c0.intoArray(t, 0);
+            copyOut(t, 1, V, c, ci, 0, cols);
+        }
     }
 
     /** The same fma chains as {@link #k1x1} for the {@code valid} columns, one scalar at a time. */
@@ -452,22 +540,19 @@ public final class Gemm {
     }
 
     /**
-     * Stores the first {@code valid} lanes of {@code x} (all when {@code valid >= V}). A partial
-     * vector goes through the calling thread's staging array {@code t}: JDK 17 compiles a masked
-     * store (on AVX2) or a lane-by-lane read into code that boxes the vector, one allocation per
-     * call, and only the region may be written (other threads may own what follows it).
+     * Copies the first {@code cols} columns of a {@code rows × width} staging tile to C. Partial
+     * vectors go through staging: JDK 17 compiles a masked store (on AVX2) or a lane-by-lane read
+     * into code that boxes the vector, one allocation per call, and only C's region may be written
+     * (other threads may own what follows it).
      */
-    private static void put(FloatVector x, float[] c, int idx, int valid, float[] t) {
-        if (valid >= V) {
-            x.intoArray(c, idx);
-        } else if (valid > 0) {
-            x.intoArray(t, 0);
-            System.arraycopy(t, 0, c, idx, valid);
+    private static void copyOut(float[] t, int rows, int width, float[] c, int ci, int ldc, int cols) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(t, r * width, c, ci + r * ldc, cols);
         }
     }
 
-    /** One vector of staging per thread, allocated on the thread's first product only. */
-    private static final ThreadLocal<float[]> STAGE = ThreadLocal.withInitial(() -> new float[V]);
+    /** One tile of staging per thread (6 rows × 2 vectors), allocated on the thread's first product only. */
+    private static final ThreadLocal<float[]> STAGE = ThreadLocal.withInitial(() -> new float[MR * 2 * V]);
 
     static void checkRows(int r0, int r1) {
         if (r0 < 0 || r1 < r0) {
