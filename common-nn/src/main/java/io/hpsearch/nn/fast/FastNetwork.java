@@ -5,6 +5,7 @@ import io.hpsearch.nn.Network;
 import io.hpsearch.nn.NetworkConfig;
 import io.hpsearch.nn.Parameter;
 import io.hpsearch.nn.data.DataSet;
+import io.hpsearch.nn.data.ImageShape;
 import io.hpsearch.nn.kernels.BatchNorm;
 import io.hpsearch.nn.kernels.Elementwise;
 import io.hpsearch.nn.kernels.Gemm;
@@ -109,6 +110,12 @@ public final class FastNetwork {
     private float[] evalX;
     private int evalXOff, evalRows, evalLabelOff;
     private int[] evalLabels;
+    // The batch staged by stageBatch, gathered by the members in the next training forward pass.
+    private float[] stagedFeatures;
+    private int[] stagedOrder;
+    private int stagedFrom;
+    private boolean[] stagedFlips;
+    private ImageShape stagedShape;
 
     /**
      * A fresh network for batches of up to {@code batchCapacity} rows, starting from exactly the
@@ -345,6 +352,7 @@ public final class FastNetwork {
         int n = to - from, dim = in[0];
         if (n <= 0 || n > capacity) throw new IllegalArgumentException("batch of " + n + " rows, capacity " + capacity);
         if (data.dim() != dim) throw new IllegalArgumentException("data has " + data.dim() + " features, network expects " + dim);
+        stagedFeatures = null; // a batch loaded here replaces one staged before
         float[] f = data.features();
         int[] y = data.labels();
         for (int r = 0; r < n; r++) {
@@ -353,6 +361,55 @@ public final class FastNetwork {
             labels[r] = y[s];
         }
         return n;
+    }
+
+    /**
+     * Like {@link #loadBatch}, but the rows are copied inside the next {@link #forwardTraining},
+     * each member of the team copying the rows it then multiplies (so with two threads the copy is
+     * split, and every row is written by the core that reads it first). {@code flips}, when not
+     * null, says for each row whether to mirror it left-right ({@code shape}: the image layout),
+     * as {@link io.hpsearch.nn.train.HorizontalFlip} does. The labels are copied at once.
+     */
+    public int stageBatch(DataSet data, int[] order, int from, int to, boolean[] flips, ImageShape shape) {
+        int n = to - from, dim = in[0];
+        if (n <= 0 || n > capacity) throw new IllegalArgumentException("batch of " + n + " rows, capacity " + capacity);
+        if (data.dim() != dim) throw new IllegalArgumentException("data has " + data.dim() + " features, network expects " + dim);
+        if (flips != null && (shape == null || shape.size() != dim)) {
+            throw new IllegalArgumentException("flips need an image shape of " + dim + " values, got " + shape);
+        }
+        int[] y = data.labels();
+        for (int r = 0; r < n; r++) labels[r] = y[order[from + r]];
+        stagedFeatures = data.features();
+        stagedOrder = order;
+        stagedFrom = from;
+        stagedFlips = flips;
+        stagedShape = shape;
+        return n;
+    }
+
+    /** Copies (and flips) the staged rows [r0, r1) into the batch buffer. */
+    private void gatherStaged(int r0, int r1) {
+        float[] f = stagedFeatures;
+        int dim = in[0];
+        for (int r = r0; r < r1; r++) {
+            System.arraycopy(f, stagedOrder[stagedFrom + r] * dim, x, r * dim, dim);
+            if (stagedFlips != null && stagedFlips[r]) flipRow(x, r * dim, stagedShape);
+        }
+    }
+
+    /** Mirrors one image left-right, every row of every channel plane (as HorizontalFlip). */
+    private static void flipRow(float[] data, int offset, ImageShape shape) {
+        int w = shape.width();
+        for (int c = 0; c < shape.channels(); c++) {
+            for (int yy = 0; yy < shape.height(); yy++) {
+                int row = offset + (c * shape.height() + yy) * w;
+                for (int a = row, b = row + w - 1; a < b; a++, b--) {
+                    float t = data[a];
+                    data[a] = data[b];
+                    data[b] = t;
+                }
+            }
+        }
     }
 
     /**
@@ -369,7 +426,13 @@ public final class FastNetwork {
         }
         this.rows = rows;
         this.withLoss = true;
-        team.run(forwardTask);
+        try {
+            team.run(forwardTask);
+        } finally {
+            stagedFeatures = null;
+            stagedOrder = null;
+            stagedFlips = null;
+        }
         forwardDone = true;
         double sum = 0;
         for (int i = 0; i < rows; i++) sum += rowLoss[i];
@@ -434,6 +497,7 @@ public final class FastNetwork {
     private void forwardMember(int t) {
         int threads = team.threads();
         int m = rows;
+        if (stagedFeatures != null) gatherStaged(rowLo(m, t, threads), rowLo(m, t + 1, threads));
         // Each member packs its share of every layer's weight panel; the panels for the backward
         // products (layers ≥ 1, small) go to one member each.
         for (int l = 0; l < layers; l++) {

@@ -111,14 +111,38 @@ public final class Gemm {
             int j0 = v0 * V;
             int cols = Math.min(width, n - j0);
             int base = k * j0;
-            for (int p = p0; p < p1; p++) {
-                int dst = base + p * width;
-                System.arraycopy(b, bOff + p * ldb + j0, panel, dst, cols);
-                for (int t = cols; t < width; t++) {
-                    panel[dst + t] = 0f;
+            if (cols == width) {
+                packFull(p0, p1, w, b, bOff + j0, ldb, panel, base);
+            } else {
+                for (int p = p0; p < p1; p++) {
+                    int dst = base + p * width;
+                    int src = bOff + p * ldb + j0;
+                    for (int t = 0; t < cols; t++) {
+                        panel[dst + t] = b[src + t];
+                    }
+                    for (int t = cols; t < width; t++) {
+                        panel[dst + t] = 0f;
+                    }
                 }
             }
             v0 += w;
+        }
+    }
+
+    /** Rows [p0, p1) of a full-width panel of w vectors, a vector at a time (a copy call per row and panel cost more than the copy). */
+    private static void packFull(int p0, int p1, int w, float[] b, int src, int ldb, float[] panel, int base) {
+        int width = w * V;
+        if (w == 2) {
+            for (int p = p0; p < p1; p++) {
+                int s = src + p * ldb;
+                int d = base + p * width;
+                FloatVector.fromArray(S, b, s).intoArray(panel, d);
+                FloatVector.fromArray(S, b, s + V).intoArray(panel, d + V);
+            }
+        } else {
+            for (int p = p0; p < p1; p++) {
+                FloatVector.fromArray(S, b, src + p * ldb).intoArray(panel, base + p * width);
+            }
         }
     }
 
