@@ -55,8 +55,11 @@ public final class FastNetwork {
     private static final float EPS = (float) io.hpsearch.nn.BatchNorm.EPSILON;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = Gemm.V;
-    /** Row ranges start at multiples of the GEMM's 4-row tile, so a split adds no 1-row tails. */
-    private static final int ROW_ALIGN = 4;
+    /**
+     * Row ranges start at multiples of the GEMM's 6-row tile, so a split adds no slow 1-row tails
+     * (784 = 390 + 394 = 65 × 6 + (65 × 6 + 4), and the 4-row remainder has a kernel of its own).
+     */
+    private static final int ROW_ALIGN = 6;
     /**
      * Floats past the last row of every product's output: the GEMM kernels load and store whole
      * vectors and take a slow one-row path for rows whose last vector would leave the array.
