@@ -113,10 +113,13 @@ public final class FastNetwork {
     private float[] evalX;
     private int evalXOff, evalRows, evalLabelOff;
     private int[] evalLabels;
-    // The batch staged by stageBatch, gathered by the members in the next training forward pass.
+    // The first layer's input: row r of the batch starts at xSource[xRows[r]] (the batch buffer x,
+    // or the data set's own feature array when stageBatch reads the samples in place).
+    private float[] xSource;
+    private final int[] xRows;
+    private final int[] sampleRows; // offsets of the staged samples in their feature array
+    // A batch staged with flips, gathered (and flipped) by the members in the next forward pass.
     private float[] stagedFeatures;
-    private int[] stagedOrder;
-    private int stagedFrom;
     private boolean[] stagedFlips;
     private ImageShape stagedShape;
 
@@ -189,6 +192,10 @@ public final class FastNetwork {
         alpha = (float) config.bnAlpha();
 
         x = new float[capacity * in[0]];
+        xSource = x;
+        xRows = new int[capacity];
+        sampleRows = new int[capacity];
+        for (int r = 0; r < capacity; r++) xRows[r] = r * in[0];
         labels = new int[capacity];
         z = new float[hidden][];
         zhat = new float[hidden][];
@@ -356,6 +363,7 @@ public final class FastNetwork {
         if (n <= 0 || n > capacity) throw new IllegalArgumentException("batch of " + n + " rows, capacity " + capacity);
         if (data.dim() != dim) throw new IllegalArgumentException("data has " + data.dim() + " features, network expects " + dim);
         stagedFeatures = null; // a batch loaded here replaces one staged before
+        useBuffer();
         float[] f = data.features();
         int[] y = data.labels();
         for (int r = 0; r < n; r++) {
@@ -366,12 +374,21 @@ public final class FastNetwork {
         return n;
     }
 
+    /** The first layer reads the batch buffer x (rows at r × inputDim). */
+    private void useBuffer() {
+        xSource = x;
+        for (int r = 0; r < capacity; r++) xRows[r] = r * in[0];
+    }
+
     /**
-     * Like {@link #loadBatch}, but the rows are copied inside the next {@link #forwardTraining},
-     * each member of the team copying the rows it then multiplies (so with two threads the copy is
-     * split, and every row is written by the core that reads it first). {@code flips}, when not
-     * null, says for each row whether to mirror it left-right ({@code shape}: the image layout),
-     * as {@link io.hpsearch.nn.train.HorizontalFlip} does. The labels are copied at once.
+     * Like {@link #loadBatch} for the next {@link #forwardTraining}, with the copy deferred: the
+     * first layer's product reads the samples in place in the data set's feature array, and each
+     * member then copies the rows it has just read into the batch buffer for the backward pass.
+     * With {@code flips} (for each row,
+     * whether to mirror it left-right; {@code shape}: the image layout, as
+     * {@link io.hpsearch.nn.train.HorizontalFlip}) the rows are copied and flipped inside the
+     * forward pass instead, each member of the team copying the rows it then multiplies. The
+     * labels are copied at once. {@link #batchInput()} does not hold a staged batch.
      */
     public int stageBatch(DataSet data, int[] order, int from, int to, boolean[] flips, ImageShape shape) {
         int n = to - from, dim = in[0];
@@ -381,13 +398,33 @@ public final class FastNetwork {
             throw new IllegalArgumentException("flips need an image shape of " + dim + " values, got " + shape);
         }
         int[] y = data.labels();
-        for (int r = 0; r < n; r++) labels[r] = y[order[from + r]];
-        stagedFeatures = data.features();
-        stagedOrder = order;
-        stagedFrom = from;
-        stagedFlips = flips;
-        stagedShape = shape;
+        for (int r = 0; r < n; r++) {
+            int s = order[from + r];
+            labels[r] = y[s];
+            sampleRows[r] = s * dim;
+        }
+        if (flips == null) {
+            stagedFeatures = null;
+            xSource = data.features();
+            System.arraycopy(sampleRows, 0, xRows, 0, n);
+        } else {
+            useBuffer();
+            stagedFeatures = data.features();
+            stagedFlips = flips;
+            stagedShape = shape;
+        }
         return n;
+    }
+
+    /**
+     * After the first product read rows [r0, r1) in place, copies them into the batch buffer for
+     * the weight gradient, whose transposed product runs faster on one contiguous block (and the
+     * rows are in this core's cache now, where the copy before the product read them from memory).
+     */
+    private void copyRowsIntoBuffer(int r0, int r1) {
+        if (xSource == x) return;
+        int dim = in[0];
+        for (int r = r0; r < r1; r++) System.arraycopy(xSource, xRows[r], x, r * dim, dim);
     }
 
     /** Copies (and flips) the staged rows [r0, r1) into the batch buffer. */
@@ -395,8 +432,8 @@ public final class FastNetwork {
         float[] f = stagedFeatures;
         int dim = in[0];
         for (int r = r0; r < r1; r++) {
-            System.arraycopy(f, stagedOrder[stagedFrom + r] * dim, x, r * dim, dim);
-            if (stagedFlips != null && stagedFlips[r]) flipRow(x, r * dim, stagedShape);
+            System.arraycopy(f, sampleRows[r], x, r * dim, dim);
+            if (stagedFlips[r]) flipRow(x, r * dim, stagedShape);
         }
     }
 
@@ -432,8 +469,7 @@ public final class FastNetwork {
         try {
             team.run(forwardTask);
         } finally {
-            stagedFeatures = null;
-            stagedOrder = null;
+            stagedFeatures = null; // gathered into x now
             stagedFlips = null;
         }
         forwardDone = true;
@@ -500,7 +536,7 @@ public final class FastNetwork {
     private void forwardMember(int t) {
         int threads = team.threads();
         int m = rows;
-        if (stagedFeatures != null) gatherStaged(rowLo(m, t, threads), rowLo(m, t + 1, threads));
+        if (stagedFeatures != null && withLoss) gatherStaged(rowLo(m, t, threads), rowLo(m, t + 1, threads));
         // Each member packs its share of every layer's weight panel; the panels for the backward
         // products (layers ≥ 1, small) go to one member each.
         for (int l = 0; l < layers; l++) {
@@ -512,12 +548,17 @@ public final class FastNetwork {
         }
         team.barrier(t);
         int r0 = rowLo(m, t, threads), r1 = rowLo(m, t + 1, threads);
-        float[] a = x;
+        float[] a = null; // layer 0 reads xSource through xRows
         for (int l = 0; l < layers; l++) {
             int n = out[l], k = in[l];
             if (l == layers - 1) {
                 if (!withLoss) break;
-                Gemm.mulPacked(r0, r1, n, k, a, 0, k, fwdPanel[l], logits, 0, n, false);
+                if (l == 0) {
+                    Gemm.mulPackedRows(r0, r1, n, k, xSource, xRows, fwdPanel[l], logits, 0, n, false);
+                    copyRowsIntoBuffer(r0, r1);
+                } else {
+                    Gemm.mulPacked(r0, r1, n, k, a, 0, k, fwdPanel[l], logits, 0, n, false);
+                }
                 Elementwise.addBias(r0, r1, n, logits, 0, n, params, bOff[l], false);
                 float scale = 1f / m;
                 for (int i = r0; i < r1; i++) {
@@ -527,7 +568,12 @@ public final class FastNetwork {
                 break;
             }
             float[] zl = z[l];
-            Gemm.mulPacked(r0, r1, n, k, a, 0, k, fwdPanel[l], zl, 0, n, false);
+            if (l == 0) {
+                Gemm.mulPackedRows(r0, r1, n, k, xSource, xRows, fwdPanel[l], zl, 0, n, false);
+                copyRowsIntoBuffer(r0, r1);
+            } else {
+                Gemm.mulPacked(r0, r1, n, k, a, 0, k, fwdPanel[l], zl, 0, n, false);
+            }
             switch (mode) {
                 case OFF -> Elementwise.addBias(r0, r1, n, zl, 0, n, params, bOff[l], true);
                 case BEFORE_RELU -> batchNormForward(t, threads, m, l, r0, r1, true);
@@ -558,9 +604,8 @@ public final class FastNetwork {
         for (int l = layers - 1; l >= 0; l--) {
             int n = out[l], k = in[l];
             // d[l] = ∂c/∂S_l is complete and packed. dW_l = A_lᵀ d[l] + 2λ W_l, split by rows of dW.
-            float[] a = l == 0 ? x : h[l - 1];
             int i0 = rowLo(k, t, threads), i1 = rowLo(k, t + 1, threads);
-            Gemm.mulPackedTransA(i0, i1, n, m, a, 0, k, dPanel[l], grads, wOff[l], n, false);
+            Gemm.mulPackedTransA(i0, i1, n, m, l == 0 ? x : h[l - 1], 0, k, dPanel[l], grads, wOff[l], n, false);
             addDecay(wOff[l] + i0 * n, wOff[l] + i1 * n);
             if (bOff[l] >= 0) {
                 Elementwise.columnSums(m, colLo(n, t, threads), colLo(n, t + 1, threads), d[l], 0, n, grads, bOff[l], false);

@@ -231,7 +231,7 @@ public final class Gemm {
         checkRegion("A", a, aOff + r0 * lda, lda, r1 - r0, k);
         checkRegion("C", c, cOff + r0 * ldc, ldc, r1 - r0, n);
         checkLength("panel", panel, packedSize(k, n));
-        tiles(r0, r1, n, k, a, aOff, lda, 1, panel, c, cOff, ldc, accumulate);
+        tiles(r0, r1, n, k, a, aOff, lda, 1, null, panel, c, cOff, ldc, accumulate);
     }
 
     /**
@@ -252,7 +252,40 @@ public final class Gemm {
         checkRegion("C", c, cOff + r0 * ldc, ldc, r1 - r0, n);
         checkLength("panel", panel, packedSize(k, n));
         // Element (i, p) of Aᵀ is at aOff + i + p*lda: row stride 1, column stride lda.
-        tiles(r0, r1, n, k, a, aOff, 1, lda, panel, c, cOff, ldc, accumulate);
+        tiles(r0, r1, n, k, a, aOff, 1, lda, null, panel, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * {@link #mulPacked} with A's rows anywhere in {@code a}: row i of A starts at
+     * {@code a[aRows[i]]} (e.g. samples of a data set in a shuffled order, multiplied in place
+     * instead of copied into a batch first). Same numbers as {@link #mulPacked} on the gathered rows.
+     */
+    public static void mulPackedRows(int r0, int r1, int n, int k,
+                                     float[] a, int[] aRows,
+                                     float[] panel,
+                                     float[] c, int cOff, int ldc,
+                                     boolean accumulate) {
+        checkRows(r0, r1);
+        if (r0 == r1 || n == 0) {
+            return;
+        }
+        checkTable(a, aRows, r0, r1, k);
+        checkRegion("C", c, cOff + r0 * ldc, ldc, r1 - r0, n);
+        checkLength("panel", panel, packedSize(k, n));
+        tiles(r0, r1, n, k, a, 0, 0, 1, aRows, panel, c, cOff, ldc, accumulate);
+    }
+
+    /** Fails fast unless rows [r0, r1) of the table each start a run of {@code len} floats inside {@code a}. */
+    private static void checkTable(float[] a, int[] rows, int r0, int r1, int len) {
+        if (rows.length < r1) {
+            throw new IndexOutOfBoundsException("row table of " + rows.length + " entries, needs " + r1);
+        }
+        for (int i = r0; i < r1; i++) {
+            int o = rows[i];
+            if (o < 0 || (long) o + len > a.length) {
+                throw new IndexOutOfBoundsException("row " + i + " at offset " + o + " (+" + len + ") exceeds array of " + a.length);
+            }
+        }
     }
 
     /**
@@ -269,6 +302,7 @@ public final class Gemm {
      */
     private static void tiles(int r0, int r1, int n, int k,
                               float[] a, int aOff, int ars, int acs,
+                              int[] tab,
                               float[] panel,
                               float[] c, int cOff, int ldc,
                               boolean accumulate) {
@@ -294,6 +328,9 @@ public final class Gemm {
         while (fullRows > r0 && cOff + (fullRows - 1) * ldc + nv * V > c.length) {
             fullRows--;
         }
+        // A's rows come from a table (row i at tab[i]) or are strided.
+        boolean rowTab = tab != null;
+        boolean unit = tab == null && ars == 1; // strided Aᵀ: six neighbours of one row of the stored A
         float[] t = STAGE.get();
         int blocks = (k + KC - 1) / KC;
         int kc = (k + blocks - 1) / blocks; // equal blocks: 784 = 4 × 196 rather than 3 × 256 + 16
@@ -308,23 +345,56 @@ public final class Gemm {
                     int cols = Math.min(w * V, n - j0);
                     int bi = k * j0 + p0 * w * V;
                     int i = b0;
-                    if (w == 2) {
-                        for (; i + MR <= full; i += MR) {
-                            k6x2(kl, a, aOff + i * ars + p0 * acs, ars, acs, panel, bi, c, cOff + i * ldc + j0, ldc, cols, t);
+                    for (; i + MR <= full; i += MR) {
+                        int ci = cOff + i * ldc + j0;
+                        if (unit && w == 2) {
+                            k6x2u(kl, a, aOff + i + p0 * acs, acs, panel, bi, c, ci, ldc, cols, t);
+                            continue;
                         }
-                        for (; i + 4 <= full; i += 4) {
-                            k4x2(kl, a, aOff + i * ars + p0 * acs, ars, acs, panel, bi, c, cOff + i * ldc + j0, ldc, cols, t);
+                        int a0, a1, a2, a3, a4, a5;
+                        if (rowTab) {
+                            a0 = tab[i] + p0;
+                            a1 = tab[i + 1] + p0;
+                            a2 = tab[i + 2] + p0;
+                            a3 = tab[i + 3] + p0;
+                            a4 = tab[i + 4] + p0;
+                            a5 = tab[i + 5] + p0;
+                        } else {
+                            a0 = aOff + i * ars + p0 * acs;
+                            a1 = a0 + ars;
+                            a2 = a1 + ars;
+                            a3 = a2 + ars;
+                            a4 = a3 + ars;
+                            a5 = a4 + ars;
                         }
-                    } else {
-                        for (; i + MR <= full; i += MR) {
-                            k6x1(kl, a, aOff + i * ars + p0 * acs, ars, acs, panel, bi, c, cOff + i * ldc + j0, ldc, cols, t);
+                        if (w == 2) {
+                            k6x2(kl, a, a0, a1, a2, a3, a4, a5, acs, panel, bi, c, ci, ldc, cols, t);
+                        } else {
+                            k6x1(kl, a, a0, a1, a2, a3, a4, a5, acs, panel, bi, c, ci, ldc, cols, t);
                         }
-                        for (; i + 4 <= full; i += 4) {
-                            k4x1(kl, a, aOff + i * ars + p0 * acs, ars, acs, panel, bi, c, cOff + i * ldc + j0, ldc, cols, t);
+                    }
+                    for (; i + 4 <= full; i += 4) {
+                        int ci = cOff + i * ldc + j0;
+                        int a0, a1, a2, a3;
+                        if (rowTab) {
+                            a0 = tab[i] + p0;
+                            a1 = tab[i + 1] + p0;
+                            a2 = tab[i + 2] + p0;
+                            a3 = tab[i + 3] + p0;
+                        } else {
+                            a0 = aOff + i * ars + p0 * acs;
+                            a1 = a0 + ars;
+                            a2 = a1 + ars;
+                            a3 = a2 + ars;
+                        }
+                        if (w == 2) {
+                            k4x2(kl, a, a0, a1, a2, a3, acs, panel, bi, c, ci, ldc, cols, t);
+                        } else {
+                            k4x1(kl, a, a0, a1, a2, a3, acs, panel, bi, c, ci, ldc, cols, t);
                         }
                     }
                     for (; i < b1; i++) {
-                        int ai = aOff + i * ars + p0 * acs;
+                        int ai = rowTab ? tab[i] + p0 : aOff + i * ars + p0 * acs;
                         int ci = cOff + i * ldc + j0;
                         for (int v = 0; v < w; v++) {
                             int cv = ci + v * V;
@@ -342,7 +412,7 @@ public final class Gemm {
     }
 
     /** 6 rows × 2 vectors of C: 12 accumulators, 2 panel vectors and 1 broadcast (15 of the 16 AVX2 registers). */
-    private static void k6x2(int k, float[] a, int ai, int ars, int acs,
+    private static void k6x2(int k, float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int acs,
                              float[] pb, int bi,
                              float[] c, int ci, int ldc, int cols, float[] t) {
         int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
@@ -352,7 +422,6 @@ public final class Gemm {
         FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V);
         FloatVector c40 = FloatVector.fromArray(S, c, r4), c41 = FloatVector.fromArray(S, c, r4 + V);
         FloatVector c50 = FloatVector.fromArray(S, c, r5), c51 = FloatVector.fromArray(S, c, r5 + V);
-        int a0 = ai, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars;
         for (int p = 0; p < k; p++) {
             int bo = bi + p * (2 * V);
             int ao = p * acs;
@@ -409,8 +478,75 @@ public final class Gemm {
         }
     }
 
+    /** {@link #k6x2} for A rows at unit stride (Aᵀ of a row-major A): six neighbours of one row of A. */
+    private static void k6x2u(int k, float[] a, int ai, int acs,
+                             float[] pb, int bi,
+                             float[] c, int ci, int ldc, int cols, float[] t) {
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V);
+        FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V);
+        FloatVector c40 = FloatVector.fromArray(S, c, r4), c41 = FloatVector.fromArray(S, c, r4 + V);
+        FloatVector c50 = FloatVector.fromArray(S, c, r5), c51 = FloatVector.fromArray(S, c, r5 + V);
+        for (int p = 0; p < k; p++) {
+            int bo = bi + p * (2 * V);
+            int ao = ai + p * acs;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        if (cols >= 2 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + V);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + V);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + V);
+        } else {
+            // Partial last panel: through the staging tile, so no vector is passed to a method
+            // (a vector argument of a call the JIT does not inline is boxed: garbage per call).
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c10.intoArray(t, 2 * V);
+            c11.intoArray(t, 3 * V);
+            c20.intoArray(t, 4 * V);
+            c21.intoArray(t, 5 * V);
+            c30.intoArray(t, 6 * V);
+            c31.intoArray(t, 7 * V);
+            c40.intoArray(t, 8 * V);
+            c41.intoArray(t, 9 * V);
+            c50.intoArray(t, 10 * V);
+            c51.intoArray(t, 11 * V);
+            copyOut(t, 6, 2 * V, c, ci, ldc, cols);
+        }
+    }
+
     /** 6 rows × 1 vector of C, for the last panel when the vector count is odd. */
-    private static void k6x1(int k, float[] a, int ai, int ars, int acs,
+    private static void k6x1(int k, float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int acs,
                              float[] pb, int bi,
                              float[] c, int ci, int ldc, int cols, float[] t) {
         int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
@@ -420,7 +556,6 @@ public final class Gemm {
         FloatVector c3 = FloatVector.fromArray(S, c, r3);
         FloatVector c4 = FloatVector.fromArray(S, c, r4);
         FloatVector c5 = FloatVector.fromArray(S, c, r5);
-        int a0 = ai, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars;
         for (int p = 0; p < k; p++) {
             int ao = p * acs;
             FloatVector b0 = FloatVector.fromArray(S, pb, bi + p * V);
@@ -450,7 +585,7 @@ public final class Gemm {
     }
 
     /** 4 rows × 2 vectors of C, for a 4-row remainder (100 = 16 × 6 + 4). */
-    private static void k4x2(int k, float[] a, int ai, int ars, int acs,
+    private static void k4x2(int k, float[] a, int a0, int a1, int a2, int a3, int acs,
                              float[] pb, int bi,
                              float[] c, int ci, int ldc, int cols, float[] t) {
         int r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc;
@@ -458,7 +593,6 @@ public final class Gemm {
         FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V);
         FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V);
         FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V);
-        int a0 = ai, a1 = ai + ars, a2 = ai + 2 * ars, a3 = ai + 3 * ars;
         for (int p = 0; p < k; p++) {
             int bo = bi + p * (2 * V);
             int ao = p * acs;
@@ -500,14 +634,13 @@ public final class Gemm {
     }
 
     /** 4 rows × 1 vector of C. */
-    private static void k4x1(int k, float[] a, int ai, int ars, int acs,
+    private static void k4x1(int k, float[] a, int a0, int a1, int a2, int a3, int acs,
                              float[] pb, int bi,
                              float[] c, int ci, int ldc, int cols, float[] t) {
         FloatVector c0 = FloatVector.fromArray(S, c, ci);
         FloatVector c1 = FloatVector.fromArray(S, c, ci + ldc);
         FloatVector c2 = FloatVector.fromArray(S, c, ci + 2 * ldc);
         FloatVector c3 = FloatVector.fromArray(S, c, ci + 3 * ldc);
-        int a0 = ai, a1 = ai + ars, a2 = ai + 2 * ars, a3 = ai + 3 * ars;
         for (int p = 0; p < k; p++) {
             int ao = p * acs;
             FloatVector b0 = FloatVector.fromArray(S, pb, bi + p * V);
