@@ -77,10 +77,13 @@ public final class Gemm {
     /**
      * Width, in vectors, of the column panel that starts at vector {@code v} of {@code nv}: two
      * vectors (16 floats on AVX2, the widest that leaves the 6-row kernel a spare register), and
-     * one for the last panel when {@code nv} is odd (50 columns: 16 + 16 + 16 + 8, not 64).
+     * three for the last panel when {@code nv} is odd (50 columns: 16 + 16 + 24, not 64), taken
+     * by a 3-row × 3-vector kernel: a one-vector panel needs a load per multiply-add and ran at
+     * little more than half the speed. A single vector stays one panel.
      */
     static int panelVectors(int nv, int v) {
-        return Math.min(2, nv - v);
+        int rest = nv - v;
+        return rest == 3 ? 3 : Math.min(2, rest);
     }
 
     /**
@@ -132,16 +135,11 @@ public final class Gemm {
     /** Rows [p0, p1) of a full-width panel of w vectors, a vector at a time (a copy call per row and panel cost more than the copy). */
     private static void packFull(int p0, int p1, int w, float[] b, int src, int ldb, float[] panel, int base) {
         int width = w * V;
-        if (w == 2) {
-            for (int p = p0; p < p1; p++) {
-                int s = src + p * ldb;
-                int d = base + p * width;
-                FloatVector.fromArray(S, b, s).intoArray(panel, d);
-                FloatVector.fromArray(S, b, s + V).intoArray(panel, d + V);
-            }
-        } else {
-            for (int p = p0; p < p1; p++) {
-                FloatVector.fromArray(S, b, src + p * ldb).intoArray(panel, base + p * width);
+        for (int p = p0; p < p1; p++) {
+            int s = src + p * ldb;
+            int d = base + p * width;
+            for (int v = 0; v < width; v += V) {
+                FloatVector.fromArray(S, b, s + v).intoArray(panel, d + v);
             }
         }
     }
@@ -345,7 +343,15 @@ public final class Gemm {
                     int cols = Math.min(w * V, n - j0);
                     int bi = k * j0 + p0 * w * V;
                     int i = b0;
-                    for (; i + MR <= full; i += MR) {
+                    if (w == 3) {
+                        for (; i + 3 <= full; i += 3) {
+                            int a0 = rowTab ? tab[i] + p0 : aOff + i * ars + p0 * acs;
+                            int a1 = rowTab ? tab[i + 1] + p0 : a0 + ars;
+                            int a2 = rowTab ? tab[i + 2] + p0 : a1 + ars;
+                            k3x3(kl, a, a0, a1, a2, acs, panel, bi, c, cOff + i * ldc + j0, ldc, cols, t);
+                        }
+                    }
+                    for (; i + MR <= full && w < 3; i += MR) {
                         int ci = cOff + i * ldc + j0;
                         if (unit && w == 2) {
                             k6x2u(kl, a, aOff + i + p0 * acs, acs, panel, bi, c, ci, ldc, cols, t);
@@ -373,7 +379,7 @@ public final class Gemm {
                             k6x1(kl, a, a0, a1, a2, a3, a4, a5, acs, panel, bi, c, ci, ldc, cols, t);
                         }
                     }
-                    for (; i + 4 <= full; i += 4) {
+                    for (; i + 4 <= full && w < 3; i += 4) {
                         int ci = cOff + i * ldc + j0;
                         int a0, a1, a2, a3;
                         if (rowTab) {
@@ -581,6 +587,57 @@ public final class Gemm {
             c4.intoArray(t, 4 * V);
             c5.intoArray(t, 5 * V);
             copyOut(t, 6, V, c, ci, ldc, cols);
+        }
+    }
+
+    /** 3 rows × 3 vectors of C, for a 3-vector last panel: 9 accumulators, 3 panel vectors and 1 broadcast. */
+    private static void k3x3(int k, float[] a, int a0, int a1, int a2, int acs,
+                             float[] pb, int bi,
+                             float[] c, int ci, int ldc, int cols, float[] t) {
+        int r1 = ci + ldc, r2 = r1 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V), c02 = FloatVector.fromArray(S, c, ci + 2 * V);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V), c12 = FloatVector.fromArray(S, c, r1 + 2 * V);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V), c22 = FloatVector.fromArray(S, c, r2 + 2 * V);
+        for (int p = 0; p < k; p++) {
+            int bo = bi + p * (3 * V);
+            int ao = p * acs;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
+            FloatVector b2 = FloatVector.fromArray(S, pb, bo + 2 * V);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            x = FloatVector.broadcast(S, a[a1 + ao]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            x = FloatVector.broadcast(S, a[a2 + ao]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+        }
+        if (cols >= 3 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c02.intoArray(c, ci + 2 * V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c12.intoArray(c, r1 + 2 * V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c22.intoArray(c, r2 + 2 * V);
+        } else {
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c02.intoArray(t, 2 * V);
+            c10.intoArray(t, 3 * V);
+            c11.intoArray(t, 4 * V);
+            c12.intoArray(t, 5 * V);
+            c20.intoArray(t, 6 * V);
+            c21.intoArray(t, 7 * V);
+            c22.intoArray(t, 8 * V);
+            copyOut(t, 3, 3 * V, c, ci, ldc, cols);
         }
     }
 

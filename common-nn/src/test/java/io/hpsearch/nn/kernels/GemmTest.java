@@ -352,21 +352,22 @@ class GemmTest {
     }
 
     @Test
-    void panelWidthsArePairsWithAtMostOneSingleVectorLast() {
+    void panelWidthsArePairsThenOneTripleForOddCounts() {
         for (int nv = 1; nv <= 20; nv++) {
             int v = 0;
-            int ones = 0;
+            int odd = 0;
             while (v < nv) {
                 int w = Gemm.panelVectors(nv, v);
-                assertTrue(w >= 1 && w <= 2);
-                if (w == 1) {
-                    ones++;
-                    assertEquals(nv, v + 1, "a single-vector panel comes last");
+                assertTrue(w >= 1 && w <= 3);
+                if (w != 2) {
+                    odd++;
+                    assertEquals(nv, v + w, "an odd-width panel comes last");
+                    assertTrue(w == 3 || nv == 1, "a single vector only when there is one: nv=" + nv);
                 }
                 v += w;
             }
             assertEquals(nv, v);
-            assertEquals(nv % 2, ones, "nv=" + nv);
+            assertEquals(nv % 2, odd, "nv=" + nv);
         }
     }
 
