@@ -35,9 +35,12 @@ import java.util.Objects;
  * All parameters live in one flat {@code float[]} (and their gradients in a second one with the same
  * offsets), so an optimiser update is one loop over one array that a team can split by ranges.
  * Weights are {@code W[in][out]} row-major, the layout all three products want without a transposed
- * copy. Activations are row-major {@code rows × width} with the width as leading dimension; the
- * batch input is a buffer of {@code capacity × inputDim} the trainer gathers samples into, while
- * evaluation reads the data set's own feature array in place.
+ * copy. Activations are row-major {@code rows × width} with the width as leading dimension. The
+ * trainer stages a batch ({@link #stageBatch}): the first layer's forward product reads the
+ * samples in place in the data set's feature array through a table of row offsets, and each
+ * member then copies the rows it has read (now in its cache) into the batch buffer of
+ * {@code capacity × inputDim}, where the weight gradient reads them as one block. Evaluation reads
+ * the data set's feature array in place.
  *
  * <h2>Threads</h2>
  * With a {@link Team} of T threads a step runs as phases separated by barriers: products and

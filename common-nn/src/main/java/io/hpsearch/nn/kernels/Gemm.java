@@ -25,26 +25,29 @@ import jdk.incubator.vector.VectorSpecies;
  *       {@code dW = Xᵀ·dH}, written directly in W's in×out layout.</li>
  * </ul>
  * So the recommended weight layout is in×out row-major ({@code W[in][out]}): all three products of
- * a layer then need no transposed copy kept by the caller.
+ * a layer then need no transposed copy kept by the caller. {@link #mulPackedRows} is the forward
+ * product with A's rows taken from anywhere through a table of offsets (a shuffled batch read in
+ * place in its data set).
  *
  * <h2>How it works</h2>
  * B (or Bᵀ) is first packed into a panel buffer ({@link #packB}/{@link #packBt}): column panels of
- * 2 vectors width (one for the last when the count is odd), each stored k × width contiguously
- * and zero-padded to whole vectors. This makes
- * the inner loop of every product the same contiguous, unit-stride stream regardless of how B was
- * stored, and removes column tails from the inner loop (only the final store is partial). Packing
- * costs k·n copies against m·k·n multiply-adds, about 1 % at m = 100. The micro-kernel keeps a 6-row
- * × 2-vector block of C in registers (12 accumulators + 2 B vectors + 1 broadcast, one AVX2
- * register to spare: a 4 × 3 block that uses all 16 made the JIT spill and ran at half the speed;
- * the 6 × 2 one runs near the FMA units' peak when its operands are in L1). k is processed in blocks of at most {@link #KC} for cache reuse (see {@code tiles}).
+ * 2 vectors width (3 for the last when the count is odd, 1 when there is a single vector), each
+ * stored k × width contiguously and zero-padded to whole vectors. This makes the inner loop of
+ * every product the same contiguous, unit-stride stream regardless of how B was stored, and
+ * removes column tails from the inner loop (only the final store is partial). Packing costs k·n
+ * copies against m·k·n multiply-adds, about 1 % at m = 100. The main micro-kernel keeps a 6-row ×
+ * 2-vector block of C in registers (12 accumulators + 2 B vectors + 1 broadcast, one AVX2 register
+ * to spare: a 4 × 3 block that uses all 16 made the JIT spill and ran at half the speed; the 6 × 2
+ * one runs near the FMA units' peak when its operands are in L1); a 3-panel takes a 3 × 3 kernel,
+ * 4-row remainders 4-row kernels, and single rows a 1-row path. k is processed in blocks of at
+ * most {@link #KC} for cache reuse (see {@code tiles}).
  *
  * <h2>Row blocks and determinism</h2>
  * {@link #mulPacked} and {@link #mulPackedTransA} compute only rows {@code [r0, r1)} of C from a
  * packed B that several threads may share read-only. Every element of C is computed as one chain
  * of {@code fma} over p = 0, 1, …, k−1 in that order, starting from zero (overwrite) or from the old
- * C value (accumulate), whichever kernel (6- or 4-row tile or 1-row tail) handles its row and however k
- * is blocked. The result is
- * therefore bit-identical for every split of the rows into blocks, and for any number of threads.
+ * C value (accumulate), whichever kernel (6-, 4- or 3-row tile or 1-row tail) handles its row and however
+ * k is blocked. The result is therefore bit-identical for every split of the rows into blocks, and for any number of threads.
  * Lanes are independent columns, so the result does not depend on the vector width either.
  *
  * <p>Hot loops are small methods called once per row tile so that the JIT compiles them as
@@ -54,7 +57,7 @@ public final class Gemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** Floats per vector on this machine (8 for AVX2, 16 for AVX-512). */
     public static final int V = S.length();
-    /** Rows of C per micro-kernel call (then 4-row and 1-row tails). */
+    /** Rows of C per call of the main micro-kernel (then 4-row and 1-row tails). */
     static final int MR = 6;
     /** Rows of C per row block (see {@code tiles}), a multiple of {@link #MR}. */
     static final int RB = 96;
