@@ -307,11 +307,15 @@ public final class Gemm {
                               float[] panel,
                               float[] c, int cOff, int ldc,
                               boolean accumulate) {
+        // One k-block of a strided Aᵀ (the weight gradient, k = the batch) overwriting C: its main
+        // kernel starts from zero instead of loading the zeroed C, and the other kernels' regions
+        // are zeroed just before them, so C is written once instead of filled first.
+        boolean fresh = !accumulate && tab == null && ars == 1 && k <= KC;
         if (!accumulate || k == 0) {
             // An empty sum: C = 0 (or unchanged when accumulating). Otherwise the kernels always
             // start from C (so that k-blocks continue one fma chain without a branch between a
             // zero and a loaded start, which defeats the JIT's vector unboxing).
-            if (!accumulate) {
+            if (!accumulate && (!fresh || k == 0)) {
                 for (int i = r0; i < r1; i++) {
                     java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
                 }
@@ -351,14 +355,24 @@ public final class Gemm {
                             int a0 = rowTab ? tab[i] + p0 : aOff + i * ars + p0 * acs;
                             int a1 = rowTab ? tab[i + 1] + p0 : a0 + ars;
                             int a2 = rowTab ? tab[i + 2] + p0 : a1 + ars;
+                            if (fresh) {
+                                zero(c, cOff + i * ldc + j0, ldc, 3, cols);
+                            }
                             k3x3(kl, a, a0, a1, a2, acs, panel, bi, c, cOff + i * ldc + j0, ldc, cols, t);
                         }
                     }
                     for (; i + MR <= full && w < 3; i += MR) {
                         int ci = cOff + i * ldc + j0;
                         if (unit && w == 2) {
-                            k6x2u(kl, a, aOff + i + p0 * acs, acs, panel, bi, c, ci, ldc, cols, t);
+                            if (fresh) {
+                                k6x2uz(kl, a, aOff + i + p0 * acs, acs, panel, bi, c, ci, ldc, cols, t);
+                            } else {
+                                k6x2u(kl, a, aOff + i + p0 * acs, acs, panel, bi, c, ci, ldc, cols, t);
+                            }
                             continue;
+                        }
+                        if (fresh) {
+                            zero(c, ci, ldc, MR, cols);
                         }
                         int a0, a1, a2, a3, a4, a5;
                         if (rowTab) {
@@ -384,6 +398,9 @@ public final class Gemm {
                     }
                     for (; i + 4 <= full && w < 3; i += 4) {
                         int ci = cOff + i * ldc + j0;
+                        if (fresh) {
+                            zero(c, ci, ldc, 4, cols);
+                        }
                         int a0, a1, a2, a3;
                         if (rowTab) {
                             a0 = tab[i] + p0;
@@ -405,6 +422,9 @@ public final class Gemm {
                     for (; i < b1; i++) {
                         int ai = rowTab ? tab[i] + p0 : aOff + i * ars + p0 * acs;
                         int ci = cOff + i * ldc + j0;
+                        if (fresh) {
+                            zero(c, ci, ldc, 1, cols);
+                        }
                         for (int v = 0; v < w; v++) {
                             int cv = ci + v * V;
                             if (cv + V <= c.length) {
@@ -551,6 +571,80 @@ public final class Gemm {
             c50.intoArray(t, 10 * V);
             c51.intoArray(t, 11 * V);
             copyOut(t, 6, 2 * V, c, ci, ldc, cols);
+        }
+    }
+
+    /** {@link #k6x2u} starting from zero instead of C (one k-block overwriting C). */
+    private static void k6x2uz(int k, float[] a, int ai, int acs,
+                             float[] pb, int bi,
+                             float[] c, int ci, int ldc, int cols, float[] t) {
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            int bo = bi + p * (2 * V);
+            int ao = ai + p * acs;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        if (cols >= 2 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + V);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + V);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + V);
+        } else {
+            // Partial last panel: through the staging tile, so no vector is passed to a method
+            // (a vector argument of a call the JIT does not inline is boxed: garbage per call).
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c10.intoArray(t, 2 * V);
+            c11.intoArray(t, 3 * V);
+            c20.intoArray(t, 4 * V);
+            c21.intoArray(t, 5 * V);
+            c30.intoArray(t, 6 * V);
+            c31.intoArray(t, 7 * V);
+            c40.intoArray(t, 8 * V);
+            c41.intoArray(t, 9 * V);
+            c50.intoArray(t, 10 * V);
+            c51.intoArray(t, 11 * V);
+            copyOut(t, 6, 2 * V, c, ci, ldc, cols);
+        }
+    }
+
+    /** Zeroes a rows × cols region of C (before a kernel that starts from C, in a fresh product). */
+    private static void zero(float[] c, int ci, int ldc, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            java.util.Arrays.fill(c, ci + r * ldc, ci + r * ldc + cols, 0f);
         }
     }
 
