@@ -5,6 +5,7 @@ import io.hpsearch.nn.Network;
 import io.hpsearch.nn.NetworkConfig;
 import io.hpsearch.nn.Parameter;
 import io.hpsearch.nn.data.DataSet;
+import io.hpsearch.nn.data.ImageShape;
 import io.hpsearch.nn.kernels.BatchNorm;
 import io.hpsearch.nn.kernels.Elementwise;
 import io.hpsearch.nn.kernels.Gemm;
@@ -34,9 +35,12 @@ import java.util.Objects;
  * All parameters live in one flat {@code float[]} (and their gradients in a second one with the same
  * offsets), so an optimiser update is one loop over one array that a team can split by ranges.
  * Weights are {@code W[in][out]} row-major, the layout all three products want without a transposed
- * copy. Activations are row-major {@code rows × width} with the width as leading dimension; the
- * batch input is a buffer of {@code capacity × inputDim} the trainer gathers samples into, while
- * evaluation reads the data set's own feature array in place.
+ * copy. Activations are row-major {@code rows × width} with the width as leading dimension. The
+ * trainer stages a batch ({@link #stageBatch}): the first layer's forward product reads the
+ * samples in place in the data set's feature array through a table of row offsets, and each
+ * member then copies the rows it has read (now in its cache) into the batch buffer of
+ * {@code capacity × inputDim}, where the weight gradient reads them as one block. Evaluation reads
+ * the data set's feature array in place.
  *
  * <h2>Threads</h2>
  * With a {@link Team} of T threads a step runs as phases separated by barriers: products and
@@ -54,8 +58,16 @@ public final class FastNetwork {
     private static final float EPS = (float) io.hpsearch.nn.BatchNorm.EPSILON;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = Gemm.V;
-    /** Row ranges start at multiples of the GEMM's 4-row tile, so a split adds no 1-row tails. */
-    private static final int ROW_ALIGN = 4;
+    /**
+     * Row ranges start at multiples of the GEMM's 6-row tile, so a split adds no slow 1-row tails
+     * (784 = 390 + 394 = 65 × 6 + (65 × 6 + 4), and the 4-row remainder has a kernel of its own).
+     */
+    private static final int ROW_ALIGN = 6;
+    /**
+     * Floats past the last row of every product's output: the GEMM kernels load and store whole
+     * vectors and take a slow one-row path for rows whose last vector would leave the array.
+     */
+    private static final int SLACK = 2 * V;
 
     private final NetworkConfig config;
     private final BatchNormMode mode;
@@ -104,6 +116,15 @@ public final class FastNetwork {
     private float[] evalX;
     private int evalXOff, evalRows, evalLabelOff;
     private int[] evalLabels;
+    // The first layer's input: row r of the batch starts at xSource[xRows[r]] (the batch buffer x,
+    // or the data set's own feature array when stageBatch reads the samples in place).
+    private float[] xSource;
+    private final int[] xRows;
+    private final int[] sampleRows; // offsets of the staged samples in their feature array
+    // A batch staged with flips, gathered (and flipped) by the members in the next forward pass.
+    private float[] stagedFeatures;
+    private boolean[] stagedFlips;
+    private ImageShape stagedShape;
 
     /**
      * A fresh network for batches of up to {@code batchCapacity} rows, starting from exactly the
@@ -174,6 +195,10 @@ public final class FastNetwork {
         alpha = (float) config.bnAlpha();
 
         x = new float[capacity * in[0]];
+        xSource = x;
+        xRows = new int[capacity];
+        sampleRows = new int[capacity];
+        for (int r = 0; r < capacity; r++) xRows[r] = r * in[0];
         labels = new int[capacity];
         z = new float[hidden][];
         zhat = new float[hidden][];
@@ -185,16 +210,16 @@ public final class FastNetwork {
         dPanel = new float[layers][];
         for (int l = 0; l < layers; l++) {
             int n = out[l];
-            d[l] = new float[capacity * n];
+            d[l] = new float[capacity * n + SLACK];
             fwdPanel[l] = new float[Gemm.packedSize(in[l], n)];
             if (l > 0) ntPanel[l] = new float[Gemm.packedSize(n, in[l])];
             dPanel[l] = new float[Gemm.packedSize(capacity, n)];
             if (l == hidden) break;
-            z[l] = new float[capacity * n];
-            ez[l] = new float[EVALUATION_CHUNK * n];
+            z[l] = new float[capacity * n + SLACK];
+            ez[l] = new float[EVALUATION_CHUNK * n + SLACK];
             if (bn) {
                 zhat[l] = new float[capacity * n];
-                h[l] = new float[capacity * n];
+                h[l] = new float[capacity * n + SLACK];
                 mean[l] = new float[n];
                 var[l] = new float[n];
                 invStd[l] = new float[n];
@@ -206,9 +231,9 @@ public final class FastNetwork {
                 h[l] = z[l]; // bias and ReLU in place: the ReLU output is positive exactly where its input is
             }
         }
-        logits = new float[capacity * config.classes()];
+        logits = new float[capacity * config.classes() + SLACK];
         rowLoss = new double[capacity];
-        eLogits = new float[EVALUATION_CHUNK * config.classes()];
+        eLogits = new float[EVALUATION_CHUNK * config.classes() + SLACK];
         eLoss = new double[EVALUATION_CHUNK];
         ePred = new int[EVALUATION_CHUNK];
     }
@@ -340,6 +365,8 @@ public final class FastNetwork {
         int n = to - from, dim = in[0];
         if (n <= 0 || n > capacity) throw new IllegalArgumentException("batch of " + n + " rows, capacity " + capacity);
         if (data.dim() != dim) throw new IllegalArgumentException("data has " + data.dim() + " features, network expects " + dim);
+        stagedFeatures = null; // a batch loaded here replaces one staged before
+        useBuffer();
         float[] f = data.features();
         int[] y = data.labels();
         for (int r = 0; r < n; r++) {
@@ -348,6 +375,84 @@ public final class FastNetwork {
             labels[r] = y[s];
         }
         return n;
+    }
+
+    /** The first layer reads the batch buffer x (rows at r × inputDim). */
+    private void useBuffer() {
+        xSource = x;
+        for (int r = 0; r < capacity; r++) xRows[r] = r * in[0];
+    }
+
+    /**
+     * Like {@link #loadBatch} for the next {@link #forwardTraining}, with the copy deferred: the
+     * first layer's product reads the samples in place in the data set's feature array, and each
+     * member then copies the rows it has just read into the batch buffer for the backward pass.
+     * With {@code flips} (for each row,
+     * whether to mirror it left-right; {@code shape}: the image layout, as
+     * {@link io.hpsearch.nn.train.HorizontalFlip}) the rows are copied and flipped inside the
+     * forward pass instead, each member of the team copying the rows it then multiplies. The
+     * labels are copied at once. {@link #batchInput()} does not hold a staged batch.
+     */
+    public int stageBatch(DataSet data, int[] order, int from, int to, boolean[] flips, ImageShape shape) {
+        int n = to - from, dim = in[0];
+        if (n <= 0 || n > capacity) throw new IllegalArgumentException("batch of " + n + " rows, capacity " + capacity);
+        if (data.dim() != dim) throw new IllegalArgumentException("data has " + data.dim() + " features, network expects " + dim);
+        if (flips != null && (shape == null || shape.size() != dim)) {
+            throw new IllegalArgumentException("flips need an image shape of " + dim + " values, got " + shape);
+        }
+        int[] y = data.labels();
+        for (int r = 0; r < n; r++) {
+            int s = order[from + r];
+            labels[r] = y[s];
+            sampleRows[r] = s * dim;
+        }
+        if (flips == null) {
+            stagedFeatures = null;
+            xSource = data.features();
+            System.arraycopy(sampleRows, 0, xRows, 0, n);
+        } else {
+            useBuffer();
+            stagedFeatures = data.features();
+            stagedFlips = flips;
+            stagedShape = shape;
+        }
+        return n;
+    }
+
+    /**
+     * After the first product read rows [r0, r1) in place, copies them into the batch buffer for
+     * the weight gradient, whose transposed product runs faster on one contiguous block (and the
+     * rows are in this core's cache now, where the copy before the product read them from memory).
+     */
+    private void copyRowsIntoBuffer(int r0, int r1) {
+        if (xSource == x) return;
+        int dim = in[0];
+        for (int r = r0; r < r1; r++) System.arraycopy(xSource, xRows[r], x, r * dim, dim);
+    }
+
+    /** Copies (and flips) the staged rows [r0, r1) into the batch buffer. */
+    private void gatherStaged(int r0, int r1) {
+        float[] f = stagedFeatures;
+        int dim = in[0];
+        for (int r = r0; r < r1; r++) {
+            System.arraycopy(f, sampleRows[r], x, r * dim, dim);
+            if (stagedFlips[r]) flipRow(x, r * dim, stagedShape);
+        }
+    }
+
+    /** Mirrors one image left-right, every row of every channel plane (as HorizontalFlip). */
+    private static void flipRow(float[] data, int offset, ImageShape shape) {
+        int w = shape.width();
+        for (int c = 0; c < shape.channels(); c++) {
+            for (int yy = 0; yy < shape.height(); yy++) {
+                int row = offset + (c * shape.height() + yy) * w;
+                for (int a = row, b = row + w - 1; a < b; a++, b--) {
+                    float t = data[a];
+                    data[a] = data[b];
+                    data[b] = t;
+                }
+            }
+        }
     }
 
     /**
@@ -364,7 +469,12 @@ public final class FastNetwork {
         }
         this.rows = rows;
         this.withLoss = true;
-        team.run(forwardTask);
+        try {
+            team.run(forwardTask);
+        } finally {
+            stagedFeatures = null; // gathered into x now
+            stagedFlips = null;
+        }
         forwardDone = true;
         double sum = 0;
         for (int i = 0; i < rows; i++) sum += rowLoss[i];
@@ -429,6 +539,7 @@ public final class FastNetwork {
     private void forwardMember(int t) {
         int threads = team.threads();
         int m = rows;
+        if (stagedFeatures != null && withLoss) gatherStaged(rowLo(m, t, threads), rowLo(m, t + 1, threads));
         // Each member packs its share of every layer's weight panel; the panels for the backward
         // products (layers ≥ 1, small) go to one member each.
         for (int l = 0; l < layers; l++) {
@@ -440,12 +551,17 @@ public final class FastNetwork {
         }
         team.barrier(t);
         int r0 = rowLo(m, t, threads), r1 = rowLo(m, t + 1, threads);
-        float[] a = x;
+        float[] a = null; // layer 0 reads xSource through xRows
         for (int l = 0; l < layers; l++) {
             int n = out[l], k = in[l];
             if (l == layers - 1) {
                 if (!withLoss) break;
-                Gemm.mulPacked(r0, r1, n, k, a, 0, k, fwdPanel[l], logits, 0, n, false);
+                if (l == 0) {
+                    Gemm.mulPackedRows(r0, r1, n, k, xSource, xRows, fwdPanel[l], logits, 0, n, false);
+                    copyRowsIntoBuffer(r0, r1);
+                } else {
+                    Gemm.mulPacked(r0, r1, n, k, a, 0, k, fwdPanel[l], logits, 0, n, false);
+                }
                 Elementwise.addBias(r0, r1, n, logits, 0, n, params, bOff[l], false);
                 float scale = 1f / m;
                 for (int i = r0; i < r1; i++) {
@@ -455,7 +571,12 @@ public final class FastNetwork {
                 break;
             }
             float[] zl = z[l];
-            Gemm.mulPacked(r0, r1, n, k, a, 0, k, fwdPanel[l], zl, 0, n, false);
+            if (l == 0) {
+                Gemm.mulPackedRows(r0, r1, n, k, xSource, xRows, fwdPanel[l], zl, 0, n, false);
+                copyRowsIntoBuffer(r0, r1);
+            } else {
+                Gemm.mulPacked(r0, r1, n, k, a, 0, k, fwdPanel[l], zl, 0, n, false);
+            }
             switch (mode) {
                 case OFF -> Elementwise.addBias(r0, r1, n, zl, 0, n, params, bOff[l], true);
                 case BEFORE_RELU -> batchNormForward(t, threads, m, l, r0, r1, true);
@@ -486,9 +607,8 @@ public final class FastNetwork {
         for (int l = layers - 1; l >= 0; l--) {
             int n = out[l], k = in[l];
             // d[l] = ∂c/∂S_l is complete and packed. dW_l = A_lᵀ d[l] + 2λ W_l, split by rows of dW.
-            float[] a = l == 0 ? x : h[l - 1];
             int i0 = rowLo(k, t, threads), i1 = rowLo(k, t + 1, threads);
-            Gemm.mulPackedTransA(i0, i1, n, m, a, 0, k, dPanel[l], grads, wOff[l], n, false);
+            Gemm.mulPackedTransA(i0, i1, n, m, l == 0 ? x : h[l - 1], 0, k, dPanel[l], grads, wOff[l], n, false);
             addDecay(wOff[l] + i0 * n, wOff[l] + i1 * n);
             if (bOff[l] >= 0) {
                 Elementwise.columnSums(m, colLo(n, t, threads), colLo(n, t + 1, threads), d[l], 0, n, grads, bOff[l], false);

@@ -5,7 +5,6 @@ import io.hpsearch.nn.data.DataSet;
 import io.hpsearch.nn.data.DataSplit;
 import io.hpsearch.nn.metrics.ConfusionMatrix;
 import io.hpsearch.nn.metrics.Evaluation;
-import io.hpsearch.nn.train.HorizontalFlip;
 import io.hpsearch.nn.train.TrainingConfig;
 import io.hpsearch.nn.train.TrainingListener;
 import io.hpsearch.nn.train.TrainingLoop;
@@ -62,11 +61,17 @@ public final class FastTrainer {
         try (Team team = Team.create(config.threads(), "nn-trial")) {
             net.useTeam(team);
             FloatOptimizer optimizer = FloatOptimizer.create(config.optimizer(), net.parameters().length);
+            boolean[] flipCoins = new boolean[net.batchCapacity()];
             TrainingLoop.Model model = new TrainingLoop.Model() {
                 @Override
                 public boolean step(int[] order, int from, int to, SplittableRandom flips, double eta) {
-                    int rows = net.loadBatch(train, order, from, to);
-                    if (flips != null) HorizontalFlip.apply(net.batchInput(), rows, train.imageShape(), flips);
+                    boolean[] coins = null;
+                    if (flips != null) {
+                        // One coin per row in row order, as HorizontalFlip.apply draws them.
+                        coins = flipCoins;
+                        for (int r = 0; r < to - from; r++) coins[r] = flips.nextBoolean();
+                    }
+                    int rows = net.stageBatch(train, order, from, to, coins, coins == null ? null : train.imageShape());
                     double loss = net.forwardTraining(rows);
                     // The reference's cost, loss + λ Σ‖W‖², is finite exactly when both hold.
                     if (!Double.isFinite(loss) || !net.weightsFinite()) return false;

@@ -25,39 +25,43 @@ import jdk.incubator.vector.VectorSpecies;
  *       {@code dW = Xᵀ·dH}, written directly in W's in×out layout.</li>
  * </ul>
  * So the recommended weight layout is in×out row-major ({@code W[in][out]}): all three products of
- * a layer then need no transposed copy kept by the caller.
+ * a layer then need no transposed copy kept by the caller. {@link #mulPackedRows} is the forward
+ * product with A's rows taken from anywhere through a table of offsets (a shuffled batch read in
+ * place in its data set).
  *
  * <h2>How it works</h2>
  * B (or Bᵀ) is first packed into a panel buffer ({@link #packB}/{@link #packBt}): column panels of
- * 1–3 vectors width, each stored k × width contiguously and zero-padded to whole vectors. This makes
- * the inner loop of every product the same contiguous, unit-stride stream regardless of how B was
- * stored, and removes column tails from the inner loop (only the final store is partial). Packing
- * costs k·n copies against m·k·n multiply-adds, about 1 % at m = 100. The micro-kernel keeps a 4-row
- * × 3-vector block of C in registers (12 accumulators + 3 B vectors + 1 broadcast = the 16 AVX2
- * registers); k is processed in blocks of at most {@link #KC} for cache reuse (see {@code tiles}).
+ * 2 vectors width (3 for the last when the count is odd, 1 when there is a single vector), each
+ * stored k × width contiguously and zero-padded to whole vectors. This makes the inner loop of
+ * every product the same contiguous, unit-stride stream regardless of how B was stored, and
+ * removes column tails from the inner loop (only the final store is partial). Packing costs k·n
+ * copies against m·k·n multiply-adds, about 1 % at m = 100. The main micro-kernel keeps a 6-row ×
+ * 2-vector block of C in registers (12 accumulators + 2 B vectors + 1 broadcast, one AVX2 register
+ * to spare: a 4 × 3 block that uses all 16 made the JIT spill and ran at half the speed; the 6 × 2
+ * one runs near the FMA units' peak when its operands are in L1); a 3-panel takes a 3 × 3 kernel,
+ * 4-row remainders 4-row kernels, and single rows a 1-row path. k is processed in blocks of at
+ * most {@link #KC} for cache reuse (see {@code tiles}).
  *
  * <h2>Row blocks and determinism</h2>
  * {@link #mulPacked} and {@link #mulPackedTransA} compute only rows {@code [r0, r1)} of C from a
  * packed B that several threads may share read-only. Every element of C is computed as one chain
  * of {@code fma} over p = 0, 1, …, k−1 in that order, starting from zero (overwrite) or from the old
- * C value (accumulate), whichever kernel (4-row tile or 1-row tail) handles its row and however k
- * is blocked. The result is
- * therefore bit-identical for every split of the rows into blocks, and for any number of threads.
+ * C value (accumulate), whichever kernel (6-, 4- or 3-row tile or 1-row tail) handles its row and however
+ * k is blocked. The result is therefore bit-identical for every split of the rows into blocks, and for any number of threads.
  * Lanes are independent columns, so the result does not depend on the vector width either.
  *
- * <p>Hot loops are small methods called once per 4-row tile so that the JIT compiles them as
+ * <p>Hot loops are small methods called once per row tile so that the JIT compiles them as
  * ordinary methods (an on-stack-replaced loop runs many times slower).
  */
 public final class Gemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** Floats per vector on this machine (8 for AVX2, 16 for AVX-512). */
     public static final int V = S.length();
-    /** Rows of C per micro-kernel call. */
-    static final int MR = 4;
-    /**
-     * Largest block of k per pass: a 4-row tile of A (4 × 256 floats) stays in L1 and a block of
-     * every panel (256 × 56 floats for n = 50 on AVX2) in L2.
-     */
+    /** Rows of C per call of the main micro-kernel (then 4-row and 1-row tails). */
+    static final int MR = 6;
+    /** Rows of C per row block (see {@code tiles}), a multiple of {@link #MR}. */
+    static final int RB = 96;
+    /** Largest block of k per pass: a panel's k-block (256 × 16 floats, 16 KiB) stays in L1. */
     static final int KC = 256;
 
     private Gemm() {
@@ -74,16 +78,15 @@ public final class Gemm {
     }
 
     /**
-     * Width, in vectors, of the column panel that starts at vector {@code v} of {@code nv}. Prefers
-     * three vectors (the register budget), but splits a remainder of four as 2 + 2 rather than
-     * 3 + 1, because a 1-vector panel needs a load per multiply-add and runs at half speed.
+     * Width, in vectors, of the column panel that starts at vector {@code v} of {@code nv}: two
+     * vectors (16 floats on AVX2, the widest that leaves the 6-row kernel a spare register), and
+     * three for the last panel when {@code nv} is odd (50 columns: 16 + 16 + 24, not 64), taken
+     * by a 3-row × 3-vector kernel: a one-vector panel needs a load per multiply-add and ran at
+     * little more than half the speed. A single vector stays one panel.
      */
     static int panelVectors(int nv, int v) {
         int rest = nv - v;
-        if (rest == 4) {
-            return 2;
-        }
-        return Math.min(rest, 3);
+        return rest == 3 ? 3 : Math.min(2, rest);
     }
 
     /**
@@ -114,14 +117,33 @@ public final class Gemm {
             int j0 = v0 * V;
             int cols = Math.min(width, n - j0);
             int base = k * j0;
-            for (int p = p0; p < p1; p++) {
-                int dst = base + p * width;
-                System.arraycopy(b, bOff + p * ldb + j0, panel, dst, cols);
-                for (int t = cols; t < width; t++) {
-                    panel[dst + t] = 0f;
+            if (cols == width) {
+                packFull(p0, p1, w, b, bOff + j0, ldb, panel, base);
+            } else {
+                for (int p = p0; p < p1; p++) {
+                    int dst = base + p * width;
+                    int src = bOff + p * ldb + j0;
+                    for (int t = 0; t < cols; t++) {
+                        panel[dst + t] = b[src + t];
+                    }
+                    for (int t = cols; t < width; t++) {
+                        panel[dst + t] = 0f;
+                    }
                 }
             }
             v0 += w;
+        }
+    }
+
+    /** Rows [p0, p1) of a full-width panel of w vectors, a vector at a time (a copy call per row and panel cost more than the copy). */
+    private static void packFull(int p0, int p1, int w, float[] b, int src, int ldb, float[] panel, int base) {
+        int width = w * V;
+        for (int p = p0; p < p1; p++) {
+            int s = src + p * ldb;
+            int d = base + p * width;
+            for (int v = 0; v < width; v += V) {
+                FloatVector.fromArray(S, b, s + v).intoArray(panel, d + v);
+            }
         }
     }
 
@@ -210,7 +232,7 @@ public final class Gemm {
         checkRegion("A", a, aOff + r0 * lda, lda, r1 - r0, k);
         checkRegion("C", c, cOff + r0 * ldc, ldc, r1 - r0, n);
         checkLength("panel", panel, packedSize(k, n));
-        tiles(r0, r1, n, k, a, aOff, lda, 1, panel, c, cOff, ldc, accumulate);
+        tiles(r0, r1, n, k, a, aOff, lda, 1, null, panel, c, cOff, ldc, accumulate);
     }
 
     /**
@@ -231,42 +253,78 @@ public final class Gemm {
         checkRegion("C", c, cOff + r0 * ldc, ldc, r1 - r0, n);
         checkLength("panel", panel, packedSize(k, n));
         // Element (i, p) of Aᵀ is at aOff + i + p*lda: row stride 1, column stride lda.
-        tiles(r0, r1, n, k, a, aOff, 1, lda, panel, c, cOff, ldc, accumulate);
+        tiles(r0, r1, n, k, a, aOff, 1, lda, null, panel, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * {@link #mulPacked} with A's rows anywhere in {@code a}: row i of A starts at
+     * {@code a[aRows[i]]} (e.g. samples of a data set in a shuffled order, multiplied in place
+     * instead of copied into a batch first). Same numbers as {@link #mulPacked} on the gathered rows.
+     */
+    public static void mulPackedRows(int r0, int r1, int n, int k,
+                                     float[] a, int[] aRows,
+                                     float[] panel,
+                                     float[] c, int cOff, int ldc,
+                                     boolean accumulate) {
+        checkRows(r0, r1);
+        if (r0 == r1 || n == 0) {
+            return;
+        }
+        checkTable(a, aRows, r0, r1, k);
+        checkRegion("C", c, cOff + r0 * ldc, ldc, r1 - r0, n);
+        checkLength("panel", panel, packedSize(k, n));
+        tiles(r0, r1, n, k, a, 0, 0, 1, aRows, panel, c, cOff, ldc, accumulate);
+    }
+
+    /** Fails fast unless rows [r0, r1) of the table each start a run of {@code len} floats inside {@code a}. */
+    private static void checkTable(float[] a, int[] rows, int r0, int r1, int len) {
+        if (rows.length < r1) {
+            throw new IndexOutOfBoundsException("row table of " + rows.length + " entries, needs " + r1);
+        }
+        for (int i = r0; i < r1; i++) {
+            int o = rows[i];
+            if (o < 0 || (long) o + len > a.length) {
+                throw new IndexOutOfBoundsException("row " + i + " at offset " + o + " (+" + len + ") exceeds array of " + a.length);
+            }
+        }
     }
 
     /**
      * Drives the micro-kernels: A element (i, p) of the left operand is at {@code aOff + i*ars +
-     * p*acs}. k is cut into blocks of at most {@link #KC} so that a block of every panel stays in
-     * L2 while it is reused by all row tiles; within a block, a 4-row tile of A (at most
-     * 4 × KC floats) stays in L1 while it meets each panel in turn, so A is read from memory once
-     * (A itself can be megabytes: 1000 × 784 for evaluation, 100 × 3072 for CIFAR).
+     * p*acs}. k is cut into blocks of at most {@link #KC}; within a k-block, C's rows are taken in
+     * blocks of at most {@link #RB}, and each column panel meets every row tile of the row block
+     * in turn, so the panel's k-block (at most KC × 16 floats) stays in L1 while A's row block
+     * (at most RB × KC floats, or for Aᵀ the RB columns of every row of A) is read from L2.
      *
      * <p>C is zeroed first unless accumulating, and every block starts its accumulators from the C
      * the previous block stored, so every element is the same single fma chain as without
-     * blocking: the block size does not change a bit of the result.
+     * blocking: the block sizes and the row tile that handles an element do not change a bit of
+     * the result.
      */
     private static void tiles(int r0, int r1, int n, int k,
                               float[] a, int aOff, int ars, int acs,
+                              int[] tab,
                               float[] panel,
                               float[] c, int cOff, int ldc,
                               boolean accumulate) {
-        if (k == 0) {
-            // An empty sum: C = 0 (or unchanged when accumulating).
-            if (!accumulate) {
+        // One k-block of a strided Aᵀ (the weight gradient, k = the batch) overwriting C: its main
+        // kernel starts from zero instead of loading the zeroed C, and the other kernels' regions
+        // are zeroed just before them, so C is written once instead of filled first.
+        boolean fresh = !accumulate && tab == null && ars == 1 && k <= KC;
+        if (!accumulate || k == 0) {
+            // An empty sum: C = 0 (or unchanged when accumulating). Otherwise the kernels always
+            // start from C (so that k-blocks continue one fma chain without a branch between a
+            // zero and a loaded start, which defeats the JIT's vector unboxing).
+            if (!accumulate && (!fresh || k == 0)) {
                 for (int i = r0; i < r1; i++) {
                     java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
                 }
             }
-            return;
-        }
-        int nv = paddedCols(n) / V;
-        if (!accumulate) {
-            // The kernels always start from C (so that k-blocks continue one fma chain without a
-            // branch between a zero and a loaded start, which defeats the JIT's vector unboxing).
-            for (int i = r0; i < r1; i++) {
-                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            if (k == 0) {
+                return;
             }
         }
+        int nv = paddedCols(n) / V;
         // Kernels load and compute whole vectors; the lanes past column n are read from whatever
         // follows in the array (the next row, or padding), never mix with other lanes and are never
         // stored. Rows whose last vector would run past the end of the array use the 1-row path,
@@ -275,58 +333,368 @@ public final class Gemm {
         while (fullRows > r0 && cOff + (fullRows - 1) * ldc + nv * V > c.length) {
             fullRows--;
         }
+        // A's rows come from a table (row i at tab[i]) or are strided.
+        boolean rowTab = tab != null;
+        boolean unit = tab == null && ars == 1; // strided Aᵀ: six neighbours of one row of the stored A
+        float[] t = STAGE.get();
         int blocks = (k + KC - 1) / KC;
         int kc = (k + blocks - 1) / blocks; // equal blocks: 784 = 4 × 196 rather than 3 × 256 + 16
         for (int p0 = 0; p0 < k; p0 += kc) {
             int kl = Math.min(kc, k - p0);
-            int i = r0;
-            for (; i + MR <= fullRows; i += MR) {
-                rowTile(MR, nv, k, kl, a, aOff + i * ars + p0 * acs, ars, acs, panel, p0, c, cOff + i * ldc, ldc, n);
-            }
-            for (; i < r1; i++) {
-                rowTile(1, nv, k, kl, a, aOff + i * ars + p0 * acs, ars, acs, panel, p0, c, cOff + i * ldc, ldc, n);
-            }
-        }
-    }
-
-    /** One tile of {@code rows} (4 or 1) rows of C against every panel, for k-block {@code [p0, p0+kl)}. */
-    private static void rowTile(int rows, int nv, int k, int kl, float[] a, int ai, int ars, int acs,
-                                float[] panel, int p0, float[] c, int ci, int ldc, int n) {
-        float[] t = STAGE.get();
-        for (int v0 = 0; v0 < nv; ) {
-            int w = panelVectors(nv, v0);
-            int j0 = v0 * V;
-            int cols = Math.min(w * V, n - j0);
-            int bi = k * j0 + p0 * w * V;
-            if (rows == MR) {
-                switch (w) {
-                    case 3 -> k4x3(kl, a, ai, ars, acs, panel, bi, c, ci + j0, ldc, cols, t);
-                    case 2 -> k4x2(kl, a, ai, ars, acs, panel, bi, c, ci + j0, ldc, cols, t);
-                    default -> k4x1(kl, a, ai, ars, acs, panel, bi, c, ci + j0, ldc, cols, t);
-                }
-            } else {
-                for (int v = 0; v < w; v++) {
-                    int cv = ci + j0 + v * V;
-                    if (cv + V <= c.length) {
-                        k1x1(kl, a, ai, acs, panel, bi + v * V, w * V, c, cv, cols - v * V, t);
-                    } else {
-                        scalarChains(kl, a, ai, acs, panel, bi + v * V, w * V, c, cv, cols - v * V);
+            for (int b0 = r0; b0 < r1; b0 += RB) {
+                int b1 = Math.min(r1, b0 + RB);
+                int full = Math.min(b1, fullRows);
+                for (int v0 = 0; v0 < nv; ) {
+                    int w = panelVectors(nv, v0);
+                    int j0 = v0 * V;
+                    int cols = Math.min(w * V, n - j0);
+                    int bi = k * j0 + p0 * w * V;
+                    int i = b0;
+                    if (w == 3) {
+                        for (; i + 3 <= full; i += 3) {
+                            int a0 = rowTab ? tab[i] + p0 : aOff + i * ars + p0 * acs;
+                            int a1 = rowTab ? tab[i + 1] + p0 : a0 + ars;
+                            int a2 = rowTab ? tab[i + 2] + p0 : a1 + ars;
+                            if (fresh) {
+                                zero(c, cOff + i * ldc + j0, ldc, 3, cols);
+                            }
+                            k3x3(kl, a, a0, a1, a2, acs, panel, bi, c, cOff + i * ldc + j0, ldc, cols, t);
+                        }
                     }
+                    for (; i + MR <= full && w < 3; i += MR) {
+                        int ci = cOff + i * ldc + j0;
+                        if (unit && w == 2) {
+                            if (fresh) {
+                                k6x2uz(kl, a, aOff + i + p0 * acs, acs, panel, bi, c, ci, ldc, cols, t);
+                            } else {
+                                k6x2u(kl, a, aOff + i + p0 * acs, acs, panel, bi, c, ci, ldc, cols, t);
+                            }
+                            continue;
+                        }
+                        if (fresh) {
+                            zero(c, ci, ldc, MR, cols);
+                        }
+                        int a0, a1, a2, a3, a4, a5;
+                        if (rowTab) {
+                            a0 = tab[i] + p0;
+                            a1 = tab[i + 1] + p0;
+                            a2 = tab[i + 2] + p0;
+                            a3 = tab[i + 3] + p0;
+                            a4 = tab[i + 4] + p0;
+                            a5 = tab[i + 5] + p0;
+                        } else {
+                            a0 = aOff + i * ars + p0 * acs;
+                            a1 = a0 + ars;
+                            a2 = a1 + ars;
+                            a3 = a2 + ars;
+                            a4 = a3 + ars;
+                            a5 = a4 + ars;
+                        }
+                        if (w == 2) {
+                            k6x2(kl, a, a0, a1, a2, a3, a4, a5, acs, panel, bi, c, ci, ldc, cols, t);
+                        } else {
+                            k6x1(kl, a, a0, a1, a2, a3, a4, a5, acs, panel, bi, c, ci, ldc, cols, t);
+                        }
+                    }
+                    for (; i + 4 <= full && w < 3; i += 4) {
+                        int ci = cOff + i * ldc + j0;
+                        if (fresh) {
+                            zero(c, ci, ldc, 4, cols);
+                        }
+                        int a0, a1, a2, a3;
+                        if (rowTab) {
+                            a0 = tab[i] + p0;
+                            a1 = tab[i + 1] + p0;
+                            a2 = tab[i + 2] + p0;
+                            a3 = tab[i + 3] + p0;
+                        } else {
+                            a0 = aOff + i * ars + p0 * acs;
+                            a1 = a0 + ars;
+                            a2 = a1 + ars;
+                            a3 = a2 + ars;
+                        }
+                        if (w == 2) {
+                            k4x2(kl, a, a0, a1, a2, a3, acs, panel, bi, c, ci, ldc, cols, t);
+                        } else {
+                            k4x1(kl, a, a0, a1, a2, a3, acs, panel, bi, c, ci, ldc, cols, t);
+                        }
+                    }
+                    for (; i < b1; i++) {
+                        int ai = rowTab ? tab[i] + p0 : aOff + i * ars + p0 * acs;
+                        int ci = cOff + i * ldc + j0;
+                        if (fresh) {
+                            zero(c, ci, ldc, 1, cols);
+                        }
+                        for (int v = 0; v < w; v++) {
+                            int cv = ci + v * V;
+                            if (cv + V <= c.length) {
+                                k1x1(kl, a, ai, acs, panel, bi + v * V, w * V, c, cv, cols - v * V, t);
+                            } else {
+                                scalarChains(kl, a, ai, acs, panel, bi + v * V, w * V, c, cv, cols - v * V);
+                            }
+                        }
+                    }
+                    v0 += w;
                 }
             }
-            v0 += w;
         }
     }
 
-    private static void k4x3(int k, float[] a, int ai, int ars, int acs,
+    /** 6 rows × 2 vectors of C: 12 accumulators, 2 panel vectors and 1 broadcast (15 of the 16 AVX2 registers). */
+    private static void k6x2(int k, float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int acs,
                              float[] pb, int bi,
                              float[] c, int ci, int ldc, int cols, float[] t) {
-        int r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc;
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V);
+        FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V);
+        FloatVector c40 = FloatVector.fromArray(S, c, r4), c41 = FloatVector.fromArray(S, c, r4 + V);
+        FloatVector c50 = FloatVector.fromArray(S, c, r5), c51 = FloatVector.fromArray(S, c, r5 + V);
+        for (int p = 0; p < k; p++) {
+            int bo = bi + p * (2 * V);
+            int ao = p * acs;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + ao]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + ao]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + ao]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[a4 + ao]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + ao]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        if (cols >= 2 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + V);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + V);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + V);
+        } else {
+            // Partial last panel: through the staging tile, so no vector is passed to a method
+            // (a vector argument of a call the JIT does not inline is boxed: garbage per call).
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c10.intoArray(t, 2 * V);
+            c11.intoArray(t, 3 * V);
+            c20.intoArray(t, 4 * V);
+            c21.intoArray(t, 5 * V);
+            c30.intoArray(t, 6 * V);
+            c31.intoArray(t, 7 * V);
+            c40.intoArray(t, 8 * V);
+            c41.intoArray(t, 9 * V);
+            c50.intoArray(t, 10 * V);
+            c51.intoArray(t, 11 * V);
+            copyOut(t, 6, 2 * V, c, ci, ldc, cols);
+        }
+    }
+
+    /** {@link #k6x2} for A rows at unit stride (Aᵀ of a row-major A): six neighbours of one row of A. */
+    private static void k6x2u(int k, float[] a, int ai, int acs,
+                             float[] pb, int bi,
+                             float[] c, int ci, int ldc, int cols, float[] t) {
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V);
+        FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V);
+        FloatVector c40 = FloatVector.fromArray(S, c, r4), c41 = FloatVector.fromArray(S, c, r4 + V);
+        FloatVector c50 = FloatVector.fromArray(S, c, r5), c51 = FloatVector.fromArray(S, c, r5 + V);
+        for (int p = 0; p < k; p++) {
+            int bo = bi + p * (2 * V);
+            int ao = ai + p * acs;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        if (cols >= 2 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + V);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + V);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + V);
+        } else {
+            // Partial last panel: through the staging tile, so no vector is passed to a method
+            // (a vector argument of a call the JIT does not inline is boxed: garbage per call).
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c10.intoArray(t, 2 * V);
+            c11.intoArray(t, 3 * V);
+            c20.intoArray(t, 4 * V);
+            c21.intoArray(t, 5 * V);
+            c30.intoArray(t, 6 * V);
+            c31.intoArray(t, 7 * V);
+            c40.intoArray(t, 8 * V);
+            c41.intoArray(t, 9 * V);
+            c50.intoArray(t, 10 * V);
+            c51.intoArray(t, 11 * V);
+            copyOut(t, 6, 2 * V, c, ci, ldc, cols);
+        }
+    }
+
+    /** {@link #k6x2u} starting from zero instead of C (one k-block overwriting C). */
+    private static void k6x2uz(int k, float[] a, int ai, int acs,
+                             float[] pb, int bi,
+                             float[] c, int ci, int ldc, int cols, float[] t) {
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            int bo = bi + p * (2 * V);
+            int ao = ai + p * acs;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        if (cols >= 2 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + V);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + V);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + V);
+        } else {
+            // Partial last panel: through the staging tile, so no vector is passed to a method
+            // (a vector argument of a call the JIT does not inline is boxed: garbage per call).
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c10.intoArray(t, 2 * V);
+            c11.intoArray(t, 3 * V);
+            c20.intoArray(t, 4 * V);
+            c21.intoArray(t, 5 * V);
+            c30.intoArray(t, 6 * V);
+            c31.intoArray(t, 7 * V);
+            c40.intoArray(t, 8 * V);
+            c41.intoArray(t, 9 * V);
+            c50.intoArray(t, 10 * V);
+            c51.intoArray(t, 11 * V);
+            copyOut(t, 6, 2 * V, c, ci, ldc, cols);
+        }
+    }
+
+    /** Zeroes a rows × cols region of C (before a kernel that starts from C, in a fresh product). */
+    private static void zero(float[] c, int ci, int ldc, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            java.util.Arrays.fill(c, ci + r * ldc, ci + r * ldc + cols, 0f);
+        }
+    }
+
+    /** 6 rows × 1 vector of C, for the last panel when the vector count is odd. */
+    private static void k6x1(int k, float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int acs,
+                             float[] pb, int bi,
+                             float[] c, int ci, int ldc, int cols, float[] t) {
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector c0 = FloatVector.fromArray(S, c, ci);
+        FloatVector c1 = FloatVector.fromArray(S, c, r1);
+        FloatVector c2 = FloatVector.fromArray(S, c, r2);
+        FloatVector c3 = FloatVector.fromArray(S, c, r3);
+        FloatVector c4 = FloatVector.fromArray(S, c, r4);
+        FloatVector c5 = FloatVector.fromArray(S, c, r5);
+        for (int p = 0; p < k; p++) {
+            int ao = p * acs;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi + p * V);
+            c0 = FloatVector.broadcast(S, a[a0 + ao]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + ao]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + ao]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + ao]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + ao]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + ao]).fma(b0, c5);
+        }
+        if (cols >= V) {
+            c0.intoArray(c, ci);
+            c1.intoArray(c, r1);
+            c2.intoArray(c, r2);
+            c3.intoArray(c, r3);
+            c4.intoArray(c, r4);
+            c5.intoArray(c, r5);
+        } else {
+            c0.intoArray(t, 0);
+            c1.intoArray(t, V);
+            c2.intoArray(t, 2 * V);
+            c3.intoArray(t, 3 * V);
+            c4.intoArray(t, 4 * V);
+            c5.intoArray(t, 5 * V);
+            copyOut(t, 6, V, c, ci, ldc, cols);
+        }
+    }
+
+    /** 3 rows × 3 vectors of C, for a 3-vector last panel: 9 accumulators, 3 panel vectors and 1 broadcast. */
+    private static void k3x3(int k, float[] a, int a0, int a1, int a2, int acs,
+                             float[] pb, int bi,
+                             float[] c, int ci, int ldc, int cols, float[] t) {
+        int r1 = ci + ldc, r2 = r1 + ldc;
         FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V), c02 = FloatVector.fromArray(S, c, ci + 2 * V);
         FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V), c12 = FloatVector.fromArray(S, c, r1 + 2 * V);
         FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V), c22 = FloatVector.fromArray(S, c, r2 + 2 * V);
-        FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V), c32 = FloatVector.fromArray(S, c, r3 + 2 * V);
-        int a0 = ai, a1 = ai + ars, a2 = ai + 2 * ars, a3 = ai + 3 * ars;
         for (int p = 0; p < k; p++) {
             int bo = bi + p * (3 * V);
             int ao = p * acs;
@@ -345,26 +713,33 @@ public final class Gemm {
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
             c22 = x.fma(b2, c22);
-            x = FloatVector.broadcast(S, a[a3 + ao]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            c32 = x.fma(b2, c32);
         }
-        put(c00, c, ci, cols, t);
-        put(c01, c, ci + V, cols - V, t);
-        put(c02, c, ci + 2 * V, cols - 2 * V, t);
-        put(c10, c, r1, cols, t);
-        put(c11, c, r1 + V, cols - V, t);
-        put(c12, c, r1 + 2 * V, cols - 2 * V, t);
-        put(c20, c, r2, cols, t);
-        put(c21, c, r2 + V, cols - V, t);
-        put(c22, c, r2 + 2 * V, cols - 2 * V, t);
-        put(c30, c, r3, cols, t);
-        put(c31, c, r3 + V, cols - V, t);
-        put(c32, c, r3 + 2 * V, cols - 2 * V, t);
+        if (cols >= 3 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c02.intoArray(c, ci + 2 * V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c12.intoArray(c, r1 + 2 * V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c22.intoArray(c, r2 + 2 * V);
+        } else {
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c02.intoArray(t, 2 * V);
+            c10.intoArray(t, 3 * V);
+            c11.intoArray(t, 4 * V);
+            c12.intoArray(t, 5 * V);
+            c20.intoArray(t, 6 * V);
+            c21.intoArray(t, 7 * V);
+            c22.intoArray(t, 8 * V);
+            copyOut(t, 3, 3 * V, c, ci, ldc, cols);
+        }
     }
 
-    private static void k4x2(int k, float[] a, int ai, int ars, int acs,
+    /** 4 rows × 2 vectors of C, for a 4-row remainder (100 = 16 × 6 + 4). */
+    private static void k4x2(int k, float[] a, int a0, int a1, int a2, int a3, int acs,
                              float[] pb, int bi,
                              float[] c, int ci, int ldc, int cols, float[] t) {
         int r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc;
@@ -372,7 +747,6 @@ public final class Gemm {
         FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V);
         FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V);
         FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V);
-        int a0 = ai, a1 = ai + ars, a2 = ai + 2 * ars, a3 = ai + 3 * ars;
         for (int p = 0; p < k; p++) {
             int bo = bi + p * (2 * V);
             int ao = p * acs;
@@ -391,24 +765,36 @@ public final class Gemm {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        put(c00, c, ci, cols, t);
-        put(c01, c, ci + V, cols - V, t);
-        put(c10, c, r1, cols, t);
-        put(c11, c, r1 + V, cols - V, t);
-        put(c20, c, r2, cols, t);
-        put(c21, c, r2 + V, cols - V, t);
-        put(c30, c, r3, cols, t);
-        put(c31, c, r3 + V, cols - V, t);
+        if (cols >= 2 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + V);
+        } else {
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c10.intoArray(t, 2 * V);
+            c11.intoArray(t, 3 * V);
+            c20.intoArray(t, 4 * V);
+            c21.intoArray(t, 5 * V);
+            c30.intoArray(t, 6 * V);
+            c31.intoArray(t, 7 * V);
+            copyOut(t, 4, 2 * V, c, ci, ldc, cols);
+        }
     }
 
-    private static void k4x1(int k, float[] a, int ai, int ars, int acs,
+    /** 4 rows × 1 vector of C. */
+    private static void k4x1(int k, float[] a, int a0, int a1, int a2, int a3, int acs,
                              float[] pb, int bi,
                              float[] c, int ci, int ldc, int cols, float[] t) {
         FloatVector c0 = FloatVector.fromArray(S, c, ci);
         FloatVector c1 = FloatVector.fromArray(S, c, ci + ldc);
         FloatVector c2 = FloatVector.fromArray(S, c, ci + 2 * ldc);
         FloatVector c3 = FloatVector.fromArray(S, c, ci + 3 * ldc);
-        int a0 = ai, a1 = ai + ars, a2 = ai + 2 * ars, a3 = ai + 3 * ars;
         for (int p = 0; p < k; p++) {
             int ao = p * acs;
             FloatVector b0 = FloatVector.fromArray(S, pb, bi + p * V);
@@ -417,10 +803,18 @@ public final class Gemm {
             c2 = FloatVector.broadcast(S, a[a2 + ao]).fma(b0, c2);
             c3 = FloatVector.broadcast(S, a[a3 + ao]).fma(b0, c3);
         }
-        put(c0, c, ci, cols, t);
-        put(c1, c, ci + ldc, cols, t);
-        put(c2, c, ci + 2 * ldc, cols, t);
-        put(c3, c, ci + 3 * ldc, cols, t);
+        if (cols >= V) {
+            c0.intoArray(c, ci);
+            c1.intoArray(c, ci + ldc);
+            c2.intoArray(c, ci + 2 * ldc);
+            c3.intoArray(c, ci + 3 * ldc);
+        } else {
+            c0.intoArray(t, 0);
+            c1.intoArray(t, V);
+            c2.intoArray(t, 2 * V);
+            c3.intoArray(t, 3 * V);
+            copyOut(t, 4, V, c, ci, ldc, cols);
+        }
     }
 
     /**
@@ -435,7 +829,12 @@ public final class Gemm {
         for (int p = 0; p < k; p++) {
             c0 = FloatVector.broadcast(S, a[ai + p * acs]).fma(FloatVector.fromArray(S, pb, bi + p * stride), c0);
         }
-        put(c0, c, ci, cols, t);
+        if (cols >= V) {
+            c0.intoArray(c, ci);
+        } else {
+            c0.intoArray(t, 0);
+            copyOut(t, 1, V, c, ci, 0, cols);
+        }
     }
 
     /** The same fma chains as {@link #k1x1} for the {@code valid} columns, one scalar at a time. */
@@ -452,22 +851,19 @@ public final class Gemm {
     }
 
     /**
-     * Stores the first {@code valid} lanes of {@code x} (all when {@code valid >= V}). A partial
-     * vector goes through the calling thread's staging array {@code t}: JDK 17 compiles a masked
-     * store (on AVX2) or a lane-by-lane read into code that boxes the vector, one allocation per
-     * call, and only the region may be written (other threads may own what follows it).
+     * Copies the first {@code cols} columns of a {@code rows × width} staging tile to C. Partial
+     * vectors go through staging: JDK 17 compiles a masked store (on AVX2) or a lane-by-lane read
+     * into code that boxes the vector, one allocation per call, and only C's region may be written
+     * (other threads may own what follows it).
      */
-    private static void put(FloatVector x, float[] c, int idx, int valid, float[] t) {
-        if (valid >= V) {
-            x.intoArray(c, idx);
-        } else if (valid > 0) {
-            x.intoArray(t, 0);
-            System.arraycopy(t, 0, c, idx, valid);
+    private static void copyOut(float[] t, int rows, int width, float[] c, int ci, int ldc, int cols) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(t, r * width, c, ci + r * ldc, cols);
         }
     }
 
-    /** One vector of staging per thread, allocated on the thread's first product only. */
-    private static final ThreadLocal<float[]> STAGE = ThreadLocal.withInitial(() -> new float[V]);
+    /** One tile of staging per thread (6 rows × 2 vectors), allocated on the thread's first product only. */
+    private static final ThreadLocal<float[]> STAGE = ThreadLocal.withInitial(() -> new float[MR * 2 * V]);
 
     static void checkRows(int r0, int r1) {
         if (r0 < 0 || r1 < r0) {

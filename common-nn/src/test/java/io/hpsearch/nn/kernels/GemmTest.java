@@ -23,7 +23,7 @@ class GemmTest {
 
     enum Variant { NN, NT, TN }
 
-    private static final int[] MS = {1, 3, 4, 5, 7, 17, 101};
+    private static final int[] MS = {1, 3, 4, 5, 6, 7, 10, 11, 17, 101};
     private static final int[] NS = {1, 2, 7, 8, 9, 10, 15, 16, 17, 24, 33, 50, 57};
     private static final int[] KS = {1, 7, 17, 100, 784};
 
@@ -280,6 +280,69 @@ class GemmTest {
         }
     }
 
+    /**
+     * The row-table product reads A's rows in place (shuffled, from a larger array) and gives
+     * exactly the numbers of the strided product on the gathered copy, for any split of C's rows.
+     */
+    @Test
+    void rowTableProductMatchesStridedOneOnTheGatheredRows() {
+        Random rnd = new Random(9);
+        int[] ms = {1, 4, 5, 6, 7, 10, 13, 100};
+        int[] ns = {1, 7, 8, 9, 16, 17, 50};
+        int[] ks = {1, 7, 100, 300};
+        for (int m : ms) {
+            for (int n : ns) {
+                for (int k : ks) {
+                    {
+                        // The stored A: rows × width, rows scattered through a pool of random floats.
+                        int rows = m;
+                        int width = k;
+                        int poolRows = rows + 5;
+                        float[] pool = new float[poolRows * width + 3];
+                        for (int i = 0; i < pool.length; i++) {
+                            pool[i] = rnd.nextFloat() * 2f - 1f;
+                        }
+                        int[] perm = new int[poolRows];
+                        for (int i = 0; i < poolRows; i++) {
+                            perm[i] = i;
+                        }
+                        for (int i = poolRows - 1; i > 0; i--) {
+                            int j = rnd.nextInt(i + 1);
+                            int x = perm[i];
+                            perm[i] = perm[j];
+                            perm[j] = x;
+                        }
+                        int[] tab = new int[rows];
+                        float[] gathered = new float[rows * width];
+                        for (int r = 0; r < rows; r++) {
+                            tab[r] = 3 + perm[r] * width - (perm[r] == 0 ? 3 : 0);
+                            System.arraycopy(pool, tab[r], gathered, r * width, width);
+                        }
+                        Mat b = Mat.random(rnd, k, n);
+                        float[] panel = new float[Gemm.packedSize(k, n)];
+                        Gemm.packB(k, n, b.data, b.off, b.ld, panel);
+                        for (boolean acc : new boolean[] {false, true}) {
+                            Mat want = Mat.random(rnd, m, n);
+                            Mat got = want.copy();
+                            Mat parts = want.copy();
+                            Gemm.mulPacked(0, m, n, k, gathered, 0, width, panel, want.data, want.off, want.ld, acc);
+                            Gemm.mulPackedRows(0, m, n, k, pool, tab, panel, got.data, got.off, got.ld, acc);
+                            String what = "m=" + m + " n=" + n + " k=" + k + " acc=" + acc;
+                            assertArrayEquals(want.data, got.data, what);
+                            int r = 0;
+                            while (r < m) {
+                                int r1 = Math.min(m, r + 1 + rnd.nextInt(14));
+                                Gemm.mulPackedRows(r, r1, n, k, pool, tab, panel, parts.data, parts.off, parts.ld, acc);
+                                r = r1;
+                            }
+                            assertArrayEquals(want.data, parts.data, "split " + what);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void packedSizeIsWholeVectorsPerRow() {
         assertEquals(0, Gemm.packedSize(5, 0));
@@ -289,20 +352,22 @@ class GemmTest {
     }
 
     @Test
-    void panelWidthsCoverAllVectorsWithoutOneVectorRemainders() {
+    void panelWidthsArePairsThenOneTripleForOddCounts() {
         for (int nv = 1; nv <= 20; nv++) {
             int v = 0;
-            int ones = 0;
+            int odd = 0;
             while (v < nv) {
                 int w = Gemm.panelVectors(nv, v);
                 assertTrue(w >= 1 && w <= 3);
-                if (w == 1) {
-                    ones++;
+                if (w != 2) {
+                    odd++;
+                    assertEquals(nv, v + w, "an odd-width panel comes last");
+                    assertTrue(w == 3 || nv == 1, "a single vector only when there is one: nv=" + nv);
                 }
                 v += w;
             }
             assertEquals(nv, v);
-            assertEquals(nv == 1 ? 1 : 0, ones, "nv=" + nv);
+            assertEquals(nv % 2, odd, "nv=" + nv);
         }
     }
 
