@@ -7,15 +7,24 @@ import io.hpsearch.protocol.v1.TrialResult;
 import io.hpsearch.protocol.v1.TrialSpec;
 import io.hpsearch.protocol.v1.TrialStatus;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+
 /**
- * A short training of a trial's network on its data, results thrown away, run when a worker
+ * Short trainings of a trial's network on its data, results thrown away, run when a worker
  * starts: the training kernels are then compiled before the first real trial arrives instead of
  * during it (the first epochs of a JVM's first trial otherwise run several times slower while the
- * JIT catches up).
+ * JIT catches up, and the JIT's threads take CPU from the other trials on the machine). The JIT
+ * compiles in the background, so one round is not enough: rounds are repeated until a round
+ * passes with (almost) no compilation, or {@link #MAX_SECONDS} have passed.
  */
 public final class KernelWarmUp {
-    /** Samples and epochs of the warm-up training. */
+    /** Samples and epochs of one warm-up round. */
     public static final int SAMPLES = 10_000, EPOCHS = 1;
+    /** Longest warm-up. */
+    public static final double MAX_SECONDS = 20;
+    /** A round whose compilation time is below this share of its wall time ends the warm-up. */
+    static final double QUIET = 0.02;
 
     private KernelWarmUp() {
     }
@@ -33,11 +42,22 @@ public final class KernelWarmUp {
         // length is its own) for one epoch on a subset
         b.getTrainingBuilder().setEpochs(EPOCHS).setTrainSubset(Math.min(SAMPLES, data.train().size()))
                 .setSchedule(ScheduleSpec.newBuilder().setConstant(ConstantSchedule.newBuilder().setEta(1e-3)));
+        TrialSpec warm = b.build();
+        TrialRunner runner = new TrialRunner("warm-up", threads);
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
         long start = System.nanoTime();
-        TrialResult r = new TrialRunner("warm-up", threads).run(b.build(), data, "", p -> { });
-        if (r.getStatus() == TrialStatus.TRIAL_STATUS_FAILED) {
-            throw new IllegalStateException("warm-up training of " + TrialRunner.describe(trial) + " failed: " + r.getError());
+        while (true) {
+            long roundStart = System.nanoTime();
+            long compiledBefore = measurable ? jit.getTotalCompilationTime() : 0;
+            TrialResult r = runner.run(warm, data, "", p -> { });
+            if (r.getStatus() == TrialStatus.TRIAL_STATUS_FAILED) {
+                throw new IllegalStateException("warm-up training of " + TrialRunner.describe(trial) + " failed: " + r.getError());
+            }
+            double round = (System.nanoTime() - roundStart) / 1e9;
+            double compiling = measurable ? (jit.getTotalCompilationTime() - compiledBefore) / 1e3 : 0;
+            double total = (System.nanoTime() - start) / 1e9;
+            if (!measurable || compiling < QUIET * round || total >= MAX_SECONDS) return total;
         }
-        return (System.nanoTime() - start) / 1e9;
     }
 }
