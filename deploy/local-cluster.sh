@@ -11,6 +11,7 @@
 #   HPSEARCH_STATE_DIR     the coordinator's --state-dir (default: $dir/state; it is kept across
 #                          stop and start, so a restarted cluster carries on with its campaigns)
 #   HPSEARCH_WORKER_OPTS   extra worker options (default: "--slots 1 --threads-per-trial 1")
+#   HPSEARCH_WORKER_NICE   niceness of the worker processes (default: 10, below the coordinator)
 #   HPSEARCH_JAR, JAVA_HOME, HPSEARCH_JAVA_OPTS  as for deploy/bin/hpsearch
 set -euo pipefail
 
@@ -82,7 +83,10 @@ wait_for "$dir/coordinator.log" "coordinator up at" 60
 # shellcheck disable=SC2206  # split on spaces on purpose
 worker_opts=(${HPSEARCH_WORKER_OPTS:---slots 1 --threads-per-trial 1})
 for i in $(seq 1 "$n"); do
-    "$hpsearch" worker --host 127.0.0.1 --port 0 --join "127.0.0.1:$port" "${worker_opts[@]}" > "$dir/worker-$i.log" 2>&1 &
+    # Workers train flat out; at a lower priority they leave the coordinator (and launch) the CPU
+    # the moment those need it, so leases are not held up behind a training thread's time slice.
+    nice -n "${HPSEARCH_WORKER_NICE:-10}" \
+        "$hpsearch" worker --host 127.0.0.1 --port 0 --join "127.0.0.1:$port" "${worker_opts[@]}" > "$dir/worker-$i.log" 2>&1 &
     echo $! >> "$pids"
 done
 for i in $(seq 1 "$n"); do
