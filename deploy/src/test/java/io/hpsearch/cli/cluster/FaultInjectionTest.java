@@ -59,9 +59,9 @@ class FaultInjectionTest {
             "}",
             "phases = [",
             "  { name = coarse, sampler = random, trials = 8 }",
-            "  { name = fine, sampler = random, trials = 4, refine { from = coarse, top = 2, margin = 0.1, min-width = 0.05 } }",
+            "  { name = fine, sampler = random, trials = 12, refine { from = coarse, top = 2, margin = 0.1, min-width = 0.05 } }",
             "]");
-    static final int TRIALS = 12;
+    static final int TRIALS = 20;
     private static final Duration WAIT = Duration.ofSeconds(120);
 
     @TempDir
@@ -179,22 +179,35 @@ class FaultInjectionTest {
         assertEquals(0, launch.awaitExit(Duration.ofSeconds(60)), () -> "launch failed\n" + launch.err());
 
         // --- kill -9 a worker in the middle of a trial ---
-        JournalEntry.TrialLeased victimLease = await("a finished trial and a trial running on a worker", WAIT, () -> {
+        JournalEntry.TrialLeased running = await("a finished trial and a trial running on a worker", WAIT, () -> {
             if (recorded() < 1) return Optional.empty();
             return activeLeases().values().stream().findFirst();
         });
-        int victim = victimLease.getWorkerId().startsWith("127.0.0.1:" + workerPorts[0] + "#") ? 0 : 1;
-        assertTrue(victimLease.getWorkerId().startsWith("127.0.0.1:" + workerPorts[victim] + "#"), victimLease.toString());
+        int victim = running.getWorkerId().startsWith("127.0.0.1:" + workerPorts[0] + "#") ? 0 : 1;
+        String victimWorker = running.getWorkerId();
+        assertTrue(victimWorker.startsWith("127.0.0.1:" + workerPorts[victim] + "#"), running.toString());
         long killedWorkerAt = System.currentTimeMillis();
         workers.get(victim).process().destroyForcibly(); // SIGKILL
         assertTrue(workers.get(victim).process().waitFor(10, TimeUnit.SECONDS));
 
-        // its trial is released (worker lost) and leased to the other worker
+        // The trial it held when it died (the one seen running may have finished just before the
+        // kill, and the worker taken another) is released as worker lost and leased to the other worker.
+        JournalEntry.TrialLeased victimLease = await("the killed worker's lease released", WAIT, () -> {
+            Map<String, JournalEntry.TrialLeased> leases = new HashMap<>();
+            for (JournalEntry e : entries()) {
+                if (e.hasTrialLeased()) leases.put(e.getTrialLeased().getLeaseId(), e.getTrialLeased());
+                if (e.hasLeaseReleased() && leases.containsKey(e.getLeaseReleased().getLeaseId())
+                        && leases.get(e.getLeaseReleased().getLeaseId()).getWorkerId().equals(victimWorker)) {
+                    assertEquals(JournalEntry.LeaseReleased.Reason.REASON_WORKER_LOST, e.getLeaseReleased().getReason());
+                    return Optional.of(leases.get(e.getLeaseReleased().getLeaseId()));
+                }
+            }
+            return Optional.empty();
+        });
         JournalEntry redispatched = await("the killed worker's trial leased again", WAIT, () -> {
             boolean released = false;
             for (JournalEntry e : entries()) {
                 if (e.hasLeaseReleased() && e.getLeaseReleased().getLeaseId().equals(victimLease.getLeaseId())) {
-                    assertEquals(JournalEntry.LeaseReleased.Reason.REASON_WORKER_LOST, e.getLeaseReleased().getReason());
                     released = true;
                 } else if (released && e.hasTrialLeased() && e.getTrialLeased().getId().equals(victimLease.getId())) {
                     return Optional.of(e);
