@@ -45,6 +45,13 @@ public class GemmBenchmark {
     })
     public String shape;
 
+    /**
+     * Floats added to the leading dimension of A (TN only): rows of a 3072-wide X are 12 KiB
+     * apart, so the rows a TN tile broadcasts from fall into one L1 set unless padded.
+     */
+    @Param({"0"})
+    public int pad;
+
     private String variant;
     private int m;
     private int n;
@@ -86,6 +93,10 @@ public class GemmBenchmark {
         eb = random(rnd, bRows, bCols);
         ec = new FMatrixRMaj(m, n);
         a = ea.data;
+        if (variant.equals("TN") && pad > 0) { // the same A with padded rows (EJML takes it unpadded)
+            a = new float[k * (m + pad)];
+            for (int p0 = 0; p0 < k; p0++) System.arraycopy(ea.data, p0 * m, a, p0 * (m + pad), m);
+        }
         b = eb.data;
         c = new float[m * n];
         scratch = new float[Gemm.packedSize(k, n)];
@@ -104,7 +115,7 @@ public class GemmBenchmark {
         switch (variant) {
             case "NN" -> Gemm.mulNN(m, n, k, a, 0, k, b, 0, n, c, 0, n, false, scratch);
             case "NT" -> Gemm.mulNT(m, n, k, a, 0, k, b, 0, k, c, 0, n, false, scratch);
-            default -> Gemm.mulTN(m, n, k, a, 0, m, b, 0, n, c, 0, n, false, scratch);
+            default -> Gemm.mulTN(m, n, k, a, 0, m + pad, b, 0, n, c, 0, n, false, scratch);
         }
         f.flop += 2L * m * n * k;
         return c;
