@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
  * in what a run is: batches in the plan's order, η from the schedule, a stop exactly after the
  * planned number of updates, DIVERGED as soon as a batch's cost or an epoch's training cost is not
  * finite (the curves so far kept), cancellation between batches, metrics after every epoch,
- * precise BN statistics at the end when asked for, and the final evaluations.
+ * precise BN statistics at the end when asked for, and the final evaluations (the last epoch's
+ * reused when nothing changed since).
  */
 public final class TrainingLoop {
     /** What the loop needs from a network under training. */
@@ -84,12 +85,18 @@ public final class TrainingLoop {
             listener.onEpoch(metrics);
         }
 
-        if (plan.wantsPreciseStatistics(network, status)) {
+        boolean precise = plan.wantsPreciseStatistics(network, status);
+        if (precise) {
             model.computePreciseStatistics(plan.preciseSamples());
         }
         TrainingPlan.checkCancelled();
-        Evaluation finalTrain = model.evaluate(train, trainSize);
-        Evaluation finalValidation = model.evaluate(data.validation(), data.validation().size());
+        // The last epoch's evaluations came after the last update; unless the BN statistics have
+        // changed since, the final ones would be the same passes over the same network again.
+        EpochMetrics last = curves.isEmpty() ? null : curves.get(curves.size() - 1);
+        boolean reuse = !precise && status == TrainingStatus.COMPLETED && last != null && last.updates() == updates;
+        Evaluation finalTrain = reuse ? last.train() : model.evaluate(train, trainSize);
+        Evaluation finalValidation = reuse ? last.validation()
+                : model.evaluate(data.validation(), data.validation().size());
         Evaluation finalTest = model.evaluate(data.test(), data.test().size());
         ConfusionMatrix confusion = model.confusion(data.test());
         return new TrainingResult(status, curves, finalTrain, finalValidation, finalTest, confusion,
