@@ -539,6 +539,11 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
                         .setState(CampaignState.CAMPAIGN_STATE_COMPLETED));
             }
             if (!commit(e.build(), true)) return;
+            if (step.get() instanceof CampaignRun.StartPhase sp) {
+                getContext().getLog().info("campaign {}: phase {} started", run.name(), sp.phase());
+            } else {
+                getContext().getLog().info("campaign {} completed: {} trials recorded", run.name(), run.results().size());
+            }
         }
         if (queued) serveParked();
     }
@@ -563,6 +568,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
             m.replyTo().tell(ack.setError("the coordinator cannot write its journal; campaign not accepted").build());
             return this;
         }
+        getContext().getLog().info("campaign {} submitted: {} trials planned", spec.getName(), planned);
         advance(state.campaign(spec.getName()).orElseThrow());
         m.replyTo().tell(ack.setAccepted(true).setTrialsPlanned(planned).build());
         return this;
