@@ -17,6 +17,11 @@ import java.lang.management.ManagementFactory;
  * JIT catches up, and the JIT's threads take CPU from the other trials on the machine). The JIT
  * compiles in the background, so one round is not enough: rounds are repeated until a round
  * passes with (almost) no compilation, or {@link #MAX_SECONDS} have passed.
+ *
+ * <p>Each round runs on a thread of its own, as each real trial first runs on a thread that has
+ * never trained: a kernel compiled only ever seeing one thread treats a thread's first use of its
+ * scratch space as a branch never taken, and the first real trial then threw the compiled GEMM
+ * back to the slow tiers at its start, to be compiled again while it ran.
  */
 public final class KernelWarmUp {
     /** Samples and epochs of one warm-up round. */
@@ -50,7 +55,7 @@ public final class KernelWarmUp {
         while (true) {
             long roundStart = System.nanoTime();
             long compiledBefore = measurable ? jit.getTotalCompilationTime() : 0;
-            TrialResult r = runner.run(warm, data, "", p -> { });
+            TrialResult r = onNewThread(() -> runner.run(warm, data, "", p -> { }));
             if (r.getStatus() == TrialStatus.TRIAL_STATUS_FAILED) {
                 throw new IllegalStateException("warm-up training of " + TrialRunner.describe(trial) + " failed: " + r.getError());
             }
@@ -59,5 +64,30 @@ public final class KernelWarmUp {
             double total = (System.nanoTime() - start) / 1e9;
             if (!measurable || compiling < QUIET * round || total >= MAX_SECONDS) return total;
         }
+    }
+
+    /** Runs {@code round} on a new thread and waits for it; its failure is rethrown here. */
+    private static TrialResult onNewThread(java.util.function.Supplier<TrialResult> round) {
+        TrialResult[] out = new TrialResult[1];
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try {
+                out[0] = round.get();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "hpsearch-warm-up");
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            t.interrupt();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("warm-up interrupted", e);
+        }
+        if (failure[0] instanceof RuntimeException re) throw re;
+        if (failure[0] instanceof Error er) throw er;
+        if (failure[0] != null) throw new IllegalStateException(failure[0]);
+        return out[0];
     }
 }
