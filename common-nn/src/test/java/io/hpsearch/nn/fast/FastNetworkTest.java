@@ -101,6 +101,42 @@ class FastNetworkTest {
         }
     }
 
+    @Test
+    void paddedInputRowsGiveTheSameStepWhicheverWayTheBatchArrives() {
+        // 256 inputs: a multiple of 1 KiB per row, so the batch buffer's rows are padded
+        DataSet data = TestDataSets.noise(37, 256, 5, 3);
+        NetworkConfig cfg = NetworkConfig.of(256, new int[] {20}, 5, BatchNormMode.BEFORE_RELU);
+        Network ref = new Network(cfg, 4);
+        roundToFloat(ref);
+        Batch batch = Batch.rows(data, 0, 37);
+        Network.Pass pass = ref.forward(batch.features(), true);
+        Gradients want = ref.backward(pass, batch.labels(), 0.01);
+        for (int threads = 1; threads <= 2; threads++) {
+            for (boolean inPlace : new boolean[] {false, true}) {
+                String what = threads + " thread(s), " + (inPlace ? "read in place" : "copied in first");
+                try (Team team = Team.create(threads)) {
+                    FastNetwork fast = new FastNetwork(ref, 40);
+                    assertTrue(fast.batchInputStride() > 256, "rows of 256 floats are padded");
+                    fast.useTeam(team);
+                    int rows = inPlace ? fast.stageBatch(data, identity(37), 0, 37, null, null)
+                            : fast.loadBatch(data, identity(37), 0, 37);
+                    fast.forwardTraining(rows);
+                    fast.backward(0.01);
+                    Gradients got = toGradients(ref, fast);
+                    for (int i = 0; i < want.size(); i++) {
+                        double[] w = want.get(i).data, g = got.get(i).data;
+                        double scale = 0, diff = 0;
+                        for (int j = 0; j < w.length; j++) {
+                            scale = Math.max(scale, Math.abs(w[j]));
+                            diff = Math.max(diff, Math.abs(w[j] - g[j]));
+                        }
+                        assertTrue(diff <= 1e-4 * scale, what + " " + want.name(i) + ": max difference " + diff);
+                    }
+                }
+            }
+        }
+    }
+
     private static Gradients toGradients(Network ref, FastNetwork fast) {
         List<Parameter> ps = ref.parameters();
         DMatrixRMaj[] values = new DMatrixRMaj[ps.size()];
