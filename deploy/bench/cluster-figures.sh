@@ -6,7 +6,8 @@
 #      `hpsearch launch`, and the campaign's wall time on the coordinator (submitted to completed,
 #      from the journal), and the ratios two/one;
 #  (b) the coordinator's dispatch latency p99 of the two-worker run (`hpsearch results --stats`);
-#  (c) coordinator throughput: DispatchBench with 50 simulated workers and trials that train nothing.
+#  (c) coordinator throughput: DispatchBench with 50 simulated workers and trials that train nothing;
+#  and first, for context, how much two training threads gain over one on this machine right now.
 # Needs the built jar (mvn -q -DskipTests package; or HPSEARCH_JAR) and Fashion-MNIST (scripts/setup.sh).
 set -euo pipefail
 
@@ -42,11 +43,21 @@ run() { # workers
 
 jar="${HPSEARCH_JAR:-$deploy_dir/target/hpsearch.jar}"
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+# What two cores give the training kernels right now: on a virtual machine the two vCPUs may
+# share one physical core's vector units at times, and then no campaign can run twice as fast.
+sec_per_epoch() { "$hpsearch" bench --shape fashion --epochs 4 "$@" 2>/dev/null | sed -n 's/.*"sec_per_epoch":\([0-9.]*\).*/\1/p'; }
+b1="$(sec_per_epoch --trials 1)"
+b2="$(sec_per_epoch --trials 2)"
+parallel="$(awk -v a="$b1" -v b="$b2" 'BEGIN { printf "%.2f", 2 * a / b }')"
+
 t2="$(run 2)"
 t1="$(run 1)"
 c2="$(cat "$out/campaign-seconds-2.txt")"
 c1="$(cat "$out/campaign-seconds-1.txt")"
 p99="$(awk '$1 == "dispatch_latency" { print $5 }' "$out/results-2.txt")"
+printf 'two training threads on this machine now: %s x the throughput of one (hpsearch bench --trials 2 vs 1: %s and %s s/epoch)\n' \
+    "$parallel" "$b2" "$b1"
 printf 'campaign: %s (16 trials)\n' "$campaign"
 printf 'wall time, 2 worker JVMs: %.1f s\n' "$t2"
 printf 'wall time, 1 worker JVM:  %.1f s\n' "$t1"
