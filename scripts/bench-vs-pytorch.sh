@@ -18,6 +18,15 @@ ours() { deploy/bin/hpsearch bench --epochs "$epochs" "$@" 2>/dev/null | field s
 torch() { OMP_NUM_THREADS=$1 /usr/bin/python3 "$reference" --impl torch --threads "$1" --epochs "$epochs" --dims "$2" 2>/dev/null | field sec_per_epoch_median; }
 ratio() { python3 -c "print(f'{float(\"$1\") / float(\"$2\"):.2f}')"; }
 
+# Each CPU alone, one thread pinned to it: on a virtual machine one vCPU can be much slower than
+# another (sharing a physical core on the host), which caps every two-thread figure below.
+if command -v taskset >/dev/null 2>&1; then
+    for cpu in $(seq 0 $(($(nproc) - 1))); do
+        echo "CPU $cpu alone, fashion, 1 thread: $(taskset -c "$cpu" deploy/bin/hpsearch bench --epochs "$epochs" --shape fashion --threads 1 2>/dev/null | field sec_per_epoch) s/epoch"
+    done
+    echo
+fi
+
 echo "| shape | PyTorch 1 thread (s/epoch) | hpsearch 1 thread | ratio | hpsearch 2 threads | speed-up 2 vs 1 | 2 trials × 1 thread (s/epoch each) | throughput 2 trials vs 1 |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 for shape in fashion cifar; do
