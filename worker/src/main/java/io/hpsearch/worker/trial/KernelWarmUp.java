@@ -9,6 +9,9 @@ import io.hpsearch.protocol.v1.TrialStatus;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Short trainings of a trial's network on its data, results thrown away, run when a worker
@@ -67,27 +70,19 @@ public final class KernelWarmUp {
     }
 
     /** Runs {@code round} on a new thread and waits for it; its failure is rethrown here. */
-    private static TrialResult onNewThread(java.util.function.Supplier<TrialResult> round) {
-        TrialResult[] out = new TrialResult[1];
-        Throwable[] failure = new Throwable[1];
-        Thread t = new Thread(() -> {
-            try {
-                out[0] = round.get();
-            } catch (Throwable e) {
-                failure[0] = e;
-            }
-        }, "hpsearch-warm-up");
-        t.start();
+    private static TrialResult onNewThread(Callable<TrialResult> round) {
+        FutureTask<TrialResult> task = new FutureTask<>(round);
+        new Thread(task, "hpsearch-warm-up").start();
         try {
-            t.join();
+            return task.get();
         } catch (InterruptedException e) {
-            t.interrupt();
+            task.cancel(true);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("warm-up interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof Error er) throw er;
+            throw new IllegalStateException(e.getCause());
         }
-        if (failure[0] instanceof RuntimeException re) throw re;
-        if (failure[0] instanceof Error er) throw er;
-        if (failure[0] != null) throw new IllegalStateException(failure[0]);
-        return out[0];
     }
 }
