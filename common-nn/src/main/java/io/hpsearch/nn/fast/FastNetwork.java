@@ -45,7 +45,9 @@ import java.util.Objects;
  * <h2>Threads</h2>
  * With a {@link Team} of T threads a step runs as phases separated by barriers: products and
  * element-wise work split by rows (batch rows; for weight gradients, rows of dW), the BN reductions
- * and bias-gradient sums split by columns, the optimiser by element ranges. Every number is then
+ * and bias-gradient sums split by columns, the optimiser by element ranges. The first hidden layer's
+ * product is split by its inputs instead, into two fixed halves (see {@link #inputSplit}), so that
+ * its weights and input rows, the bulk of a step's data, stay with one core from step to step. Every number is then
  * computed by one thread in an order fixed by the kernels, and the loss is summed row by row on one
  * thread, so results are bit-identical for any team size. Test-mode evaluation splits each chunk's
  * rows and runs every layer of its rows without a barrier.
@@ -101,6 +103,32 @@ public final class FastNetwork {
     private final float[] logits;
     private final double[] rowLoss;
     private final float[][] fwdPanel, ntPanel, dPanel;
+    /**
+     * Where the first hidden layer's inputs are cut in two, or 0 when that layer is the output
+     * layer (or too narrow to cut). Its product is then computed as two fma chains, S₁ = X[:, 0:s]
+     * W₁[0:s, :] + X[:, s:k] W₁[s:k, :], each half by one member (member ⌊h T / 2⌋ for half h), with
+     * the half's weights packed from rows of W₁ that the same member updated in the step before,
+     * and the half's input columns read from the data set and kept in that member's buffer for
+     * the weight gradient of the same rows of W₁. Split by batch rows instead, every member would
+     * read every weight and every input column, written by another core: about 0.5 MB crossing
+     * between cores per step on the Fashion-MNIST shape, which cost as much as the arithmetic on
+     * a 2-vCPU machine. The cut does not depend on the team, so neither do the results: one
+     * thread computes the same two chains.
+     */
+    private final int inputSplit;
+    /** The second half's product X[:, s:k] W₁[s:k, :], added to the first's in z[0]. */
+    private final float[] secondHalf;
+    /** W₁'s rows of each half, packed by the member that owns the half. */
+    private final float[][] halfPanel = new float[2][];
+    /** Row offsets of each half's input columns (the batch's row offsets plus the half's start). */
+    private final int[][] halfRows = new int[2][];
+    /** The array each half's weight gradient reads its input columns from (rows xld apart). */
+    private final float[][] halfInput = new float[2][];
+    /** Each member's buffer for the input columns of its half (member 0's is the batch buffer). */
+    private float[][] memberX;
+    /** Whether the weights member t wrote in the last update are finite; see {@link #weightsFiniteAfterLastUpdate}. */
+    private boolean[] memberWeightsFinite = {true};
+    private boolean lastUpdateWeightsFinite;
 
     // Evaluation workspaces, EVALUATION_CHUNK rows each.
     private final float[][] ez;
@@ -242,6 +270,19 @@ public final class FastNetwork {
         }
         logits = new float[capacity * config.classes() + SLACK];
         rowLoss = new double[capacity];
+        inputSplit = layers > 1 && in[0] >= 2 * ROW_ALIGN ? rowLo(in[0], 1, 2) : 0;
+        if (inputSplit > 0) {
+            if (wOff[0] != 0) throw new IllegalStateException("W1 is expected first in the parameter array");
+            secondHalf = new float[capacity * out[0] + SLACK];
+            halfPanel[0] = new float[Gemm.packedSize(inputSplit, out[0])];
+            halfPanel[1] = new float[Gemm.packedSize(in[0] - inputSplit, out[0])];
+            halfRows[0] = new int[capacity];
+            halfRows[1] = new int[capacity];
+        } else {
+            secondHalf = null;
+        }
+        memberX = new float[][] {x};
+        lastUpdateWeightsFinite = weightsFinite();
         eLogits = new float[EVALUATION_CHUNK * config.classes() + SLACK];
         eLoss = new double[EVALUATION_CHUNK];
         ePred = new int[EVALUATION_CHUNK];
@@ -271,6 +312,22 @@ public final class FastNetwork {
     /** Where the work runs; the caller owns (and closes) the team. */
     public void useTeam(Team team) {
         this.team = Objects.requireNonNull(team, "team");
+        int threads = team.threads();
+        if (memberX.length != threads) {
+            float[][] buffers = new float[threads][];
+            buffers[0] = x;
+            for (int h = 0; h < 2 && inputSplit > 0; h++) {
+                int owner = halfOwner(h, threads);
+                if (buffers[owner] == null) buffers[owner] = new float[capacity * xld];
+            }
+            memberX = buffers;
+            memberWeightsFinite = new boolean[threads];
+        }
+    }
+
+    /** The member that computes half h of the first layer's inputs. */
+    private static int halfOwner(int h, int threads) {
+        return h * threads / 2;
     }
 
     // ---------------------------------------------------------------- parameters
@@ -329,6 +386,33 @@ public final class FastNetwork {
             if (!finite(params, wOff[l], wOff[l] + in[l] * out[l])) return false;
         }
         return true;
+    }
+
+    /**
+     * Whether the weights were all finite after the last update through this network ({@link
+     * #backwardAndUpdate}, {@link #update}), as each member checked the range it had just written,
+     * still in its cache; before any update, whether the initial weights are. The trainer asks
+     * this every step, and {@link #weightsFinite} would read every weight on the caller's thread,
+     * half of them from another core. Weights changed through {@link #parameters()} are not seen:
+     * ask {@link #weightsFinite} then.
+     */
+    public boolean weightsFiniteAfterLastUpdate() {
+        return lastUpdateWeightsFinite;
+    }
+
+    /** Whether the weights among parameters [from, to) are finite. */
+    private boolean weightsFinite(int from, int to) {
+        for (int l = 0; l < layers; l++) {
+            int lo = Math.max(from, wOff[l]), hi = Math.min(to, wOff[l] + in[l] * out[l]);
+            if (lo < hi && !finite(params, lo, hi)) return false;
+        }
+        return true;
+    }
+
+    private void collectWeightsFinite() {
+        boolean all = true;
+        for (int t = 0; t < team.threads(); t++) all &= memberWeightsFinite[t];
+        lastUpdateWeightsFinite = all;
     }
 
     private static boolean finite(float[] a, int from, int to) {
@@ -447,13 +531,13 @@ public final class FastNetwork {
         for (int r = r0; r < r1; r++) System.arraycopy(xSource, xRows[r], x, r * xld, dim);
     }
 
-    /** Copies (and flips) the staged rows [r0, r1) into the batch buffer. */
-    private void gatherStaged(int r0, int r1) {
+    /** Copies (and flips) the staged rows [r0, r1) into {@code dst} (the batch buffer or a member's). */
+    private void gatherStaged(float[] dst, int r0, int r1) {
         float[] f = stagedFeatures;
         int dim = in[0];
         for (int r = r0; r < r1; r++) {
-            System.arraycopy(f, sampleRows[r], x, r * xld, dim);
-            if (stagedFlips[r]) flipRow(x, r * xld, stagedShape);
+            System.arraycopy(f, sampleRows[r], dst, r * xld, dim);
+            if (stagedFlips[r]) flipRow(dst, r * xld, stagedShape);
         }
     }
 
@@ -518,6 +602,7 @@ public final class FastNetwork {
         optimizer.begin(eta);
         team.run(backwardTask);
         forwardDone = false;
+        collectWeightsFinite();
     }
 
     /** Folds the last training batch's BN statistics into the moving averages. */
@@ -531,6 +616,7 @@ public final class FastNetwork {
         this.optimizer = optimizer;
         optimizer.begin(eta);
         team.run(updateTask);
+        collectWeightsFinite();
     }
 
     private void requireForward() {
@@ -556,17 +642,31 @@ public final class FastNetwork {
     private void forwardMember(int t) {
         int threads = team.threads();
         int m = rows;
-        if (stagedFeatures != null && withLoss) gatherStaged(rowLo(m, t, threads), rowLo(m, t + 1, threads));
-        // Each member packs its share of every layer's weight panel; the panels for the backward
-        // products (layers ≥ 1, small) go to one member each.
-        for (int l = 0; l < layers; l++) {
+        if (inputSplit == 0 && stagedFeatures != null && withLoss) {
+            gatherStaged(x, rowLo(m, t, threads), rowLo(m, t + 1, threads));
+        }
+        // Each member packs its share of every layer's weight panel (of the first layer's, its
+        // halves); the panels for the backward products (layers ≥ 1, small) go to one member each.
+        for (int l = inputSplit > 0 ? 1 : 0; l < layers; l++) {
             int k = in[l];
             Gemm.packBRows(rowLo(k, t, threads), rowLo(k, t + 1, threads), k, out[l], params, wOff[l], out[l], fwdPanel[l]);
             if (withLoss && l > 0 && l % threads == t) {
                 Gemm.packBt(out[l], in[l], params, wOff[l], out[l], ntPanel[l]);
             }
         }
-        team.barrier(t);
+        if (inputSplit > 0) {
+            boolean gathered = false;
+            for (int half = 0; half < 2; half++) {
+                if (halfOwner(half, threads) != t) continue;
+                if (stagedFeatures != null && !gathered) {
+                    // A flip moves values within an image row: the owner takes whole rows.
+                    gatherStaged(memberX[t], 0, m);
+                    gathered = true;
+                }
+                firstLayerHalf(t, half, m);
+            }
+        }
+        team.barrier(t); // every panel packed (and both halves of the first product in)
         int r0 = rowLo(m, t, threads), r1 = rowLo(m, t + 1, threads);
         float[] a = null; // layer 0 reads xSource through xRows
         for (int l = 0; l < layers; l++) {
@@ -588,7 +688,10 @@ public final class FastNetwork {
                 break;
             }
             float[] zl = z[l];
-            if (l == 0) {
+            if (l == 0 && inputSplit > 0) {
+                // z[0] holds the first half's chain: add the second's, row by row
+                for (int p = r0 * n, e = r1 * n; p < e; p++) zl[p] += secondHalf[p];
+            } else if (l == 0) {
                 Gemm.mulPackedRows(r0, r1, n, k, xSource, xRows, fwdPanel[l], zl, 0, n, false);
                 copyRowsIntoBuffer(r0, r1);
             } else {
@@ -603,6 +706,36 @@ public final class FastNetwork {
                 }
             }
             a = h[l];
+        }
+    }
+
+    /**
+     * Half {@code half} of the first layer's product for every row of the batch, on its owner t:
+     * packs W₁'s rows of the half, multiplies the half's input columns (in place in the data set,
+     * or in the batch buffer or, after a gather with flips, the member's buffer) into z[0] (first
+     * half) or {@link #secondHalf}, and keeps those columns in the member's buffer for the weight
+     * gradient, copied while they are in this core's cache.
+     */
+    private void firstLayerHalf(int t, int half, int m) {
+        int k = in[0], n = out[0];
+        int i0 = half == 0 ? 0 : inputSplit, i1 = half == 0 ? inputSplit : k, width = i1 - i0;
+        float[] panel = halfPanel[half];
+        Gemm.packB(width, n, params, wOff[0] + i0 * n, n, panel);
+        float[] product = half == 0 ? z[0] : secondHalf;
+        float[] buffer = memberX[t];
+        if (stagedFeatures != null) {
+            Gemm.mulPacked(0, m, n, width, buffer, i0, xld, panel, product, 0, n, false);
+            halfInput[half] = buffer;
+            return;
+        }
+        int[] rowsOfHalf = halfRows[half];
+        for (int r = 0; r < m; r++) rowsOfHalf[r] = xRows[r] + i0;
+        Gemm.mulPackedRows(0, m, n, width, xSource, rowsOfHalf, panel, product, 0, n, false);
+        if (xSource == x) {
+            halfInput[half] = x;
+        } else if (withLoss) {
+            for (int r = 0; r < m; r++) System.arraycopy(xSource, rowsOfHalf[r], buffer, r * xld + i0, width);
+            halfInput[half] = buffer;
         }
     }
 
@@ -623,11 +756,21 @@ public final class FastNetwork {
         int r0 = rowLo(m, t, threads), r1 = rowLo(m, t + 1, threads);
         for (int l = layers - 1; l >= 0; l--) {
             int n = out[l], k = in[l];
-            // d[l] = ∂c/∂S_l is complete and packed. dW_l = A_lᵀ d[l] + 2λ W_l, split by rows of dW.
-            int i0 = rowLo(k, t, threads), i1 = rowLo(k, t + 1, threads);
-            Gemm.mulPackedTransA(i0, i1, n, m, l == 0 ? x : h[l - 1], 0, l == 0 ? xld : k, dPanel[l], grads, wOff[l], n,
-                    false);
-            addDecay(wOff[l] + i0 * n, wOff[l] + i1 * n);
+            // d[l] = ∂c/∂S_l is complete and packed. dW_l = A_lᵀ d[l] + 2λ W_l, split by rows of dW
+            // (of dW₁, by the halves of the inputs: each owner reads the columns it kept).
+            if (l == 0 && inputSplit > 0) {
+                for (int half = 0; half < 2; half++) {
+                    if (halfOwner(half, threads) != t) continue;
+                    int i0 = half == 0 ? 0 : inputSplit, i1 = half == 0 ? inputSplit : k;
+                    Gemm.mulPackedTransA(i0, i1, n, m, halfInput[half], 0, xld, dPanel[0], grads, wOff[0], n, false);
+                    addDecay(wOff[0] + i0 * n, wOff[0] + i1 * n);
+                }
+            } else {
+                int i0 = rowLo(k, t, threads), i1 = rowLo(k, t + 1, threads);
+                Gemm.mulPackedTransA(i0, i1, n, m, l == 0 ? x : h[l - 1], 0, l == 0 ? xld : k, dPanel[l], grads, wOff[l], n,
+                        false);
+                addDecay(wOff[l] + i0 * n, wOff[l] + i1 * n);
+            }
             if (bOff[l] >= 0) {
                 Elementwise.columnSums(m, colLo(n, t, threads), colLo(n, t + 1, threads), d[l], 0, n, grads, bOff[l], false);
             }
@@ -669,10 +812,28 @@ public final class FastNetwork {
                 grads, gammaOff[l], grads, betaOff[l], d[l], 0, n);
     }
 
+    /**
+     * Member t's part of an optimiser update: with a split first layer, W₁'s rows of the halves it
+     * owns (the weights it packs in the next step), and a share of the other parameters by range.
+     */
     private void updateMember(int t) {
-        int threads = team.threads(), n = params.length;
-        int from = (int) ((long) n * t / threads), to = (int) ((long) n * (t + 1) / threads);
+        int threads = team.threads(), start = 0, n = params.length;
+        boolean finite = true;
+        if (inputSplit > 0) {
+            int units = out[0];
+            for (int half = 0; half < 2; half++) {
+                if (halfOwner(half, threads) != t) continue;
+                int from = wOff[0] + (half == 0 ? 0 : inputSplit) * units;
+                int to = wOff[0] + (half == 0 ? inputSplit : in[0]) * units;
+                optimizer.update(params, grads, from, to);
+                finite &= weightsFinite(from, to);
+            }
+            start = wOff[0] + in[0] * units;
+        }
+        int rest = n - start;
+        int from = start + (int) ((long) rest * t / threads), to = start + (int) ((long) rest * (t + 1) / threads);
         optimizer.update(params, grads, from, to);
+        memberWeightsFinite[t] = finite && weightsFinite(from, to);
     }
 
     private void foldAverages() {

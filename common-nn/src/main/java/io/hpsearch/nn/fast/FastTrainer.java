@@ -74,7 +74,7 @@ public final class FastTrainer {
                     int rows = net.stageBatch(train, order, from, to, coins, coins == null ? null : train.imageShape());
                     double loss = net.forwardTraining(rows);
                     // The reference's cost, loss + λ Σ‖W‖², is finite exactly when both hold.
-                    if (!Double.isFinite(loss) || !net.weightsFinite()) return false;
+                    if (!Double.isFinite(loss) || !net.weightsFiniteAfterLastUpdate()) return false;
                     net.backwardAndUpdate(lambda, optimizer, eta);
                     return true;
                 }

@@ -73,8 +73,8 @@ class FastNetworkTest {
                 double refLoss = ref.loss(pass, batch.labels());
                 Gradients want = ref.backward(pass, batch.labels(), 0.01);
 
-                Gradients[] got = new Gradients[2];
-                for (int threads = 1; threads <= 2; threads++) {
+                Gradients[] got = new Gradients[3];
+                for (int threads = 1; threads <= 3; threads++) {
                     try (Team team = Team.create(threads)) {
                         FastNetwork fast = new FastNetwork(ref, 40); // capacity above the batch: ragged use
                         fast.useTeam(team);
@@ -87,8 +87,12 @@ class FastNetworkTest {
                 }
                 assertCloseToReference(want, got[0], what);
                 for (int i = 0; i < want.size(); i++) {
-                    // The team splits rows and columns but every number has one fixed summation order.
-                    assertArrayEquals(got[0].get(i).data, got[1].get(i).data, 0.0, what + " " + want.name(i) + " with 2 threads");
+                    // The team splits rows, columns and the first layer's inputs, but every number
+                    // has one fixed summation order (with 3 threads, the third has no input half).
+                    for (int threads = 2; threads <= 3; threads++) {
+                        assertArrayEquals(got[0].get(i).data, got[threads - 1].get(i).data, 0.0,
+                                what + " " + want.name(i) + " with " + threads + " threads");
+                    }
                 }
             }
         }
@@ -145,6 +149,42 @@ class FastNetworkTest {
             }
         }
         return new Gradients(ps, values);
+    }
+
+    @Test
+    void theMembersSeeAnUpdateThatOverflowsAnyWeight() {
+        DataSet data = TestDataSets.noise(37, 21, 5, 7);
+        NetworkConfig cfg = NetworkConfig.of(21, new int[] {13, 8}, 5, BatchNormMode.BEFORE_RELU);
+        // a weight of 1e30 gets a decay gradient 2λ·1e30 that overflows, so the update makes it −∞
+        String[] where = {"W1 row 0", "W1 last row", "W3 last"};
+        for (int threads = 1; threads <= 3; threads++) {
+            for (int place = 0; place < where.length; place++) {
+                String what = where[place] + ", " + threads + " thread(s)";
+                try (Team team = Team.create(threads)) {
+                    FastNetwork fast = new FastNetwork(cfg, 3, 40);
+                    fast.useTeam(team);
+                    FloatOptimizer sgd = FloatOptimizer.create(io.hpsearch.nn.train.OptimizerConfig.SGD, fast.parameters().length);
+                    assertTrue(fast.weightsFiniteAfterLastUpdate(), "initial weights, " + what);
+                    fast.forwardTraining(fast.loadBatch(data, identity(37), 0, 37));
+                    fast.backwardAndUpdate(1e10, sgd, 1e-3);
+                    assertTrue(fast.weightsFiniteAfterLastUpdate(), "an ordinary step, " + what);
+
+                    int w1 = fast.parameterOffset(fast.parameterIndex("W1"));
+                    int w3 = fast.parameterOffset(fast.parameterIndex("W3"));
+                    int index = switch (place) {
+                        case 0 -> w1;
+                        case 1 -> w1 + 20 * 13 + 12;
+                        default -> w3 + 8 * 5 - 1;
+                    };
+                    fast.parameters()[index] = 1e30f;
+                    fast.forwardTraining(fast.loadBatch(data, identity(37), 0, 37));
+                    fast.backwardAndUpdate(1e10, sgd, 1e-3);
+                    assertEquals(Float.NEGATIVE_INFINITY, fast.parameters()[index], what);
+                    assertTrue(!fast.weightsFiniteAfterLastUpdate(), "the overflow is reported, " + what);
+                    assertTrue(!fast.weightsFinite(), what);
+                }
+            }
+        }
     }
 
     @Test

@@ -192,7 +192,7 @@ class FastTrainerTest {
                     int rows = net.loadBatch(train, order, from, from + 100);
                     HorizontalFlip.apply(net.batchInput(), rows, train.imageShape(), flips);
                     double loss = net.forwardTraining(rows);
-                    assertTrue(Double.isFinite(loss) && net.weightsFinite());
+                    assertTrue(Double.isFinite(loss) && net.weightsFiniteAfterLastUpdate());
                     net.backwardAndUpdate(0.001, opt, 0.001);
                 }
                 best = Math.min(best, total(mx, ids) - before);

@@ -55,6 +55,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Epochs per trial (default: ${DEFAULT-VALUE}).")
     int epochs;
 
+    @Option(names = "--warm-up", paramLabel = "W", defaultValue = "2",
+            description = "Epochs trained first and not timed, while the JIT compiles the kernels, as a worker "
+                    + "does before its first trial (default: ${DEFAULT-VALUE}).")
+    int warmUp;
+
     @Option(names = "--engine", paramLabel = "fast|reference", defaultValue = "fast",
             description = "Core to time (default: ${DEFAULT-VALUE}).")
     String engine;
@@ -86,6 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (threads <= 0) throw new UserError("--threads must be positive, got " + threads);
         if (trials <= 0) throw new UserError("--trials must be positive, got " + trials);
         if (epochs <= 0) throw new UserError("--epochs must be positive, got " + epochs);
+        if (warmUp < 0) throw new UserError("--warm-up must be zero or positive, got " + warmUp);
         Engine core = Engine.parse(engine);
 
         int classes = 10;
@@ -95,7 +101,7 @@ public final class BenchCommand implements Callable<Integer> {
         DataSet small = train.slice(0, 1000);
         DataSplit data = new DataSplit(train, small, small);
         NetworkConfig net = NetworkConfig.of(s.dim(), hidden, classes, BatchNormMode.BEFORE_RELU);
-        TrainingConfig config = new TrainingConfig(0.005, 100, epochs, new ScheduleConfig.Constant(0.01),
+        TrainingConfig config = new TrainingConfig(0.005, 100, warmUp + epochs, new ScheduleConfig.Constant(0.01),
                 OptimizerConfig.SGD, BnStatistics.MOVING_AVERAGE, 0, false, 0, 1, threads);
 
         List<Double> seconds = Collections.synchronizedList(new ArrayList<>());
@@ -104,7 +110,7 @@ public final class BenchCommand implements Callable<Integer> {
             List<Future<?>> runs = new ArrayList<>();
             for (int k = 0; k < trials; k++) {
                 runs.add(pool.submit(() -> {
-                    TrainingListener timer = new EpochTimer(config.updatesPerEpoch(s.samples()), seconds);
+                    TrainingListener timer = new EpochTimer(config.updatesPerEpoch(s.samples()), warmUp, seconds);
                     core.train(net, data, config, timer);
                 }));
             }
@@ -122,24 +128,26 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "epochs (s): %s%n", seconds);
         o.printf(Locale.ROOT, "{\"shape\":\"%s\",\"engine\":\"%s\",\"threads\":%d,\"trials\":%d,\"epochs\":%d,"
-                        + "\"sec_per_epoch\":%.4f,\"gflops\":%.2f}%n",
-                s.name(), core, threads, trials, epochs, median, gflops);
+                        + "\"warm_up\":%d,\"sec_per_epoch\":%.4f,\"gflops\":%.2f}%n",
+                s.name(), core, threads, trials, epochs, warmUp, median, gflops);
         o.flush();
         return 0;
     }
 
     /**
-     * Seconds of each epoch's updates: from the end of the previous epoch's evaluation (for the
-     * first epoch, from the end of its first update) to the epoch's last update, so the evaluation
-     * between epochs is not counted.
+     * Seconds of each epoch's updates after the first {@code skipped}: from the end of the previous
+     * epoch's evaluation (for the first epoch, from the end of its first update) to the epoch's last
+     * update, so the evaluation between epochs is not counted.
      */
     private static final class EpochTimer implements TrainingListener {
         private final int perEpoch;
+        private final int skipped;
         private final List<Double> seconds;
         private long epochStart = -1;
 
-        EpochTimer(int perEpoch, List<Double> seconds) {
+        EpochTimer(int perEpoch, int skipped, List<Double> seconds) {
             this.perEpoch = perEpoch;
+            this.skipped = skipped;
             this.seconds = seconds;
         }
 
@@ -147,7 +155,7 @@ public final class BenchCommand implements Callable<Integer> {
         public void onUpdate(long update, long total) {
             long now = System.nanoTime();
             if (epochStart < 0) epochStart = now; // first epoch: from the end of its first update
-            if (update % perEpoch == 0) seconds.add((now - epochStart) / 1e9);
+            if (update % perEpoch == 0 && update / perEpoch > skipped) seconds.add((now - epochStart) / 1e9);
         }
 
         @Override

@@ -23,10 +23,16 @@ class BenchCommandTest {
 
     @Test
     void printsOneJsonLineLastWithTheMedianAndTheRate() throws Exception {
-        String[] r = run("bench", "--shape", "fashion", "--epochs", "2", "--trials", "2");
+        String[] r = run("bench", "--shape", "fashion", "--epochs", "2", "--trials", "2", "--warm-up", "1");
         assertEquals("0", r[0], r[2]);
         List<String> lines = r[1].lines().toList();
         JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        // each trial trains 1 + 2 epochs; only the last 2 of each are timed
+        String timed = lines.get(lines.size() - 2);
+        assertTrue(timed.startsWith("epochs (s): ["), timed);
+        assertEquals(4, timed.substring(timed.indexOf('[') + 1, timed.indexOf(']')).split(",").length, timed);
+        assertEquals(1, json.get("warm_up").asInt());
+        assertEquals(2, json.get("epochs").asInt());
         assertEquals("fashion", json.get("shape").asText());
         assertEquals(2, json.get("trials").asInt());
         assertEquals(1, json.get("threads").asInt());
