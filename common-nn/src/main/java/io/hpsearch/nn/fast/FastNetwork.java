@@ -116,6 +116,16 @@ public final class FastNetwork {
      * thread computes the same two chains.
      */
     private final int inputSplit;
+    /**
+     * Whether the rest of a step after the first layer's product (its BN, the later layers, their
+     * gradients) runs on member 0 alone while the others wait. With a split first layer only for
+     * small later layers (at most an eighth of the first layer's multiply-adds): split between
+     * cores, their small products and reductions cost more in barriers and in rows passed between
+     * cores than the arithmetic they share (on the Fashion-MNIST shape, 784-50-50-10, about 80 µs
+     * a step with 2 threads against 55 µs on one). Member 0 then also updates every parameter but
+     * W₁'s other half, all of whose gradients it computed itself, so the update needs no barrier.
+     */
+    private boolean tailOnOneMember;
     /** The second half's product X[:, s:k] W₁[s:k, :], added to the first's in z[0]. */
     private final float[] secondHalf;
     /** W₁'s rows of each half, packed by the member that owns the half. */
@@ -281,6 +291,9 @@ public final class FastNetwork {
         } else {
             secondHalf = null;
         }
+        long tailMacs = 0;
+        for (int l = 1; l < layers; l++) tailMacs += (long) in[l] * out[l];
+        tailOnOneMember = inputSplit > 0 && 8 * tailMacs <= (long) in[0] * out[0];
         memberX = new float[][] {x};
         lastUpdateWeightsFinite = weightsFinite();
         eLogits = new float[EVALUATION_CHUNK * config.classes() + SLACK];
@@ -323,6 +336,23 @@ public final class FastNetwork {
             memberX = buffers;
             memberWeightsFinite = new boolean[threads];
         }
+    }
+
+    /**
+     * Overrides the choice of {@link #tailOnOneMember} (only with a split first layer), so that
+     * tests can check both ways give the same numbers.
+     */
+    void tailOnOneMember(boolean oneMember) {
+        tailOnOneMember = oneMember && inputSplit > 0;
+    }
+
+    boolean tailOnOneMember() {
+        return tailOnOneMember;
+    }
+
+    /** A barrier among the {@code threads} members sharing a phase; none when one member runs it alone. */
+    private void sync(int t, int threads) {
+        if (threads > 1) team.barrier(t);
     }
 
     /** The member that computes half h of the first layer's inputs. */
@@ -645,12 +675,15 @@ public final class FastNetwork {
         if (inputSplit == 0 && stagedFeatures != null && withLoss) {
             gatherStaged(x, rowLo(m, t, threads), rowLo(m, t + 1, threads));
         }
+        // The members that run the rest of the step after the first product: tt of tailThreads.
+        int tailThreads = tailOnOneMember ? 1 : threads, tt = tailOnOneMember ? 0 : t;
         // Each member packs its share of every layer's weight panel (of the first layer's, its
         // halves); the panels for the backward products (layers ≥ 1, small) go to one member each.
-        for (int l = inputSplit > 0 ? 1 : 0; l < layers; l++) {
+        for (int l = inputSplit > 0 ? 1 : 0; l < layers && t < tailThreads; l++) {
             int k = in[l];
-            Gemm.packBRows(rowLo(k, t, threads), rowLo(k, t + 1, threads), k, out[l], params, wOff[l], out[l], fwdPanel[l]);
-            if (withLoss && l > 0 && l % threads == t) {
+            Gemm.packBRows(rowLo(k, tt, tailThreads), rowLo(k, tt + 1, tailThreads), k, out[l], params, wOff[l], out[l],
+                    fwdPanel[l]);
+            if (withLoss && l > 0 && l % tailThreads == tt) {
                 Gemm.packBt(out[l], in[l], params, wOff[l], out[l], ntPanel[l]);
             }
         }
@@ -667,7 +700,8 @@ public final class FastNetwork {
             }
         }
         team.barrier(t); // every panel packed (and both halves of the first product in)
-        int r0 = rowLo(m, t, threads), r1 = rowLo(m, t + 1, threads);
+        if (t >= tailThreads) return;
+        int r0 = rowLo(m, tt, tailThreads), r1 = rowLo(m, tt + 1, tailThreads);
         float[] a = null; // layer 0 reads xSource through xRows
         for (int l = 0; l < layers; l++) {
             int n = out[l], k = in[l];
@@ -699,10 +733,10 @@ public final class FastNetwork {
             }
             switch (mode) {
                 case OFF -> Elementwise.addBias(r0, r1, n, zl, 0, n, params, bOff[l], true);
-                case BEFORE_RELU -> batchNormForward(t, threads, m, l, r0, r1, true);
+                case BEFORE_RELU -> batchNormForward(tt, tailThreads, m, l, r0, r1, true);
                 case AFTER_RELU -> {
                     Elementwise.addBias(r0, r1, n, zl, 0, n, params, bOff[l], true);
-                    batchNormForward(t, threads, m, l, r0, r1, false);
+                    batchNormForward(tt, tailThreads, m, l, r0, r1, false);
                 }
             }
             a = h[l];
@@ -741,11 +775,11 @@ public final class FastNetwork {
 
     private void batchNormForward(int t, int threads, int m, int l, int r0, int r1, boolean relu) {
         int n = out[l];
-        team.barrier(t); // every row of z[l] is in
+        sync(t, threads); // every row of z[l] is in
         int c0 = colLo(n, t, threads), c1 = colLo(n, t + 1, threads);
         BatchNorm.statistics(m, c0, c1, z[l], 0, n, mean[l], var[l]);
         BatchNorm.invStd(c0, c1, var[l], EPS, invStd[l]);
-        team.barrier(t); // every column's statistics are in
+        sync(t, threads); // every column's statistics are in
         BatchNorm.normalize(r0, r1, n, z[l], 0, n, mean[l], invStd[l], params, gammaOff[l], params, betaOff[l],
                 zhat[l], 0, n, h[l], 0, n, relu);
     }
@@ -753,26 +787,20 @@ public final class FastNetwork {
     private void backwardMember(int t) {
         int threads = team.threads();
         int m = rows;
-        int r0 = rowLo(m, t, threads), r1 = rowLo(m, t + 1, threads);
-        for (int l = layers - 1; l >= 0; l--) {
+        // The layers after the first, down to ∂c/∂S₁ packed, on tailThreads members (tt is t's rank among them).
+        int tailThreads = tailOnOneMember ? 1 : threads, tt = tailOnOneMember ? 0 : t;
+        int r0 = rowLo(m, tt, tailThreads), r1 = rowLo(m, tt + 1, tailThreads);
+        int last = inputSplit > 0 ? 1 : 0;
+        for (int l = layers - 1; l >= last && t < tailThreads; l--) {
             int n = out[l], k = in[l];
-            // d[l] = ∂c/∂S_l is complete and packed. dW_l = A_lᵀ d[l] + 2λ W_l, split by rows of dW
-            // (of dW₁, by the halves of the inputs: each owner reads the columns it kept).
-            if (l == 0 && inputSplit > 0) {
-                for (int half = 0; half < 2; half++) {
-                    if (halfOwner(half, threads) != t) continue;
-                    int i0 = half == 0 ? 0 : inputSplit, i1 = half == 0 ? inputSplit : k;
-                    Gemm.mulPackedTransA(i0, i1, n, m, halfInput[half], 0, xld, dPanel[0], grads, wOff[0], n, false);
-                    addDecay(wOff[0] + i0 * n, wOff[0] + i1 * n);
-                }
-            } else {
-                int i0 = rowLo(k, t, threads), i1 = rowLo(k, t + 1, threads);
-                Gemm.mulPackedTransA(i0, i1, n, m, l == 0 ? x : h[l - 1], 0, l == 0 ? xld : k, dPanel[l], grads, wOff[l], n,
-                        false);
-                addDecay(wOff[l] + i0 * n, wOff[l] + i1 * n);
-            }
+            // d[l] = ∂c/∂S_l is complete and packed. dW_l = A_lᵀ d[l] + 2λ W_l, split by rows of dW.
+            int i0 = rowLo(k, tt, tailThreads), i1 = rowLo(k, tt + 1, tailThreads);
+            Gemm.mulPackedTransA(i0, i1, n, m, l == 0 ? x : h[l - 1], 0, l == 0 ? xld : k, dPanel[l], grads, wOff[l], n,
+                    false);
+            addDecay(wOff[l] + i0 * n, wOff[l] + i1 * n);
             if (bOff[l] >= 0) {
-                Elementwise.columnSums(m, colLo(n, t, threads), colLo(n, t + 1, threads), d[l], 0, n, grads, bOff[l], false);
+                Elementwise.columnSums(m, colLo(n, tt, tailThreads), colLo(n, tt + 1, tailThreads), d[l], 0, n, grads, bOff[l],
+                        false);
             }
             if (l == 0) break;
             int hl = l - 1;
@@ -780,17 +808,33 @@ public final class FastNetwork {
             Gemm.mulPacked(r0, r1, k, n, d[l], 0, n, ntPanel[l], d[hl], 0, k, false);
             switch (mode) {
                 case OFF -> Elementwise.reluBackward(r0, r1, k, d[hl], 0, k, h[hl], 0, k);
-                case BEFORE_RELU -> batchNormBackward(t, threads, m, hl, r0, r1, h[hl]);
+                case BEFORE_RELU -> batchNormBackward(tt, tailThreads, m, hl, r0, r1, h[hl]);
                 case AFTER_RELU -> {
-                    batchNormBackward(t, threads, m, hl, r0, r1, null);
+                    batchNormBackward(tt, tailThreads, m, hl, r0, r1, null);
                     Elementwise.reluBackward(r0, r1, k, d[hl], 0, k, z[hl], 0, k);
                 }
             }
             Gemm.packBRows(r0, r1, m, k, d[hl], 0, k, dPanel[hl]);
-            team.barrier(t); // d[hl] complete and packed
+            if (!tailOnOneMember) team.barrier(t); // d[hl] complete and packed
+        }
+        if (inputSplit > 0) {
+            if (tailOnOneMember) team.barrier(t); // ∂c/∂S₁ complete and packed
+            // dW₁ = Xᵀ d[0] + 2λ W₁ by the halves of the inputs: each owner reads the columns it kept.
+            int n = out[0], k = in[0];
+            for (int half = 0; half < 2; half++) {
+                if (halfOwner(half, threads) != t) continue;
+                int i0 = half == 0 ? 0 : inputSplit, i1 = half == 0 ? inputSplit : k;
+                Gemm.mulPackedTransA(i0, i1, n, m, halfInput[half], 0, xld, dPanel[0], grads, wOff[0], n, false);
+                addDecay(wOff[0] + i0 * n, wOff[0] + i1 * n);
+            }
+            if (bOff[0] >= 0 && t < tailThreads) {
+                Elementwise.columnSums(m, colLo(n, tt, tailThreads), colLo(n, tt + 1, tailThreads), d[0], 0, n, grads, bOff[0],
+                        false);
+            }
         }
         if (thenUpdate) {
-            team.barrier(t); // every gradient is in
+            // With the tail on member 0, each member updates only parameters whose gradients it computed.
+            if (!tailOnOneMember) team.barrier(t); // every gradient is in
             updateMember(t);
             if (t == 0) foldAverages();
         }
@@ -804,10 +848,10 @@ public final class FastNetwork {
 
     private void batchNormBackward(int t, int threads, int m, int l, int r0, int r1, float[] act) {
         int n = out[l];
-        team.barrier(t); // every row of the upstream gradient is in
+        sync(t, threads); // every row of the upstream gradient is in
         BatchNorm.backwardSums(m, colLo(n, t, threads), colLo(n, t + 1, threads), d[l], 0, n, act, 0, n,
                 zhat[l], 0, n, grads, gammaOff[l], grads, betaOff[l]);
-        team.barrier(t); // dγ, dβ of every column are in
+        sync(t, threads); // dγ, dβ of every column are in
         BatchNorm.backwardApply(r0, r1, m, n, d[l], 0, n, act, 0, n, zhat[l], 0, n, params, gammaOff[l], invStd[l],
                 grads, gammaOff[l], grads, betaOff[l], d[l], 0, n);
     }
@@ -830,8 +874,10 @@ public final class FastNetwork {
             }
             start = wOff[0] + in[0] * units;
         }
-        int rest = n - start;
-        int from = start + (int) ((long) rest * t / threads), to = start + (int) ((long) rest * (t + 1) / threads);
+        // the rest by range, among the members that computed its gradients
+        int restThreads = tailOnOneMember ? 1 : threads, rest = n - start;
+        int from = start + (int) ((long) rest * Math.min(t, restThreads) / restThreads);
+        int to = start + (int) ((long) rest * Math.min(t + 1, restThreads) / restThreads);
         optimizer.update(params, grads, from, to);
         memberWeightsFinite[t] = finite && weightsFinite(from, to);
     }

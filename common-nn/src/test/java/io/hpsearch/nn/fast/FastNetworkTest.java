@@ -73,25 +73,28 @@ class FastNetworkTest {
                 double refLoss = ref.loss(pass, batch.labels());
                 Gradients want = ref.backward(pass, batch.labels(), 0.01);
 
-                Gradients[] got = new Gradients[3];
-                for (int threads = 1; threads <= 3; threads++) {
-                    try (Team team = Team.create(threads)) {
+                // 1 to 3 threads, the layers after the first split between them or on one
+                Gradients[] got = new Gradients[6];
+                for (int run = 0; run < 6; run++) {
+                    try (Team team = Team.create(run % 3 + 1)) {
                         FastNetwork fast = new FastNetwork(ref, 40); // capacity above the batch: ragged use
+                        fast.tailOnOneMember(run >= 3);
                         fast.useTeam(team);
                         int rows = fast.loadBatch(data, identity(37), 0, 37);
                         double loss = fast.forwardTraining(rows);
                         assertEquals(refLoss, loss, 1e-5 * refLoss, what);
                         fast.backward(0.01);
-                        got[threads - 1] = toGradients(ref, fast);
+                        got[run] = toGradients(ref, fast);
                     }
                 }
                 assertCloseToReference(want, got[0], what);
                 for (int i = 0; i < want.size(); i++) {
                     // The team splits rows, columns and the first layer's inputs, but every number
                     // has one fixed summation order (with 3 threads, the third has no input half).
-                    for (int threads = 2; threads <= 3; threads++) {
-                        assertArrayEquals(got[0].get(i).data, got[threads - 1].get(i).data, 0.0,
-                                what + " " + want.name(i) + " with " + threads + " threads");
+                    for (int run = 1; run < 6; run++) {
+                        assertArrayEquals(got[0].get(i).data, got[run].get(i).data, 0.0,
+                                what + " " + want.name(i) + " with " + (run % 3 + 1) + " threads"
+                                        + (run >= 3 ? ", the later layers on one" : ""));
                     }
                 }
             }
@@ -149,6 +152,52 @@ class FastNetworkTest {
             }
         }
         return new Gradients(ps, values);
+    }
+
+    @Test
+    void trainingStepsGiveTheSameWeightsForEveryTeamAndWayOfStaging() {
+        // 48 inputs as a 3×4×4 image, so that rows can be flipped; Adam, λ > 0, BN moving averages
+        DataSet data = TestDataSets.noise(120, 48, 5, 9);
+        io.hpsearch.nn.data.ImageShape shape = new io.hpsearch.nn.data.ImageShape(3, 4, 4);
+        int[] order = new int[120];
+        for (int i = 0; i < order.length; i++) order[i] = (i * 37) % 120;
+        boolean[] flips = new boolean[40];
+        for (int i = 0; i < flips.length; i++) flips[i] = i % 3 == 0;
+        for (BatchNormMode mode : BatchNormMode.values()) {
+            NetworkConfig cfg = NetworkConfig.of(48, new int[] {20, 10}, 5, mode);
+            float[] first = null;
+            double[] firstVariance = null;
+            for (int run = 0; run < 6; run++) {
+                String what = mode + ", " + (run % 3 + 1) + " thread(s)" + (run >= 3 ? ", later layers on one" : "");
+                try (Team team = Team.create(run % 3 + 1)) {
+                    FastNetwork fast = new FastNetwork(cfg, 21, 40);
+                    fast.tailOnOneMember(run >= 3);
+                    assertEquals(run >= 3, fast.tailOnOneMember(), what);
+                    fast.useTeam(team);
+                    FloatOptimizer adam = FloatOptimizer.create(io.hpsearch.nn.train.OptimizerConfig.ADAM, fast.parameters().length);
+                    for (int step = 0; step < 9; step++) {
+                        int from = (step % 3) * 40;
+                        int rows = switch (step % 3) {
+                            case 0 -> fast.loadBatch(data, order, from, from + 40);
+                            case 1 -> fast.stageBatch(data, order, from, from + 40, null, null);
+                            default -> fast.stageBatch(data, order, from, from + 40, flips, shape);
+                        };
+                        fast.forwardTraining(rows);
+                        fast.backwardAndUpdate(0.01, adam, 0.01);
+                    }
+                    float[] got = fast.parameters().clone();
+                    double[] mean = mode == BatchNormMode.OFF ? new double[0] : fast.testVariance(0);
+                    for (float v : got) assertTrue(Float.isFinite(v), what);
+                    if (first == null) {
+                        first = got;
+                        firstVariance = mean;
+                    } else {
+                        assertArrayEquals(first, got, 0f, what);
+                        assertArrayEquals(firstVariance, mean, 0.0, what + ": BN moving variance");
+                    }
+                }
+            }
+        }
     }
 
     @Test
