@@ -43,14 +43,21 @@ import java.util.Objects;
  * the data set's feature array in place.
  *
  * <h2>Threads</h2>
- * With a {@link Team} of T threads a step runs as phases separated by barriers: products and
- * element-wise work split by rows (batch rows; for weight gradients, rows of dW), the BN reductions
- * and bias-gradient sums split by columns, the optimiser by element ranges. The first hidden layer's
- * product is split by its inputs instead, into two fixed halves (see {@link #inputSplit}), so that
- * its weights and input rows, the bulk of a step's data, stay with one core from step to step. Every number is then
- * computed by one thread in an order fixed by the kernels, and the loss is summed row by row on one
- * thread, so results are bit-identical for any team size. Test-mode evaluation splits each chunk's
- * rows and runs every layer of its rows without a barrier.
+ * With a {@link Team} of T threads a step runs as phases separated by barriers, split so that the
+ * bulk of a step's data stays with one core from step to step:
+ * <ul>
+ *   <li>the first hidden layer's product by its inputs, in two fixed halves ({@link #inputSplit}):
+ *       each half's weights, input columns and weight gradient stay with the member that owns it;</li>
+ *   <li>the rest of the step (the first layer's BN, the later layers, their gradients) by two
+ *       fixed halves of the batch's rows ({@link #laterLayersForward}): the sums over the batch
+ *       (BN statistics, weight and bias gradients) are each half's sums, exchanged and added;</li>
+ *   <li>the optimiser: each member updates the weights whose gradients it computed.</li>
+ * </ul>
+ * The cuts do not depend on T, and every number is computed in an order fixed by the kernels (one
+ * thread computes the same halves in turn), so results are bit-identical for any team size; a
+ * third member and more have no half and wait. A network without a hidden layer, or with too few
+ * inputs to cut, splits every product by batch rows and the BN reductions by columns instead.
+ * Test-mode evaluation splits each chunk's rows and runs every layer of its rows without a barrier.
  *
  * <p>Not thread-safe: one caller thread drives it (with its team).
  */
@@ -116,16 +123,20 @@ public final class FastNetwork {
      * thread computes the same two chains.
      */
     private final int inputSplit;
-    /**
-     * Whether the rest of a step after the first layer's product (its BN, the later layers, their
-     * gradients) runs on member 0 alone while the others wait. With a split first layer only for
-     * small later layers (at most an eighth of the first layer's multiply-adds): split between
-     * cores, their small products and reductions cost more in barriers and in rows passed between
-     * cores than the arithmetic they share (on the Fashion-MNIST shape, 784-50-50-10, about 80 µs
-     * a step with 2 threads against 55 µs on one). Member 0 then also updates every parameter but
-     * W₁'s other half, all of whose gradients it computed itself, so the update needs no barrier.
-     */
-    private boolean tailOnOneMember;
+    // With a split first layer, the rest of a step (the first layer's BN, the later layers and
+    // their gradients) splits the batch into two fixed row halves, each run by one member on its
+    // own rows (see laterLayersForward). Every sum over the batch is then a sum over each half,
+    // exchanged as a vector, and the two added: [h][layer] below is half h's part for a layer.
+    /** Half h's batch mean, variance and 1/√(σ²+ε) of hidden layer l (half 0's are mean, var, invStd). */
+    private final float[][][] halfMean, halfVar, halfInvStd;
+    /** Half h's column sums for hidden layer l: Σz, then Σ(z − μ)²; backward Σg̃ẑ (dγ) and Σg̃ (dβ). */
+    private final float[][][] partSum, partSquares, partGamma, partBeta;
+    /** dγ, dβ of hidden layer l for half 1's own use (half 0 writes them into the gradients). */
+    private final float[][] half1Gamma, half1Beta;
+    /** Half h's part of dW_l and of the bias gradient of layer l (l ≥ 1 for weights). */
+    private final float[][][] partWeights, partBias;
+    /** ∂c/∂S_l of half h's rows, packed for its part of dW_l (l ≥ 1). */
+    private final float[][][] halfDPanel;
     /** The second half's product X[:, s:k] W₁[s:k, :], added to the first's in z[0]. */
     private final float[] secondHalf;
     /** W₁'s rows of each half, packed by the member that owns the half. */
@@ -291,9 +302,46 @@ public final class FastNetwork {
         } else {
             secondHalf = null;
         }
-        long tailMacs = 0;
-        for (int l = 1; l < layers; l++) tailMacs += (long) in[l] * out[l];
-        tailOnOneMember = inputSplit > 0 && 8 * tailMacs <= (long) in[0] * out[0];
+        if (inputSplit > 0) {
+            halfMean = new float[2][hidden][];
+            halfVar = new float[2][hidden][];
+            halfInvStd = new float[2][hidden][];
+            partSum = new float[2][hidden][];
+            partSquares = new float[2][hidden][];
+            partGamma = new float[2][hidden][];
+            partBeta = new float[2][hidden][];
+            half1Gamma = new float[hidden][];
+            half1Beta = new float[hidden][];
+            partWeights = new float[2][layers][];
+            partBias = new float[2][layers][];
+            halfDPanel = new float[2][layers][];
+            for (int l = 0; l < layers; l++) {
+                int n = out[l];
+                for (int half = 0; half < 2; half++) {
+                    if (l > 0) {
+                        partWeights[half][l] = new float[in[l] * n];
+                        halfDPanel[half][l] = new float[Gemm.packedSize(capacity, n)];
+                    }
+                    if (bOff[l] >= 0) partBias[half][l] = new float[n];
+                    if (l == hidden || !bn) continue;
+                    halfMean[half][l] = half == 0 ? mean[l] : new float[n];
+                    halfVar[half][l] = half == 0 ? var[l] : new float[n];
+                    halfInvStd[half][l] = half == 0 ? invStd[l] : new float[n];
+                    partSum[half][l] = new float[n];
+                    partSquares[half][l] = new float[n];
+                    partGamma[half][l] = new float[n];
+                    partBeta[half][l] = new float[n];
+                }
+                if (l < hidden && bn) {
+                    half1Gamma[l] = new float[n];
+                    half1Beta[l] = new float[n];
+                }
+            }
+        } else {
+            halfMean = halfVar = halfInvStd = partSum = partSquares = partGamma = partBeta = null;
+            half1Gamma = half1Beta = null;
+            partWeights = partBias = halfDPanel = null;
+        }
         memberX = new float[][] {x};
         lastUpdateWeightsFinite = weightsFinite();
         eLogits = new float[EVALUATION_CHUNK * config.classes() + SLACK];
@@ -338,21 +386,9 @@ public final class FastNetwork {
         }
     }
 
-    /**
-     * Overrides the choice of {@link #tailOnOneMember} (only with a split first layer), so that
-     * tests can check both ways give the same numbers.
-     */
-    void tailOnOneMember(boolean oneMember) {
-        tailOnOneMember = oneMember && inputSplit > 0;
-    }
-
-    boolean tailOnOneMember() {
-        return tailOnOneMember;
-    }
-
-    /** A barrier among the {@code threads} members sharing a phase; none when one member runs it alone. */
-    private void sync(int t, int threads) {
-        if (threads > 1) team.barrier(t);
+    /** Start of row half h (0, 1; 2 for the end) of a batch of m rows, at a multiple of the GEMM's row tile. */
+    private static int rowHalf(int m, int h) {
+        return h == 0 ? 0 : h == 1 ? rowLo(m, 1, 2) : m;
     }
 
     /** The member that computes half h of the first layer's inputs. */
@@ -675,15 +711,12 @@ public final class FastNetwork {
         if (inputSplit == 0 && stagedFeatures != null && withLoss) {
             gatherStaged(x, rowLo(m, t, threads), rowLo(m, t + 1, threads));
         }
-        // The members that run the rest of the step after the first product: tt of tailThreads.
-        int tailThreads = tailOnOneMember ? 1 : threads, tt = tailOnOneMember ? 0 : t;
         // Each member packs its share of every layer's weight panel (of the first layer's, its
         // halves); the panels for the backward products (layers ≥ 1, small) go to one member each.
-        for (int l = inputSplit > 0 ? 1 : 0; l < layers && t < tailThreads; l++) {
+        for (int l = inputSplit > 0 ? 1 : 0; l < layers; l++) {
             int k = in[l];
-            Gemm.packBRows(rowLo(k, tt, tailThreads), rowLo(k, tt + 1, tailThreads), k, out[l], params, wOff[l], out[l],
-                    fwdPanel[l]);
-            if (withLoss && l > 0 && l % tailThreads == tt) {
+            Gemm.packBRows(rowLo(k, t, threads), rowLo(k, t + 1, threads), k, out[l], params, wOff[l], out[l], fwdPanel[l]);
+            if (withLoss && l > 0 && l % threads == t) {
                 Gemm.packBt(out[l], in[l], params, wOff[l], out[l], ntPanel[l]);
             }
         }
@@ -698,10 +731,12 @@ public final class FastNetwork {
                 }
                 firstLayerHalf(t, half, m);
             }
+            team.barrier(t); // every panel packed, both halves of the first product in
+            laterLayersForward(t, threads, m);
+            return;
         }
-        team.barrier(t); // every panel packed (and both halves of the first product in)
-        if (t >= tailThreads) return;
-        int r0 = rowLo(m, tt, tailThreads), r1 = rowLo(m, tt + 1, tailThreads);
+        team.barrier(t); // every panel packed
+        int r0 = rowLo(m, t, threads), r1 = rowLo(m, t + 1, threads);
         float[] a = null; // layer 0 reads xSource through xRows
         for (int l = 0; l < layers; l++) {
             int n = out[l], k = in[l];
@@ -713,19 +748,12 @@ public final class FastNetwork {
                 } else {
                     Gemm.mulPacked(r0, r1, n, k, a, 0, k, fwdPanel[l], logits, 0, n, false);
                 }
-                Elementwise.addBias(r0, r1, n, logits, 0, n, params, bOff[l], false);
-                float scale = 1f / m;
-                for (int i = r0; i < r1; i++) {
-                    rowLoss[i] = Elementwise.softmaxCrossEntropy(i, i + 1, n, logits, 0, n, labels, 0, d[l], 0, n, scale);
-                }
+                outputRows(r0, r1, m, l);
                 Gemm.packBRows(r0, r1, m, n, d[l], 0, n, dPanel[l]);
                 break;
             }
             float[] zl = z[l];
-            if (l == 0 && inputSplit > 0) {
-                // z[0] holds the first half's chain: add the second's, row by row
-                for (int p = r0 * n, e = r1 * n; p < e; p++) zl[p] += secondHalf[p];
-            } else if (l == 0) {
+            if (l == 0) {
                 Gemm.mulPackedRows(r0, r1, n, k, xSource, xRows, fwdPanel[l], zl, 0, n, false);
                 copyRowsIntoBuffer(r0, r1);
             } else {
@@ -733,13 +761,77 @@ public final class FastNetwork {
             }
             switch (mode) {
                 case OFF -> Elementwise.addBias(r0, r1, n, zl, 0, n, params, bOff[l], true);
-                case BEFORE_RELU -> batchNormForward(tt, tailThreads, m, l, r0, r1, true);
+                case BEFORE_RELU -> batchNormForward(t, threads, m, l, r0, r1, true);
                 case AFTER_RELU -> {
                     Elementwise.addBias(r0, r1, n, zl, 0, n, params, bOff[l], true);
-                    batchNormForward(tt, tailThreads, m, l, r0, r1, false);
+                    batchNormForward(t, threads, m, l, r0, r1, false);
                 }
             }
             a = h[l];
+        }
+    }
+
+    /** Bias, softmax and cross-entropy of output layer l for rows [r0, r1): each row's loss, and ∂loss/∂logits into d[l]. */
+    private void outputRows(int r0, int r1, int m, int l) {
+        int n = out[l];
+        Elementwise.addBias(r0, r1, n, logits, 0, n, params, bOff[l], false);
+        float scale = 1f / m;
+        for (int i = r0; i < r1; i++) {
+            rowLoss[i] = Elementwise.softmaxCrossEntropy(i, i + 1, n, logits, 0, n, labels, 0, d[l], 0, n, scale);
+        }
+    }
+
+    /**
+     * The rest of a training-mode forward pass after the first layer's split product: each member
+     * runs the row halves it owns through the first layer's bias or BN and every later layer. BN
+     * statistics come from the halves' column sums: each member computes Σz over its rows, then
+     * (after a barrier) the mean from both halves' sums, Σ(z − μ)² over its rows, and (after a
+     * second barrier) the variance. Split this way, what passes between cores is the second
+     * half's product for the member's rows and a few vectors of sums, where splitting the later
+     * layers by rows and their reductions by columns passed whole activations (on the
+     * Fashion-MNIST shape that cost more than the arithmetic it shared), and one thread computes
+     * the same sums over the same two halves.
+     */
+    private void laterLayersForward(int t, int threads, int m) {
+        for (int l = 0; l < layers - 1; l++) {
+            int n = out[l], k = in[l];
+            float[] zl = z[l];
+            for (int half = 0; half < 2; half++) {
+                if (halfOwner(half, threads) != t) continue;
+                int a = rowHalf(m, half), b = rowHalf(m, half + 1);
+                if (l == 0) {
+                    for (int p = a * n, e = b * n; p < e; p++) zl[p] += secondHalf[p]; // the halves' two chains
+                } else {
+                    Gemm.mulPacked(a, b, n, k, h[l - 1], 0, k, fwdPanel[l], zl, 0, n, false);
+                }
+                if (mode != BatchNormMode.BEFORE_RELU) Elementwise.addBias(a, b, n, zl, 0, n, params, bOff[l], true);
+                if (mode != BatchNormMode.OFF) BatchNorm.partialSums(a, b, 0, n, zl, 0, n, partSum[half][l]);
+            }
+            if (mode == BatchNormMode.OFF) continue; // h[l] is z[l], biased and rectified in place
+            team.barrier(t); // both halves' Σz are in
+            for (int half = 0; half < 2; half++) {
+                if (halfOwner(half, threads) != t) continue;
+                BatchNorm.combine(0, n, partSum[0][l], partSum[1][l], m, halfMean[half][l]);
+                BatchNorm.partialSquaredDeviations(rowHalf(m, half), rowHalf(m, half + 1), 0, n, zl, 0, n, halfMean[half][l],
+                        partSquares[half][l]);
+            }
+            team.barrier(t); // both halves' Σ(z − μ)² are in
+            for (int half = 0; half < 2; half++) {
+                if (halfOwner(half, threads) != t) continue;
+                BatchNorm.combine(0, n, partSquares[0][l], partSquares[1][l], m, halfVar[half][l]);
+                BatchNorm.invStd(0, n, halfVar[half][l], EPS, halfInvStd[half][l]);
+                BatchNorm.normalize(rowHalf(m, half), rowHalf(m, half + 1), n, zl, 0, n, halfMean[half][l], halfInvStd[half][l],
+                        params, gammaOff[l], params, betaOff[l], zhat[l], 0, n, h[l], 0, n, mode == BatchNormMode.BEFORE_RELU);
+            }
+        }
+        if (!withLoss) return;
+        int l = layers - 1, n = out[l], k = in[l];
+        for (int half = 0; half < 2; half++) {
+            if (halfOwner(half, threads) != t) continue;
+            int a = rowHalf(m, half), b = rowHalf(m, half + 1);
+            Gemm.mulPacked(a, b, n, k, h[l - 1], 0, k, fwdPanel[l], logits, 0, n, false);
+            outputRows(a, b, m, l);
+            Gemm.packB(b - a, n, d[l], a * n, n, halfDPanel[half][l]);
         }
     }
 
@@ -775,11 +867,11 @@ public final class FastNetwork {
 
     private void batchNormForward(int t, int threads, int m, int l, int r0, int r1, boolean relu) {
         int n = out[l];
-        sync(t, threads); // every row of z[l] is in
+        team.barrier(t); // every row of z[l] is in
         int c0 = colLo(n, t, threads), c1 = colLo(n, t + 1, threads);
         BatchNorm.statistics(m, c0, c1, z[l], 0, n, mean[l], var[l]);
         BatchNorm.invStd(c0, c1, var[l], EPS, invStd[l]);
-        sync(t, threads); // every column's statistics are in
+        team.barrier(t); // every column's statistics are in
         BatchNorm.normalize(r0, r1, n, z[l], 0, n, mean[l], invStd[l], params, gammaOff[l], params, betaOff[l],
                 zhat[l], 0, n, h[l], 0, n, relu);
     }
@@ -787,38 +879,9 @@ public final class FastNetwork {
     private void backwardMember(int t) {
         int threads = team.threads();
         int m = rows;
-        // The layers after the first, down to ∂c/∂S₁ packed, on tailThreads members (tt is t's rank among them).
-        int tailThreads = tailOnOneMember ? 1 : threads, tt = tailOnOneMember ? 0 : t;
-        int r0 = rowLo(m, tt, tailThreads), r1 = rowLo(m, tt + 1, tailThreads);
-        int last = inputSplit > 0 ? 1 : 0;
-        for (int l = layers - 1; l >= last && t < tailThreads; l--) {
-            int n = out[l], k = in[l];
-            // d[l] = ∂c/∂S_l is complete and packed. dW_l = A_lᵀ d[l] + 2λ W_l, split by rows of dW.
-            int i0 = rowLo(k, tt, tailThreads), i1 = rowLo(k, tt + 1, tailThreads);
-            Gemm.mulPackedTransA(i0, i1, n, m, l == 0 ? x : h[l - 1], 0, l == 0 ? xld : k, dPanel[l], grads, wOff[l], n,
-                    false);
-            addDecay(wOff[l] + i0 * n, wOff[l] + i1 * n);
-            if (bOff[l] >= 0) {
-                Elementwise.columnSums(m, colLo(n, tt, tailThreads), colLo(n, tt + 1, tailThreads), d[l], 0, n, grads, bOff[l],
-                        false);
-            }
-            if (l == 0) break;
-            int hl = l - 1;
-            // ∂c/∂(output of hidden layer hl) = d[l] W_lᵀ, split by batch rows, then back through ReLU/BN.
-            Gemm.mulPacked(r0, r1, k, n, d[l], 0, n, ntPanel[l], d[hl], 0, k, false);
-            switch (mode) {
-                case OFF -> Elementwise.reluBackward(r0, r1, k, d[hl], 0, k, h[hl], 0, k);
-                case BEFORE_RELU -> batchNormBackward(tt, tailThreads, m, hl, r0, r1, h[hl]);
-                case AFTER_RELU -> {
-                    batchNormBackward(tt, tailThreads, m, hl, r0, r1, null);
-                    Elementwise.reluBackward(r0, r1, k, d[hl], 0, k, z[hl], 0, k);
-                }
-            }
-            Gemm.packBRows(r0, r1, m, k, d[hl], 0, k, dPanel[hl]);
-            if (!tailOnOneMember) team.barrier(t); // d[hl] complete and packed
-        }
         if (inputSplit > 0) {
-            if (tailOnOneMember) team.barrier(t); // ∂c/∂S₁ complete and packed
+            laterLayersBackward(t, threads, m);
+            team.barrier(t); // ∂c/∂S₁ complete and packed
             // dW₁ = Xᵀ d[0] + 2λ W₁ by the halves of the inputs: each owner reads the columns it kept.
             int n = out[0], k = in[0];
             for (int half = 0; half < 2; half++) {
@@ -827,16 +890,112 @@ public final class FastNetwork {
                 Gemm.mulPackedTransA(i0, i1, n, m, halfInput[half], 0, xld, dPanel[0], grads, wOff[0], n, false);
                 addDecay(wOff[0] + i0 * n, wOff[0] + i1 * n);
             }
-            if (bOff[0] >= 0 && t < tailThreads) {
-                Elementwise.columnSums(m, colLo(n, tt, tailThreads), colLo(n, tt + 1, tailThreads), d[0], 0, n, grads, bOff[0],
-                        false);
+            if (halfOwner(0, threads) == t) addHalves();
+            if (thenUpdate) {
+                // No barrier: each member updates the parameters whose gradients it has just computed.
+                updateMember(t);
+                if (t == 0) foldAverages();
             }
+            return;
+        }
+        int r0 = rowLo(m, t, threads), r1 = rowLo(m, t + 1, threads);
+        for (int l = layers - 1; l >= 0; l--) {
+            int n = out[l], k = in[l];
+            // d[l] = ∂c/∂S_l is complete and packed. dW_l = A_lᵀ d[l] + 2λ W_l, split by rows of dW.
+            int i0 = rowLo(k, t, threads), i1 = rowLo(k, t + 1, threads);
+            Gemm.mulPackedTransA(i0, i1, n, m, l == 0 ? x : h[l - 1], 0, l == 0 ? xld : k, dPanel[l], grads, wOff[l], n,
+                    false);
+            addDecay(wOff[l] + i0 * n, wOff[l] + i1 * n);
+            if (bOff[l] >= 0) {
+                Elementwise.columnSums(m, colLo(n, t, threads), colLo(n, t + 1, threads), d[l], 0, n, grads, bOff[l], false);
+            }
+            if (l == 0) break;
+            int hl = l - 1;
+            // ∂c/∂(output of hidden layer hl) = d[l] W_lᵀ, split by batch rows, then back through ReLU/BN.
+            Gemm.mulPacked(r0, r1, k, n, d[l], 0, n, ntPanel[l], d[hl], 0, k, false);
+            switch (mode) {
+                case OFF -> Elementwise.reluBackward(r0, r1, k, d[hl], 0, k, h[hl], 0, k);
+                case BEFORE_RELU -> batchNormBackward(t, threads, m, hl, r0, r1, h[hl]);
+                case AFTER_RELU -> {
+                    batchNormBackward(t, threads, m, hl, r0, r1, null);
+                    Elementwise.reluBackward(r0, r1, k, d[hl], 0, k, z[hl], 0, k);
+                }
+            }
+            Gemm.packBRows(r0, r1, m, k, d[hl], 0, k, dPanel[hl]);
+            team.barrier(t); // d[hl] complete and packed
         }
         if (thenUpdate) {
-            // With the tail on member 0, each member updates only parameters whose gradients it computed.
-            if (!tailOnOneMember) team.barrier(t); // every gradient is in
+            team.barrier(t); // every gradient is in
             updateMember(t);
             if (t == 0) foldAverages();
+        }
+    }
+
+    /**
+     * The backward pass of {@link #laterLayersForward}, down to ∂c/∂S₁ packed for the first
+     * layer's weight gradient: each member takes its row halves back through every later layer.
+     * The weight and bias gradients of the later layers are sums over the batch, so each half
+     * computes its part ({@link #addHalves} adds them); BN's dγ and dβ, needed before the input
+     * gradient, are exchanged as each half's sums after a barrier.
+     */
+    private void laterLayersBackward(int t, int threads, int m) {
+        for (int l = layers - 1; l >= 1; l--) {
+            int n = out[l], k = in[l], hl = l - 1;
+            for (int half = 0; half < 2; half++) {
+                if (halfOwner(half, threads) != t) continue;
+                int a = rowHalf(m, half), b = rowHalf(m, half + 1);
+                Gemm.mulPackedTransA(0, k, n, b - a, h[hl], a * k, k, halfDPanel[half][l], partWeights[half][l], 0, n, false);
+                if (bOff[l] >= 0) Elementwise.columnSums(b - a, 0, n, d[l], a * n, n, partBias[half][l], 0, false);
+                // ∂c/∂(output of hidden layer hl) = d[l] W_lᵀ, then back through ReLU and BN
+                Gemm.mulPacked(a, b, k, n, d[l], 0, n, ntPanel[l], d[hl], 0, k, false);
+                switch (mode) {
+                    case OFF -> Elementwise.reluBackward(a, b, k, d[hl], 0, k, h[hl], 0, k);
+                    case BEFORE_RELU -> BatchNorm.backwardSums(b - a, 0, k, d[hl], a * k, k, h[hl], a * k, k, zhat[hl], a * k, k,
+                            partGamma[half][hl], 0, partBeta[half][hl], 0);
+                    case AFTER_RELU -> BatchNorm.backwardSums(b - a, 0, k, d[hl], a * k, k, null, 0, k, zhat[hl], a * k, k,
+                            partGamma[half][hl], 0, partBeta[half][hl], 0);
+                }
+            }
+            if (mode != BatchNormMode.OFF) team.barrier(t); // both halves' dγ, dβ sums are in
+            for (int half = 0; half < 2; half++) {
+                if (halfOwner(half, threads) != t) continue;
+                int a = rowHalf(m, half), b = rowHalf(m, half + 1);
+                if (mode != BatchNormMode.OFF) {
+                    // Half 0 writes dγ, dβ into the gradients; half 1 into its own copy.
+                    float[] dg = half == 0 ? grads : half1Gamma[hl], db = half == 0 ? grads : half1Beta[hl];
+                    int dgo = half == 0 ? gammaOff[hl] : 0, dbo = half == 0 ? betaOff[hl] : 0;
+                    for (int j = 0; j < k; j++) {
+                        dg[dgo + j] = partGamma[0][hl][j] + partGamma[1][hl][j];
+                        db[dbo + j] = partBeta[0][hl][j] + partBeta[1][hl][j];
+                    }
+                    float[] act = mode == BatchNormMode.BEFORE_RELU ? h[hl] : null;
+                    BatchNorm.backwardApply(a, b, m, k, d[hl], 0, k, act, 0, k, zhat[hl], 0, k, params, gammaOff[hl],
+                            halfInvStd[half][hl], dg, dgo, db, dbo, d[hl], 0, k);
+                    if (mode == BatchNormMode.AFTER_RELU) Elementwise.reluBackward(a, b, k, d[hl], 0, k, z[hl], 0, k);
+                }
+                if (hl > 0) {
+                    Gemm.packB(b - a, k, d[hl], a * k, k, halfDPanel[half][hl]);
+                } else {
+                    Gemm.packBRows(a, b, m, k, d[0], 0, k, dPanel[0]);
+                    if (bOff[0] >= 0) Elementwise.columnSums(b - a, 0, k, d[0], a * k, k, partBias[half][0], 0, false);
+                }
+            }
+        }
+    }
+
+    /** The later layers' weight (with 2λW) and bias gradients, and the first layer's bias gradient, from the halves' parts. */
+    private void addHalves() {
+        for (int l = 0; l < layers; l++) {
+            int n = out[l];
+            if (l > 0) {
+                float[] p0 = partWeights[0][l], p1 = partWeights[1][l];
+                for (int i = 0, o = wOff[l]; i < p0.length; i++) grads[o + i] = p0[i] + p1[i];
+                addDecay(wOff[l], wOff[l] + in[l] * n);
+            }
+            if (bOff[l] >= 0) {
+                float[] p0 = partBias[0][l], p1 = partBias[1][l];
+                for (int j = 0; j < n; j++) grads[bOff[l] + j] = p0[j] + p1[j];
+            }
         }
     }
 
@@ -848,10 +1007,10 @@ public final class FastNetwork {
 
     private void batchNormBackward(int t, int threads, int m, int l, int r0, int r1, float[] act) {
         int n = out[l];
-        sync(t, threads); // every row of the upstream gradient is in
+        team.barrier(t); // every row of the upstream gradient is in
         BatchNorm.backwardSums(m, colLo(n, t, threads), colLo(n, t + 1, threads), d[l], 0, n, act, 0, n,
                 zhat[l], 0, n, grads, gammaOff[l], grads, betaOff[l]);
-        sync(t, threads); // dγ, dβ of every column are in
+        team.barrier(t); // dγ, dβ of every column are in
         BatchNorm.backwardApply(r0, r1, m, n, d[l], 0, n, act, 0, n, zhat[l], 0, n, params, gammaOff[l], invStd[l],
                 grads, gammaOff[l], grads, betaOff[l], d[l], 0, n);
     }
@@ -874,8 +1033,8 @@ public final class FastNetwork {
             }
             start = wOff[0] + in[0] * units;
         }
-        // the rest by range, among the members that computed its gradients
-        int restThreads = tailOnOneMember ? 1 : threads, rest = n - start;
+        // the rest by range; with a split first layer, member 0 added all their gradients
+        int restThreads = inputSplit > 0 ? 1 : threads, rest = n - start;
         int from = start + (int) ((long) rest * Math.min(t, restThreads) / restThreads);
         int to = start + (int) ((long) rest * Math.min(t + 1, restThreads) / restThreads);
         optimizer.update(params, grads, from, to);

@@ -49,9 +49,8 @@ public final class BatchNorm {
         float fm = m;
         int j = c0;
         for (; j + V <= c1; j += V) {
-            FloatVector mu = sumVector(m, z, zOff + j, ldz).div(fm);
-            mu.intoArray(mean, j);
-            squaredDeviationVector(m, z, zOff + j, ldz, mu).div(fm).intoArray(var, j);
+            sumVector(m, z, zOff + j, ldz, fm, mean, j);
+            squaredDeviationVector(m, z, zOff + j, ldz, mean, j, fm, var, j);
         }
         for (; j < c1; j++) {
             float s = 0f;
@@ -69,21 +68,89 @@ public final class BatchNorm {
         }
     }
 
-    private static FloatVector sumVector(int m, float[] z, int zo, int ldz) {
+    /**
+     * Partial statistics for a batch cut into row blocks: {@code out[j] = Σ z_ij} over rows
+     * {@code [r0, r1)} (zero for no rows), columns {@code [c0, c1)}, each one add chain down the
+     * rows. With {@link #partialSquaredDeviations} and {@link #combine} it gives the batch mean and
+     * variance of blocks held by different threads, from sums they exchange instead of rows.
+     */
+    public static void partialSums(int r0, int r1, int c0, int c1, float[] z, int zOff, int ldz, float[] out) {
+        Gemm.checkRows(r0, r1);
+        Gemm.checkRows(c0, c1);
+        Gemm.checkRegion("Z", z, zOff + r0 * ldz + c0, ldz, r1 - r0, c1 - c0);
+        Gemm.checkLength("out", out, c1);
+        int m = r1 - r0, zo = zOff + r0 * ldz;
+        int j = c0;
+        for (; j + V <= c1; j += V) {
+            sumVector(m, z, zo + j, ldz, 1f, out, j);
+        }
+        for (; j < c1; j++) {
+            float s = 0f;
+            for (int i = 0; i < m; i++) {
+                s += z[zo + i * ldz + j];
+            }
+            out[j] = s;
+        }
+    }
+
+    /** {@code out[j] = Σ (z_ij − mean_j)²} over rows {@code [r0, r1)}, columns {@code [c0, c1)}; see {@link #partialSums}. */
+    public static void partialSquaredDeviations(int r0, int r1, int c0, int c1, float[] z, int zOff, int ldz,
+                                                float[] mean, float[] out) {
+        Gemm.checkRows(r0, r1);
+        Gemm.checkRows(c0, c1);
+        Gemm.checkRegion("Z", z, zOff + r0 * ldz + c0, ldz, r1 - r0, c1 - c0);
+        Gemm.checkLength("mean", mean, c1);
+        Gemm.checkLength("out", out, c1);
+        int m = r1 - r0, zo = zOff + r0 * ldz;
+        int j = c0;
+        for (; j + V <= c1; j += V) {
+            squaredDeviationVector(m, z, zo + j, ldz, mean, j, 1f, out, j);
+        }
+        for (; j < c1; j++) {
+            float mu = mean[j];
+            float q = 0f;
+            for (int i = 0; i < m; i++) {
+                float d = z[zo + i * ldz + j] - mu;
+                q = Math.fma(d, d, q);
+            }
+            out[j] = q;
+        }
+    }
+
+    /** {@code out[j] = (a[j] + b[j]) / m} for columns {@code [c0, c1)}: the mean (or variance) of a batch of m rows from the partials of its two blocks. */
+    public static void combine(int c0, int c1, float[] a, float[] b, int m, float[] out) {
+        Gemm.checkRows(c0, c1);
+        Gemm.checkLength("a", a, c1);
+        Gemm.checkLength("b", b, c1);
+        Gemm.checkLength("out", out, c1);
+        float fm = m;
+        for (int j = c0; j < c1; j++) {
+            out[j] = (a[j] + b[j]) / fm;
+        }
+    }
+
+    // The vector helpers take and store arrays, never a FloatVector: a vector passed to or returned
+    // from a method the JIT chose not to inline is a heap object, allocated at every call.
+
+    /** {@code out[o + lane] = (Σ_i z[zo + i·ldz + lane]) / div} for one vector of columns. */
+    private static void sumVector(int m, float[] z, int zo, int ldz, float div, float[] out, int o) {
         FloatVector s = FloatVector.zero(S);
         for (int i = 0; i < m; i++) {
             s = s.add(FloatVector.fromArray(S, z, zo + i * ldz));
         }
-        return s;
+        s.div(div).intoArray(out, o);
     }
 
-    private static FloatVector squaredDeviationVector(int m, float[] z, int zo, int ldz, FloatVector mu) {
+    /** {@code out[o + lane] = (Σ_i (z[zo + i·ldz + lane] − mean[mo + lane])²) / div} for one vector of columns. */
+    private static void squaredDeviationVector(int m, float[] z, int zo, int ldz, float[] mean, int mo, float div,
+                                               float[] out, int o) {
+        FloatVector mu = FloatVector.fromArray(S, mean, mo);
         FloatVector q = FloatVector.zero(S);
         for (int i = 0; i < m; i++) {
             FloatVector d = FloatVector.fromArray(S, z, zo + i * ldz).sub(mu);
             q = d.fma(d, q);
         }
-        return q;
+        q.div(div).intoArray(out, o);
     }
 
     /** {@code invStd[j] = 1 / √(var[j] + eps)} for columns {@code [c0, c1)}. */

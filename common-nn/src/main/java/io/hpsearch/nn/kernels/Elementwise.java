@@ -95,11 +95,7 @@ public final class Elementwise {
         Gemm.checkRegion("out", out, outOff + c0, c1 - c0, 1, c1 - c0);
         int j = c0;
         for (; j + V <= c1; j += V) {
-            FloatVector s = columnSumVector(m, x, xOff + j, ldx);
-            if (accumulate) {
-                s = FloatVector.fromArray(S, out, outOff + j).add(s);
-            }
-            s.intoArray(out, outOff + j);
+            columnSumVector(m, x, xOff + j, ldx, out, outOff + j, accumulate);
         }
         for (; j < c1; j++) {
             float s = 0f;
@@ -110,12 +106,19 @@ public final class Elementwise {
         }
     }
 
-    private static FloatVector columnSumVector(int m, float[] x, int xo, int ldx) {
+    /**
+     * One vector of columns of {@link #columnSums}, stored into {@code out} here: a FloatVector
+     * returned from a method the JIT chose not to inline would be a heap object at every call.
+     */
+    private static void columnSumVector(int m, float[] x, int xo, int ldx, float[] out, int o, boolean accumulate) {
         FloatVector s = FloatVector.zero(S);
         for (int i = 0; i < m; i++) {
             s = s.add(FloatVector.fromArray(S, x, xo + i * ldx));
         }
-        return s;
+        if (accumulate) {
+            s = FloatVector.fromArray(S, out, o).add(s);
+        }
+        s.intoArray(out, o);
     }
 
     /**
