@@ -2,7 +2,8 @@
 # Times the fast core against the PyTorch reference of ../shared/bench in one run, on the same
 # machine, and prints a Markdown table with the ratios. Installs PyTorch, NumPy and OpenBLAS
 # (pthread build) from Debian if they are missing. Needs the built jar (mvn -q -DskipTests package).
-# Usage: scripts/bench-vs-pytorch.sh [EPOCHS]   (default 5; medians over the epochs)
+# Usage: scripts/bench-vs-pytorch.sh [EPOCHS]   (default 5; medians over the epochs, ours after the
+# bench's 2 untimed warm-up epochs, while the JIT compiles the kernels)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 epochs=${1:-5}
