@@ -237,10 +237,10 @@ public final class FastNetwork {
         }
         params = new float[total];
         grads = new float[total];
-        for (int i = 0; i < count; i++) {
-            double[] src = ps.get(i).data();
-            for (int j = 0; j < src.length; j++) params[offsets[i] + j] = (float) src[j];
-        }
+        // No loop over the weights in this constructor itself: its back-edges would get the whole
+        // constructor (workspaces and all, about 90 KB of code) compiled by C2, which took 3 s of
+        // CPU on a worker at its first trials.
+        for (int i = 0; i < count; i++) roundInto(ps.get(i).data(), params, offsets[i]);
 
         boolean bn = mode != BatchNormMode.OFF;
         mean = bn ? new float[hidden][] : null;
@@ -353,6 +353,10 @@ public final class FastNetwork {
         int[] a = new int[n];
         java.util.Arrays.fill(a, -1);
         return a;
+    }
+
+    private static void roundInto(double[] src, float[] dst, int offset) {
+        for (int j = 0; j < src.length; j++) dst[offset + j] = (float) src[j];
     }
 
     private static float[] toFloat(double[] a) {
