@@ -299,10 +299,6 @@ public final class FastNetwork {
             halfPanel[1] = new float[Gemm.packedSize(in[0] - inputSplit, out[0])];
             halfRows[0] = new int[capacity];
             halfRows[1] = new int[capacity];
-        } else {
-            secondHalf = null;
-        }
-        if (inputSplit > 0) {
             halfMean = new float[2][hidden][];
             halfVar = new float[2][hidden][];
             halfInvStd = new float[2][hidden][];
@@ -338,6 +334,7 @@ public final class FastNetwork {
                 }
             }
         } else {
+            secondHalf = null;
             halfMean = halfVar = halfInvStd = partSum = partSquares = partGamma = partBeta = null;
             half1Gamma = half1Beta = null;
             partWeights = partBias = halfDPanel = null;
