@@ -123,20 +123,8 @@ public final class FastNetwork {
      * thread computes the same two chains.
      */
     private final int inputSplit;
-    // With a split first layer, the rest of a step (the first layer's BN, the later layers and
-    // their gradients) splits the batch into two fixed row halves, each run by one member on its
-    // own rows (see laterLayersForward). Every sum over the batch is then a sum over each half,
-    // exchanged as a vector, and the two added: [h][layer] below is half h's part for a layer.
-    /** Half h's batch mean, variance and 1/√(σ²+ε) of hidden layer l (half 0's are mean, var, invStd). */
-    private final float[][][] halfMean, halfVar, halfInvStd;
-    /** Half h's column sums for hidden layer l: Σz, then Σ(z − μ)²; backward Σg̃ẑ (dγ) and Σg̃ (dβ). */
-    private final float[][][] partSum, partSquares, partGamma, partBeta;
-    /** dγ, dβ of hidden layer l for half 1's own use (half 0 writes them into the gradients). */
-    private final float[][] half1Gamma, half1Beta;
-    /** Half h's part of dW_l and of the bias gradient of layer l (l ≥ 1 for weights). */
-    private final float[][][] partWeights, partBias;
-    /** ∂c/∂S_l of half h's rows, packed for its part of dW_l (l ≥ 1). */
-    private final float[][][] halfDPanel;
+    /** The row halves' workspaces, with a split first layer; else null. */
+    private final RowHalves halves;
     /** The second half's product X[:, s:k] W₁[s:k, :], added to the first's in z[0]. */
     private final float[] secondHalf;
     /** W₁'s rows of each half, packed by the member that owns the half. */
@@ -299,45 +287,10 @@ public final class FastNetwork {
             halfPanel[1] = new float[Gemm.packedSize(in[0] - inputSplit, out[0])];
             halfRows[0] = new int[capacity];
             halfRows[1] = new int[capacity];
-            halfMean = new float[2][hidden][];
-            halfVar = new float[2][hidden][];
-            halfInvStd = new float[2][hidden][];
-            partSum = new float[2][hidden][];
-            partSquares = new float[2][hidden][];
-            partGamma = new float[2][hidden][];
-            partBeta = new float[2][hidden][];
-            half1Gamma = new float[hidden][];
-            half1Beta = new float[hidden][];
-            partWeights = new float[2][layers][];
-            partBias = new float[2][layers][];
-            halfDPanel = new float[2][layers][];
-            for (int l = 0; l < layers; l++) {
-                int n = out[l];
-                for (int half = 0; half < 2; half++) {
-                    if (l > 0) {
-                        partWeights[half][l] = new float[in[l] * n];
-                        halfDPanel[half][l] = new float[Gemm.packedSize(capacity, n)];
-                    }
-                    if (bOff[l] >= 0) partBias[half][l] = new float[n];
-                    if (l == hidden || !bn) continue;
-                    halfMean[half][l] = half == 0 ? mean[l] : new float[n];
-                    halfVar[half][l] = half == 0 ? var[l] : new float[n];
-                    halfInvStd[half][l] = half == 0 ? invStd[l] : new float[n];
-                    partSum[half][l] = new float[n];
-                    partSquares[half][l] = new float[n];
-                    partGamma[half][l] = new float[n];
-                    partBeta[half][l] = new float[n];
-                }
-                if (l < hidden && bn) {
-                    half1Gamma[l] = new float[n];
-                    half1Beta[l] = new float[n];
-                }
-            }
+            halves = new RowHalves(in, out, bOff, bn, mean, var, invStd, capacity);
         } else {
             secondHalf = null;
-            halfMean = halfVar = halfInvStd = partSum = partSquares = partGamma = partBeta = null;
-            half1Gamma = half1Beta = null;
-            partWeights = partBias = halfDPanel = null;
+            halves = null;
         }
         memberX = new float[][] {x};
         lastUpdateWeightsFinite = weightsFinite();
@@ -350,6 +303,64 @@ public final class FastNetwork {
         int[] a = new int[n];
         java.util.Arrays.fill(a, -1);
         return a;
+    }
+
+    /**
+     * With a split first layer, the rest of a step (the first layer's BN, the later layers and
+     * their gradients) splits the batch into two fixed row halves, each run by one member on its
+     * own rows (see {@link #laterLayersForward}). Every sum over the batch is then a sum over each
+     * half, exchanged as a vector, and the two added. {@code [h][l]} is half h's part for layer l.
+     */
+    private static final class RowHalves {
+        /** Half h's batch mean, variance and 1/√(σ²+ε) of hidden layer l (half 0's are the network's mean, var, invStd). */
+        final float[][][] mean, var, invStd;
+        /** Half h's column sums for hidden layer l: Σz, then Σ(z − μ)²; backward Σg̃ẑ (dγ) and Σg̃ (dβ). */
+        final float[][][] sum, squares, gamma, beta;
+        /** dγ, dβ of hidden layer l for half 1's own use (half 0 writes them into the gradients). */
+        final float[][] half1Gamma, half1Beta;
+        /** Half h's part of dW_l and of the bias gradient of layer l (l ≥ 1 for weights). */
+        final float[][][] weights, bias;
+        /** ∂c/∂S_l of half h's rows, packed for its part of dW_l (l ≥ 1). */
+        final float[][][] dPanel;
+
+        RowHalves(int[] in, int[] out, int[] bOff, boolean bn, float[][] mean0, float[][] var0, float[][] invStd0,
+                  int capacity) {
+            int layers = in.length, hidden = layers - 1;
+            mean = new float[2][hidden][];
+            var = new float[2][hidden][];
+            invStd = new float[2][hidden][];
+            sum = new float[2][hidden][];
+            squares = new float[2][hidden][];
+            gamma = new float[2][hidden][];
+            beta = new float[2][hidden][];
+            half1Gamma = new float[hidden][];
+            half1Beta = new float[hidden][];
+            weights = new float[2][layers][];
+            bias = new float[2][layers][];
+            dPanel = new float[2][layers][];
+            for (int l = 0; l < layers; l++) {
+                int n = out[l];
+                for (int half = 0; half < 2; half++) {
+                    if (l > 0) {
+                        weights[half][l] = new float[in[l] * n];
+                        dPanel[half][l] = new float[Gemm.packedSize(capacity, n)];
+                    }
+                    if (bOff[l] >= 0) bias[half][l] = new float[n];
+                    if (l == hidden || !bn) continue;
+                    mean[half][l] = half == 0 ? mean0[l] : new float[n];
+                    var[half][l] = half == 0 ? var0[l] : new float[n];
+                    invStd[half][l] = half == 0 ? invStd0[l] : new float[n];
+                    sum[half][l] = new float[n];
+                    squares[half][l] = new float[n];
+                    gamma[half][l] = new float[n];
+                    beta[half][l] = new float[n];
+                }
+                if (l < hidden && bn) {
+                    half1Gamma[l] = new float[n];
+                    half1Beta[l] = new float[n];
+                }
+            }
+        }
     }
 
     private static void roundInto(double[] src, float[] dst, int offset) {
@@ -806,23 +817,24 @@ public final class FastNetwork {
                     Gemm.mulPacked(a, b, n, k, h[l - 1], 0, k, fwdPanel[l], zl, 0, n, false);
                 }
                 if (mode != BatchNormMode.BEFORE_RELU) Elementwise.addBias(a, b, n, zl, 0, n, params, bOff[l], true);
-                if (mode != BatchNormMode.OFF) BatchNorm.partialSums(a, b, 0, n, zl, 0, n, partSum[half][l]);
+                if (mode != BatchNormMode.OFF) BatchNorm.partialSums(a, b, 0, n, zl, 0, n, halves.sum[half][l]);
             }
             if (mode == BatchNormMode.OFF) continue; // h[l] is z[l], biased and rectified in place
             team.barrier(t); // both halves' Σz are in
             for (int half = 0; half < 2; half++) {
                 if (halfOwner(half, threads) != t) continue;
-                BatchNorm.combine(0, n, partSum[0][l], partSum[1][l], m, halfMean[half][l]);
-                BatchNorm.partialSquaredDeviations(rowHalf(m, half), rowHalf(m, half + 1), 0, n, zl, 0, n, halfMean[half][l],
-                        partSquares[half][l]);
+                BatchNorm.combine(0, n, halves.sum[0][l], halves.sum[1][l], m, halves.mean[half][l]);
+                BatchNorm.partialSquaredDeviations(rowHalf(m, half), rowHalf(m, half + 1), 0, n, zl, 0, n, halves.mean[half][l],
+                        halves.squares[half][l]);
             }
             team.barrier(t); // both halves' Σ(z − μ)² are in
             for (int half = 0; half < 2; half++) {
                 if (halfOwner(half, threads) != t) continue;
-                BatchNorm.combine(0, n, partSquares[0][l], partSquares[1][l], m, halfVar[half][l]);
-                BatchNorm.invStd(0, n, halfVar[half][l], EPS, halfInvStd[half][l]);
-                BatchNorm.normalize(rowHalf(m, half), rowHalf(m, half + 1), n, zl, 0, n, halfMean[half][l], halfInvStd[half][l],
-                        params, gammaOff[l], params, betaOff[l], zhat[l], 0, n, h[l], 0, n, mode == BatchNormMode.BEFORE_RELU);
+                BatchNorm.combine(0, n, halves.squares[0][l], halves.squares[1][l], m, halves.var[half][l]);
+                BatchNorm.invStd(0, n, halves.var[half][l], EPS, halves.invStd[half][l]);
+                BatchNorm.normalize(rowHalf(m, half), rowHalf(m, half + 1), n, zl, 0, n, halves.mean[half][l],
+                        halves.invStd[half][l], params, gammaOff[l], params, betaOff[l], zhat[l], 0, n, h[l], 0, n,
+                        mode == BatchNormMode.BEFORE_RELU);
             }
         }
         if (!withLoss) return;
@@ -832,7 +844,7 @@ public final class FastNetwork {
             int a = rowHalf(m, half), b = rowHalf(m, half + 1);
             Gemm.mulPacked(a, b, n, k, h[l - 1], 0, k, fwdPanel[l], logits, 0, n, false);
             outputRows(a, b, m, l);
-            Gemm.packB(b - a, n, d[l], a * n, n, halfDPanel[half][l]);
+            Gemm.packB(b - a, n, d[l], a * n, n, halves.dPanel[half][l]);
         }
     }
 
@@ -945,16 +957,17 @@ public final class FastNetwork {
             for (int half = 0; half < 2; half++) {
                 if (halfOwner(half, threads) != t) continue;
                 int a = rowHalf(m, half), b = rowHalf(m, half + 1);
-                Gemm.mulPackedTransA(0, k, n, b - a, h[hl], a * k, k, halfDPanel[half][l], partWeights[half][l], 0, n, false);
-                if (bOff[l] >= 0) Elementwise.columnSums(b - a, 0, n, d[l], a * n, n, partBias[half][l], 0, false);
+                Gemm.mulPackedTransA(0, k, n, b - a, h[hl], a * k, k, halves.dPanel[half][l], halves.weights[half][l], 0, n,
+                        false);
+                if (bOff[l] >= 0) Elementwise.columnSums(b - a, 0, n, d[l], a * n, n, halves.bias[half][l], 0, false);
                 // ∂c/∂(output of hidden layer hl) = d[l] W_lᵀ, then back through ReLU and BN
                 Gemm.mulPacked(a, b, k, n, d[l], 0, n, ntPanel[l], d[hl], 0, k, false);
                 switch (mode) {
                     case OFF -> Elementwise.reluBackward(a, b, k, d[hl], 0, k, h[hl], 0, k);
                     case BEFORE_RELU -> BatchNorm.backwardSums(b - a, 0, k, d[hl], a * k, k, h[hl], a * k, k, zhat[hl], a * k, k,
-                            partGamma[half][hl], 0, partBeta[half][hl], 0);
+                            halves.gamma[half][hl], 0, halves.beta[half][hl], 0);
                     case AFTER_RELU -> BatchNorm.backwardSums(b - a, 0, k, d[hl], a * k, k, null, 0, k, zhat[hl], a * k, k,
-                            partGamma[half][hl], 0, partBeta[half][hl], 0);
+                            halves.gamma[half][hl], 0, halves.beta[half][hl], 0);
                 }
             }
             if (mode != BatchNormMode.OFF) team.barrier(t); // both halves' dγ, dβ sums are in
@@ -963,22 +976,22 @@ public final class FastNetwork {
                 int a = rowHalf(m, half), b = rowHalf(m, half + 1);
                 if (mode != BatchNormMode.OFF) {
                     // Half 0 writes dγ, dβ into the gradients; half 1 into its own copy.
-                    float[] dg = half == 0 ? grads : half1Gamma[hl], db = half == 0 ? grads : half1Beta[hl];
+                    float[] dg = half == 0 ? grads : halves.half1Gamma[hl], db = half == 0 ? grads : halves.half1Beta[hl];
                     int dgo = half == 0 ? gammaOff[hl] : 0, dbo = half == 0 ? betaOff[hl] : 0;
                     for (int j = 0; j < k; j++) {
-                        dg[dgo + j] = partGamma[0][hl][j] + partGamma[1][hl][j];
-                        db[dbo + j] = partBeta[0][hl][j] + partBeta[1][hl][j];
+                        dg[dgo + j] = halves.gamma[0][hl][j] + halves.gamma[1][hl][j];
+                        db[dbo + j] = halves.beta[0][hl][j] + halves.beta[1][hl][j];
                     }
                     float[] act = mode == BatchNormMode.BEFORE_RELU ? h[hl] : null;
                     BatchNorm.backwardApply(a, b, m, k, d[hl], 0, k, act, 0, k, zhat[hl], 0, k, params, gammaOff[hl],
-                            halfInvStd[half][hl], dg, dgo, db, dbo, d[hl], 0, k);
+                            halves.invStd[half][hl], dg, dgo, db, dbo, d[hl], 0, k);
                     if (mode == BatchNormMode.AFTER_RELU) Elementwise.reluBackward(a, b, k, d[hl], 0, k, z[hl], 0, k);
                 }
                 if (hl > 0) {
-                    Gemm.packB(b - a, k, d[hl], a * k, k, halfDPanel[half][hl]);
+                    Gemm.packB(b - a, k, d[hl], a * k, k, halves.dPanel[half][hl]);
                 } else {
                     Gemm.packBRows(a, b, m, k, d[0], 0, k, dPanel[0]);
-                    if (bOff[0] >= 0) Elementwise.columnSums(b - a, 0, k, d[0], a * k, k, partBias[half][0], 0, false);
+                    if (bOff[0] >= 0) Elementwise.columnSums(b - a, 0, k, d[0], a * k, k, halves.bias[half][0], 0, false);
                 }
             }
         }
@@ -989,12 +1002,12 @@ public final class FastNetwork {
         for (int l = 0; l < layers; l++) {
             int n = out[l];
             if (l > 0) {
-                float[] p0 = partWeights[0][l], p1 = partWeights[1][l];
+                float[] p0 = halves.weights[0][l], p1 = halves.weights[1][l];
                 for (int i = 0, o = wOff[l]; i < p0.length; i++) grads[o + i] = p0[i] + p1[i];
                 addDecay(wOff[l], wOff[l] + in[l] * n);
             }
             if (bOff[l] >= 0) {
-                float[] p0 = partBias[0][l], p1 = partBias[1][l];
+                float[] p0 = halves.bias[0][l], p1 = halves.bias[1][l];
                 for (int j = 0; j < n; j++) grads[bOff[l] + j] = p0[j] + p1[j];
             }
         }
