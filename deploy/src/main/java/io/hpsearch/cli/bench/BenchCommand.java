@@ -105,14 +105,14 @@ public final class BenchCommand implements Callable<Integer> {
                 OptimizerConfig.SGD, BnStatistics.MOVING_AVERAGE, 0, false, 0, 1, threads);
 
         List<Double> seconds = Collections.synchronizedList(new ArrayList<>());
+        int perEpoch = config.updatesPerEpoch(s.samples());
+        List<EpochTimer> timers = new ArrayList<>();
+        for (int k = 0; k < trials; k++) timers.add(new EpochTimer(perEpoch, warmUp, epochs, seconds));
         ExecutorService pool = Executors.newFixedThreadPool(trials);
         try {
             List<Future<?>> runs = new ArrayList<>();
-            for (int k = 0; k < trials; k++) {
-                runs.add(pool.submit(() -> {
-                    TrainingListener timer = new EpochTimer(config.updatesPerEpoch(s.samples()), warmUp, seconds);
-                    core.train(net, data, config, timer);
-                }));
+            for (EpochTimer timer : timers) {
+                runs.add(pool.submit(() -> core.train(net, data, config, timer)));
             }
             for (Future<?> f : runs) f.get();
         } catch (ExecutionException ex) {
@@ -125,11 +125,14 @@ public final class BenchCommand implements Callable<Integer> {
         Collections.sort(sorted);
         double median = sorted.get(sorted.size() / 2);
         double gflops = trials * s.flopsPerEpoch(hidden, classes) / median / 1e9;
+        long[] steps = timers.stream().flatMapToLong(EpochTimer::steps).sorted().toArray();
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "epochs (s): %s%n", seconds);
         o.printf(Locale.ROOT, "{\"shape\":\"%s\",\"engine\":\"%s\",\"threads\":%d,\"trials\":%d,\"epochs\":%d,"
-                        + "\"warm_up\":%d,\"sec_per_epoch\":%.4f,\"gflops\":%.2f}%n",
-                s.name(), core, threads, trials, epochs, warmUp, median, gflops);
+                        + "\"warm_up\":%d,\"sec_per_epoch\":%.4f,\"gflops\":%.2f,\"step_us_median\":%.1f,"
+                        + "\"step_us_p90\":%.1f}%n",
+                s.name(), core, threads, trials, epochs, warmUp, median, gflops,
+                steps[steps.length / 2] / 1e3, steps[(int) (steps.length * 0.9)] / 1e3);
         o.flush();
         return 0;
     }
@@ -137,30 +140,43 @@ public final class BenchCommand implements Callable<Integer> {
     /**
      * Seconds of each epoch's updates after the first {@code skipped}: from the end of the previous
      * epoch's evaluation (for the first epoch, from the end of its first update) to the epoch's last
-     * update, so the evaluation between epochs is not counted.
+     * update, so the evaluation between epochs is not counted; and the nanoseconds of each update of
+     * those epochs, from the end of the one before (or of the evaluation), so a step's median is seen
+     * apart from the rare long ones that a median epoch still contains.
      */
     private static final class EpochTimer implements TrainingListener {
         private final int perEpoch;
         private final int skipped;
         private final List<Double> seconds;
-        private long epochStart = -1;
+        private final long[] stepNanos;
+        private int steps;
+        private long epochStart = -1, last = -1;
 
-        EpochTimer(int perEpoch, int skipped, List<Double> seconds) {
+        EpochTimer(int perEpoch, int skipped, int timedEpochs, List<Double> seconds) {
             this.perEpoch = perEpoch;
             this.skipped = skipped;
             this.seconds = seconds;
+            this.stepNanos = new long[perEpoch * timedEpochs];
         }
 
         @Override
         public void onUpdate(long update, long total) {
             long now = System.nanoTime();
             if (epochStart < 0) epochStart = now; // first epoch: from the end of its first update
+            boolean timed = (update - 1) / perEpoch >= skipped;
+            if (timed && last >= 0 && steps < stepNanos.length) stepNanos[steps++] = now - last;
+            last = now;
             if (update % perEpoch == 0 && update / perEpoch > skipped) seconds.add((now - epochStart) / 1e9);
         }
 
         @Override
         public void onEpoch(io.hpsearch.nn.train.EpochMetrics metrics) {
             epochStart = System.nanoTime(); // the evaluation just done is not training time
+            last = epochStart;
+        }
+
+        java.util.stream.LongStream steps() {
+            return java.util.Arrays.stream(stepNanos, 0, steps);
         }
     }
 }

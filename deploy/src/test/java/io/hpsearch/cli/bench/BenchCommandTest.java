@@ -33,6 +33,10 @@ class BenchCommandTest {
         assertEquals(4, timed.substring(timed.indexOf('[') + 1, timed.indexOf(']')).split(",").length, timed);
         assertEquals(1, json.get("warm_up").asInt());
         assertEquals(2, json.get("epochs").asInt());
+        // 550 steps an epoch: a step's median, times 550, is within the epochs' range
+        double step = json.get("step_us_median").asDouble(), p90 = json.get("step_us_p90").asDouble();
+        assertTrue(step > 0 && p90 >= step, step + " " + p90);
+        assertEquals(json.get("sec_per_epoch").asDouble(), step * 550 / 1e6, 0.5 * json.get("sec_per_epoch").asDouble());
         assertEquals("fashion", json.get("shape").asText());
         assertEquals(2, json.get("trials").asInt());
         assertEquals(1, json.get("threads").asInt());
