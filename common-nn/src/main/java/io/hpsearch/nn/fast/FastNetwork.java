@@ -369,7 +369,7 @@ public final class FastNetwork {
 
     private static float[] toFloat(double[] a) {
         float[] f = new float[a.length];
-        for (int i = 0; i < a.length; i++) f[i] = (float) a[i];
+        roundInto(a, f, 0);
         return f;
     }
 
@@ -401,6 +401,11 @@ public final class FastNetwork {
     /** Start of row half h (0, 1; 2 for the end) of a batch of m rows, at a multiple of the GEMM's row tile. */
     private static int rowHalf(int m, int h) {
         return h == 0 ? 0 : h == 1 ? rowLo(m, 1, 2) : m;
+    }
+
+    /** Start of half h (0, 1; 2 for the end) of the first layer's inputs. */
+    private int inputHalf(int h) {
+        return h == 0 ? 0 : h == 1 ? inputSplit : in[0];
     }
 
     /** The member that computes half h of the first layer's inputs. */
@@ -460,10 +465,7 @@ public final class FastNetwork {
      * training cost is finite exactly when this holds and the loss is finite.
      */
     public boolean weightsFinite() {
-        for (int l = 0; l < layers; l++) {
-            if (!finite(params, wOff[l], wOff[l] + in[l] * out[l])) return false;
-        }
-        return true;
+        return weightsFinite(0, params.length);
     }
 
     /**
@@ -817,7 +819,7 @@ public final class FastNetwork {
                     Gemm.mulPacked(a, b, n, k, h[l - 1], 0, k, fwdPanel[l], zl, 0, n, false);
                 }
                 if (mode != BatchNormMode.BEFORE_RELU) Elementwise.addBias(a, b, n, zl, 0, n, params, bOff[l], true);
-                if (mode != BatchNormMode.OFF) BatchNorm.partialSums(a, b, 0, n, zl, 0, n, halves.sum[half][l]);
+                if (mode != BatchNormMode.OFF) Elementwise.columnSums(b - a, 0, n, zl, a * n, n, halves.sum[half][l], 0, false);
             }
             if (mode == BatchNormMode.OFF) continue; // h[l] is z[l], biased and rectified in place
             team.barrier(t); // both halves' Σz are in
@@ -857,7 +859,7 @@ public final class FastNetwork {
      */
     private void firstLayerHalf(int t, int half, int m) {
         int k = in[0], n = out[0];
-        int i0 = half == 0 ? 0 : inputSplit, i1 = half == 0 ? inputSplit : k, width = i1 - i0;
+        int i0 = inputHalf(half), i1 = inputHalf(half + 1), width = i1 - i0;
         float[] panel = halfPanel[half];
         Gemm.packB(width, n, params, wOff[0] + i0 * n, n, panel);
         float[] product = half == 0 ? z[0] : secondHalf;
@@ -899,7 +901,7 @@ public final class FastNetwork {
             int n = out[0], k = in[0];
             for (int half = 0; half < 2; half++) {
                 if (halfOwner(half, threads) != t) continue;
-                int i0 = half == 0 ? 0 : inputSplit, i1 = half == 0 ? inputSplit : k;
+                int i0 = inputHalf(half), i1 = inputHalf(half + 1);
                 Gemm.mulPackedTransA(i0, i1, n, m, halfInput[half], 0, xld, dPanel[0], grads, wOff[0], n, false);
                 addDecay(wOff[0] + i0 * n, wOff[0] + i1 * n);
             }
@@ -1040,8 +1042,7 @@ public final class FastNetwork {
             int units = out[0];
             for (int half = 0; half < 2; half++) {
                 if (halfOwner(half, threads) != t) continue;
-                int from = wOff[0] + (half == 0 ? 0 : inputSplit) * units;
-                int to = wOff[0] + (half == 0 ? inputSplit : in[0]) * units;
+                int from = wOff[0] + inputHalf(half) * units, to = wOff[0] + inputHalf(half + 1) * units;
                 optimizer.update(params, grads, from, to);
                 finite &= weightsFinite(from, to);
             }

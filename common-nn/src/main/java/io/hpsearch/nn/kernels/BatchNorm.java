@@ -69,31 +69,12 @@ public final class BatchNorm {
     }
 
     /**
-     * Partial statistics for a batch cut into row blocks: {@code out[j] = Σ z_ij} over rows
-     * {@code [r0, r1)} (zero for no rows), columns {@code [c0, c1)}, each one add chain down the
-     * rows. With {@link #partialSquaredDeviations} and {@link #combine} it gives the batch mean and
-     * variance of blocks held by different threads, from sums they exchange instead of rows.
+     * Partial statistics for a batch cut into row blocks: {@code out[j] = Σ (z_ij − mean_j)²} over
+     * rows {@code [r0, r1)} (zero for no rows), columns {@code [c0, c1)}, each one fma chain down
+     * the rows. With the blocks' column sums ({@link Elementwise#columnSums}) and {@link #combine}
+     * it gives the batch mean and variance of blocks held by different threads, from sums they
+     * exchange instead of rows.
      */
-    public static void partialSums(int r0, int r1, int c0, int c1, float[] z, int zOff, int ldz, float[] out) {
-        Gemm.checkRows(r0, r1);
-        Gemm.checkRows(c0, c1);
-        Gemm.checkRegion("Z", z, zOff + r0 * ldz + c0, ldz, r1 - r0, c1 - c0);
-        Gemm.checkLength("out", out, c1);
-        int m = r1 - r0, zo = zOff + r0 * ldz;
-        int j = c0;
-        for (; j + V <= c1; j += V) {
-            sumVector(m, z, zo + j, ldz, 1f, out, j);
-        }
-        for (; j < c1; j++) {
-            float s = 0f;
-            for (int i = 0; i < m; i++) {
-                s += z[zo + i * ldz + j];
-            }
-            out[j] = s;
-        }
-    }
-
-    /** {@code out[j] = Σ (z_ij − mean_j)²} over rows {@code [r0, r1)}, columns {@code [c0, c1)}; see {@link #partialSums}. */
     public static void partialSquaredDeviations(int r0, int r1, int c0, int c1, float[] z, int zOff, int ldz,
                                                 float[] mean, float[] out) {
         Gemm.checkRows(r0, r1);
