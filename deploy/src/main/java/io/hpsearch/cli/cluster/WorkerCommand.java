@@ -114,9 +114,9 @@ public final class WorkerCommand implements Callable<Integer> {
         }
         double loaded = (System.nanoTime() - start) / 1e9;
         TrialSpec first = TrialGenerator.trial(campaign, 0, 0);
-        double warm = KernelWarmUp.run(first, entry.split(), threadsPerTrial);
-        out.printf(java.util.Locale.ROOT, "preloaded %s for %s (fingerprint %s) in %.1f s; training code warmed in %.1f s%n",
-                entry.key(), campaign.getName(), entry.fingerprint(), loaded, warm);
+        KernelWarmUp.Report warm = KernelWarmUp.run(first, entry.split(), threadsPerTrial);
+        out.printf(java.util.Locale.ROOT, "preloaded %s for %s (fingerprint %s) in %.1f s; training code warmed in %.1f s (%d steps)%n",
+                entry.key(), campaign.getName(), entry.fingerprint(), loaded, warm.seconds(), warm.steps());
         out.flush();
     }
 
