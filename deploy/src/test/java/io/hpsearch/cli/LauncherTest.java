@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,41 @@ class LauncherTest {
         assertTrue(r.out().contains("vector=true"), r.out());
         assertTrue(r.err().contains("probe-stderr"), r.err());
         assertFalse(r.err().contains("incubator"), "incubator warning should be filtered: " + r.err());
+    }
+
+    @Test
+    void passesTheClassDataArchiveNextToTheJar() throws Exception {
+        Path jar = tmp.resolve("repo/deploy/target/hpsearch.jar");
+        writeProbeJar(jar);
+        dumpArchive(jar);
+        Run r = run(Map.of("HPSEARCH_JAVA_OPTS", "-Xlog:class+load=info"), "x");
+        assertEquals(3, r.code(), r.err());
+        assertTrue(r.out().contains(LauncherProbe.class.getName() + " source: shared objects file"),
+                "the probe's class should come from the archive: " + r.out());
+    }
+
+    @Test
+    void runsQuietlyWithoutAnArchiveThatNoLongerMatchesTheJar() throws Exception {
+        Path jar = tmp.resolve("repo/deploy/target/hpsearch.jar");
+        writeProbeJar(jar);
+        dumpArchive(jar);
+        // the jar rebuilt after the archive: the JVM refuses the archive, and would say so on stdout
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 10_000));
+        Run r = run(Map.of("HPSEARCH_JAVA_OPTS", "-Xlog:class+load=info"), "x");
+        assertEquals(3, r.code(), r.err());
+        assertTrue(r.out().contains(LauncherProbe.class.getName() + " source: file:"), "loaded from the jar: " + r.out());
+        assertFalse((r.out() + r.err()).contains("shared archive"), r.out() + r.err());
+    }
+
+    /** Writes the archive the build would write next to {@code jar}, here of the probe's classes. */
+    private void dumpArchive(Path jar) throws Exception {
+        Path archive = jar.resolveSibling("hpsearch.jsa");
+        Process dump = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                "--add-modules=jdk.incubator.vector", "-jar", jar.toRealPath().toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("dump.txt").toFile()).start();
+        assertTrue(dump.waitFor(60, TimeUnit.SECONDS), "archive dump hung");
+        assertTrue(Files.isRegularFile(archive) && Files.size(archive) > 0, Files.readString(tmp.resolve("dump.txt")));
     }
 
     /** A jar whose main class is {@link LauncherProbe}, taken from the compiled test classes. */
