@@ -86,8 +86,9 @@ public final class KernelWarmUp {
             double round = (System.nanoTime() - roundStart) / 1e9;
             double compiling = measurable ? (jit.getTotalCompilationTime() - compiledBefore) / 1e3 : 0;
             double total = (System.nanoTime() - start) / 1e9;
-            boolean quiet = steps >= MIN_STEPS && compiling < QUIET * round;
-            if (!measurable || quiet || total >= MAX_SECONDS) return new Report(total, steps);
+            // without the JIT's figures, the step count alone decides
+            boolean quiet = !measurable || compiling < QUIET * round;
+            if ((steps >= MIN_STEPS && quiet) || total >= MAX_SECONDS) return new Report(total, steps);
         }
     }
 
