@@ -30,8 +30,8 @@ if command -v taskset >/dev/null 2>&1; then
 fi
 
 # The speed-up of two threads is given twice: from the median epochs, and from the median steps
-# (an epoch is 450-550 steps; a step held up now and then by the host slows its epoch, not the
-# median step).
+# (an epoch is 450-550 steps; a few long ones, a late JIT compile or a vCPU held by the host, slow
+# its epoch but not the median step).
 echo "| shape | PyTorch 1 thread (s/epoch) | hpsearch 1 thread | ratio | hpsearch 2 threads | speed-up 2 vs 1 (epochs) | step median 1 / 2 threads (µs) | speed-up 2 vs 1 (steps) | 2 trials × 1 thread (s/epoch each) | throughput 2 trials vs 1 |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for shape in fashion cifar; do

@@ -9,8 +9,8 @@
 #  (c) coordinator throughput: DispatchBench with 50 simulated workers and trials that train nothing;
 #  and first, for context, how much two training threads gain over one on this machine right now.
 # Usage: deploy/bench/cluster-figures.sh [RUNS]   (default 1): (a) and the context RUNS times in turn,
-# each run's figures, then the medians over the runs (a campaign on this machine varies by a second
-# or more from run to run).
+# each run's figures, then the medians over the runs (of the times, and of each run's ratios): a
+# campaign on this machine varies by a second or more from run to run.
 # Needs the built jar (mvn -q -DskipTests package; or HPSEARCH_JAR) and Fashion-MNIST (scripts/setup.sh).
 set -euo pipefail
 
@@ -54,7 +54,9 @@ sec_per_epoch() { "$hpsearch" bench --shape fashion --epochs 4 "$@" 2>/dev/null 
 median() { python3 -c 'import statistics, sys; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
 
 echo "campaign: $campaign (16 trials), $runs run(s)"
-parallels=() t2s=() t1s=() c2s=() c1s=() p99s=()
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# the ratios are per run (each run's two campaigns ran minutes apart), their median printed at the end
+parallels=() t2s=() t1s=() c2s=() c1s=() launch_ratios=() campaign_ratios=() p99s=()
 for r in $(seq 1 "$runs"); do
     b1="$(sec_per_epoch --trials 1)"
     b2="$(sec_per_epoch --trials 2)"
@@ -66,18 +68,17 @@ for r in $(seq 1 "$runs"); do
     p99="$(awk '$1 == "dispatch_latency" { print $5 }' "$out/results-2.txt")"
     for n in 1 2; do cp "$out/results-$n.txt" "$out/results-$n-run-$r.txt"; cp "$out/table-$n.txt" "$out/table-$n-run-$r.txt"; done
     parallels+=("$parallel") t2s+=("$t2") t1s+=("$t1") c2s+=("$c2") c1s+=("$c1") p99s+=("$p99")
-    printf 'run %d: two training threads %s x one (bench --trials 2 vs 1: %s and %s s/epoch); campaign on the coordinator 2 / 1 workers %.1f / %.1f s = %.2f; launch %.1f / %.1f s = %.2f; dispatch p99 %s ms\n' \
-        "$r" "$parallel" "$b2" "$b1" "$c2" "$c1" "$(awk -v a="$c2" -v b="$c1" 'BEGIN { print a / b }')" \
-        "$t2" "$t1" "$(awk -v a="$t2" -v b="$t1" 'BEGIN { print a / b }')" "$p99"
+    launch_ratios+=("$(ratio "$t2" "$t1")") campaign_ratios+=("$(ratio "$c2" "$c1")")
+    printf 'run %d: two training threads %s x one (bench --trials 2 vs 1: %s and %s s/epoch); campaign on the coordinator 2 / 1 workers %.1f / %.1f s = %s; launch %.1f / %.1f s = %s; dispatch p99 %s ms\n' \
+        "$r" "$parallel" "$b2" "$b1" "$c2" "$c1" "${campaign_ratios[-1]}" "$t2" "$t1" "${launch_ratios[-1]}" "$p99"
 done
 
-t2="$(median "${t2s[@]}")" t1="$(median "${t1s[@]}")" c2="$(median "${c2s[@]}")" c1="$(median "${c1s[@]}")"
 printf 'medians over %d run(s):\n' "$runs"
 printf 'two training threads on this machine: %.2f x the throughput of one\n' "$(median "${parallels[@]}")"
 printf 'wall time of hpsearch launch, 2 worker JVMs: %.1f s, 1 worker JVM: %.1f s, ratio %.2f\n' \
-    "$t2" "$t1" "$(awk -v a="$t2" -v b="$t1" 'BEGIN { print a / b }')"
+    "$(median "${t2s[@]}")" "$(median "${t1s[@]}")" "$(median "${launch_ratios[@]}")"
 printf 'campaign wall time on the coordinator (submitted to completed), 2 workers: %.1f s, 1 worker: %.1f s, ratio %.2f (target <= 0.6)\n' \
-    "$c2" "$c1" "$(awk -v a="$c2" -v b="$c1" 'BEGIN { print a / b }')"
+    "$(median "${c2s[@]}")" "$(median "${c1s[@]}")" "$(median "${campaign_ratios[@]}")"
 printf 'dispatch latency p99 (2 workers, coordinator histogram): %.3f ms, the largest of the runs %s ms (target < 10 ms)\n' \
     "$(median "${p99s[@]}")" "$(printf '%s\n' "${p99s[@]}" | sort -g | tail -1)"
 echo "tables and --stats in $out"
