@@ -819,7 +819,7 @@ public final class FastNetwork {
                     Gemm.mulPacked(a, b, n, k, h[l - 1], 0, k, fwdPanel[l], zl, 0, n, false);
                 }
                 if (mode != BatchNormMode.BEFORE_RELU) Elementwise.addBias(a, b, n, zl, 0, n, params, bOff[l], true);
-                if (mode != BatchNormMode.OFF) Elementwise.columnSums(b - a, 0, n, zl, a * n, n, halves.sum[half][l], 0, false);
+                if (mode != BatchNormMode.OFF) Elementwise.columnSums(b - a, 0, n, zl, a * n, n, halves.sum[half][l], 0);
             }
             if (mode == BatchNormMode.OFF) continue; // h[l] is z[l], biased and rectified in place
             team.barrier(t); // both halves' Σz are in
@@ -922,7 +922,7 @@ public final class FastNetwork {
                     false);
             addDecay(wOff[l] + i0 * n, wOff[l] + i1 * n);
             if (bOff[l] >= 0) {
-                Elementwise.columnSums(m, colLo(n, t, threads), colLo(n, t + 1, threads), d[l], 0, n, grads, bOff[l], false);
+                Elementwise.columnSums(m, colLo(n, t, threads), colLo(n, t + 1, threads), d[l], 0, n, grads, bOff[l]);
             }
             if (l == 0) break;
             int hl = l - 1;
@@ -961,7 +961,7 @@ public final class FastNetwork {
                 int a = rowHalf(m, half), b = rowHalf(m, half + 1);
                 Gemm.mulPackedTransA(0, k, n, b - a, h[hl], a * k, k, halves.dPanel[half][l], halves.weights[half][l], 0, n,
                         false);
-                if (bOff[l] >= 0) Elementwise.columnSums(b - a, 0, n, d[l], a * n, n, halves.bias[half][l], 0, false);
+                if (bOff[l] >= 0) Elementwise.columnSums(b - a, 0, n, d[l], a * n, n, halves.bias[half][l], 0);
                 // ∂c/∂(output of hidden layer hl) = d[l] W_lᵀ, then back through ReLU and BN
                 Gemm.mulPacked(a, b, k, n, d[l], 0, n, ntPanel[l], d[hl], 0, k, false);
                 switch (mode) {
@@ -993,7 +993,7 @@ public final class FastNetwork {
                     Gemm.packB(b - a, k, d[hl], a * k, k, halves.dPanel[half][hl]);
                 } else {
                     Gemm.packBRows(a, b, m, k, d[0], 0, k, dPanel[0]);
-                    if (bOff[0] >= 0) Elementwise.columnSums(b - a, 0, k, d[0], a * k, k, halves.bias[half][0], 0, false);
+                    if (bOff[0] >= 0) Elementwise.columnSums(b - a, 0, k, d[0], a * k, k, halves.bias[half][0], 0);
                 }
             }
         }

@@ -84,41 +84,31 @@ public final class Elementwise {
     }
 
     /**
-     * {@code out[j] (=|+=) Σ_{i<m} x[i][j]} for columns {@code [c0, c1)}, summing rows in order in
-     * float (ample for a batch of a few hundred rows). {@code out} is indexed by absolute column:
+     * {@code out[j] = Σ_{i<m} x[i][j]} for columns {@code [c0, c1)}, summing rows in order in float
+     * from 0 (ample for a batch of a few hundred rows). {@code out} is indexed by absolute column:
      * {@code out[outOff + j]}.
      */
-    public static void columnSums(int m, int c0, int c1, float[] x, int xOff, int ldx,
-                                  float[] out, int outOff, boolean accumulate) {
+    public static void columnSums(int m, int c0, int c1, float[] x, int xOff, int ldx, float[] out, int outOff) {
         Gemm.checkRows(c0, c1);
         Gemm.checkRegion("X", x, xOff + c0, ldx, m, c1 - c0);
         Gemm.checkRegion("out", out, outOff + c0, c1 - c0, 1, c1 - c0);
-        int j = c0;
-        for (; j + V <= c1; j += V) {
-            columnSumVector(m, x, xOff + j, ldx, out, outOff + j, accumulate);
-        }
-        for (; j < c1; j++) {
-            float s = 0f;
-            for (int i = 0; i < m; i++) {
-                s += x[xOff + i * ldx + j];
-            }
-            out[outOff + j] = accumulate ? out[outOff + j] + s : s;
-        }
-    }
-
-    /**
-     * One vector of columns of {@link #columnSums}, stored into {@code out} here: a FloatVector
-     * returned from a method the JIT chose not to inline would be a heap object at every call.
-     */
-    private static void columnSumVector(int m, float[] x, int xo, int ldx, float[] out, int o, boolean accumulate) {
-        FloatVector s = FloatVector.zero(S);
+        // Rows outer, the running sums kept in out: no vector lives across a loop's back edge, so
+        // an on-stack-replaced compile of the loop never takes a vector from the interpreter's
+        // frame, which C2 would have to box at every iteration. A column-outer version, its sums
+        // in registers, was seen allocating at every step, for good, in about one test run in 20.
+        java.util.Arrays.fill(out, outOff + c0, outOff + c1, 0f);
+        int vEnd = c0 + (c1 - c0) / V * V;
         for (int i = 0; i < m; i++) {
-            s = s.add(FloatVector.fromArray(S, x, xo + i * ldx));
+            int xo = xOff + i * ldx;
+            int j = c0;
+            for (; j < vEnd; j += V) {
+                FloatVector.fromArray(S, out, outOff + j).add(FloatVector.fromArray(S, x, xo + j))
+                        .intoArray(out, outOff + j);
+            }
+            for (; j < c1; j++) {
+                out[outOff + j] += x[xo + j];
+            }
         }
-        if (accumulate) {
-            s = FloatVector.fromArray(S, out, o).add(s);
-        }
-        s.intoArray(out, o);
     }
 
     /**

@@ -75,37 +75,37 @@ class ElementwiseTest {
     }
 
     @Test
-    void columnSumsMatchDoubleAndSplitsAreBitIdentical() {
+    void columnSumsAreTheRowOrderFloatSumsAndSplitsAreBitIdentical() {
         Random rnd = new Random(13);
-        for (int m : new int[] {1, 5, 100, 1000}) {
+        for (int m : new int[] {0, 1, 5, 100, 1000}) {
             for (int n : NS) {
                 Mat x = Mat.random(rnd, m, n);
-                float[] out = new float[n + 2];
-                Elementwise.columnSums(m, 0, n, x.data, x.off, x.ld, out, 2, false);
+                float[] out = new float[n + 3];
+                java.util.Arrays.fill(out, Float.NaN); // stale contents are overwritten, edges kept
+                Elementwise.columnSums(m, 0, n, x.data, x.off, x.ld, out, 2);
+                assertTrue(Float.isNaN(out[1]) && Float.isNaN(out[n + 2]), "wrote outside its columns");
                 for (int j = 0; j < n; j++) {
+                    float rowOrder = 0f;
                     double s = 0;
                     double abs = 0;
                     for (int i = 0; i < m; i++) {
+                        rowOrder += x.get(i, j);
                         s += x.get(i, j);
                         abs += Math.abs(x.get(i, j));
                     }
+                    assertEquals(rowOrder, out[2 + j], 0f, "m=" + m + " n=" + n + " col " + j);
                     assertEquals(s, out[2 + j], m * 6e-8 * abs + 1e-30, "m=" + m + " n=" + n + " col " + j);
                 }
                 // Column blocks of 1..V+2 columns reproduce the whole exactly.
-                float[] parts = new float[n + 2];
+                float[] parts = new float[n + 3];
+                java.util.Arrays.fill(parts, Float.NaN);
                 int c = 0;
                 while (c < n) {
                     int c1 = Math.min(n, c + 1 + rnd.nextInt(Gemm.V + 2));
-                    Elementwise.columnSums(m, c, c1, x.data, x.off, x.ld, parts, 2, false);
+                    Elementwise.columnSums(m, c, c1, x.data, x.off, x.ld, parts, 2);
                     c = c1;
                 }
                 assertArrayEquals(out, parts);
-                // Accumulate adds onto what is there.
-                float[] acc = out.clone();
-                Elementwise.columnSums(m, 0, n, x.data, x.off, x.ld, acc, 2, true);
-                for (int j = 0; j < n; j++) {
-                    assertEquals(out[2 + j] + out[2 + j], acc[2 + j], 0f);
-                }
             }
         }
     }
