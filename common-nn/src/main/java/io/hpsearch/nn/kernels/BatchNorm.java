@@ -37,7 +37,7 @@ public final class BatchNorm {
     private BatchNorm() {
     }
 
-    /** Batch mean and biased variance of columns {@code [c0, c1)} over rows 0…m−1 (two passes). */
+    /** Batch mean and biased variance of columns {@code [c0, c1)} over rows 0…m−1 (two passes; mean and var must not overlap z). */
     public static void statistics(int m, int c0, int c1, float[] z, int zOff, int ldz, float[] mean, float[] var) {
         Gemm.checkRows(c0, c1);
         if (m <= 0) {
@@ -47,12 +47,22 @@ public final class BatchNorm {
         Gemm.checkLength("mean", mean, c1);
         Gemm.checkLength("var", var, c1);
         float fm = m;
-        int j = c0;
-        for (; j + V <= c1; j += V) {
-            sumVector(m, z, zOff + j, ldz, fm, mean, j);
-            squaredDeviationVector(m, z, zOff + j, ldz, mean, j, fm, var, j);
+        int vEnd = vectorEnd(c0, c1);
+        java.util.Arrays.fill(mean, c0, vEnd, 0f);
+        for (int i = 0; i < m; i++) {
+            int zo = zOff + i * ldz;
+            for (int j = c0; j < vEnd; j += V) {
+                FloatVector.fromArray(S, mean, j).add(FloatVector.fromArray(S, z, zo + j)).intoArray(mean, j);
+            }
         }
-        for (; j < c1; j++) {
+        for (int j = c0; j < vEnd; j += V) {
+            FloatVector.fromArray(S, mean, j).div(fm).intoArray(mean, j);
+        }
+        squaredDeviations(0, m, c0, vEnd, z, zOff, ldz, mean, var);
+        for (int j = c0; j < vEnd; j += V) {
+            FloatVector.fromArray(S, var, j).div(fm).intoArray(var, j);
+        }
+        for (int j = vEnd; j < c1; j++) {
             float s = 0f;
             for (int i = 0; i < m; i++) {
                 s += z[zOff + i * ldz + j];
@@ -83,11 +93,9 @@ public final class BatchNorm {
         Gemm.checkLength("mean", mean, c1);
         Gemm.checkLength("out", out, c1);
         int m = r1 - r0, zo = zOff + r0 * ldz;
-        int j = c0;
-        for (; j + V <= c1; j += V) {
-            squaredDeviationVector(m, z, zo + j, ldz, mean, j, 1f, out, j);
-        }
-        for (; j < c1; j++) {
+        int vEnd = vectorEnd(c0, c1);
+        squaredDeviations(r0, r1, c0, vEnd, z, zOff, ldz, mean, out);
+        for (int j = vEnd; j < c1; j++) {
             float mu = mean[j];
             float q = 0f;
             for (int i = 0; i < m; i++) {
@@ -110,28 +118,27 @@ public final class BatchNorm {
         }
     }
 
-    // The vector helpers take and store arrays, never a FloatVector: a vector passed to or returned
-    // from a method the JIT chose not to inline is a heap object, allocated at every call.
+    // The reductions over rows run rows outer and keep their running sums in the output arrays,
+    // vector by vector, so no vector lives across a loop's back edge: an on-stack-replaced compile
+    // of such a loop would take the vector from the interpreter's frame and box it at every
+    // iteration. Per column, the operations and their order are those of a column-at-a-time sum.
 
-    /** {@code out[o + lane] = (Σ_i z[zo + i·ldz + lane]) / div} for one vector of columns. */
-    private static void sumVector(int m, float[] z, int zo, int ldz, float div, float[] out, int o) {
-        FloatVector s = FloatVector.zero(S);
-        for (int i = 0; i < m; i++) {
-            s = s.add(FloatVector.fromArray(S, z, zo + i * ldz));
-        }
-        s.div(div).intoArray(out, o);
+    /** End of the whole vectors of columns {@code [c0, c1)}. */
+    private static int vectorEnd(int c0, int c1) {
+        return c0 + (c1 - c0) / V * V;
     }
 
-    /** {@code out[o + lane] = (Σ_i (z[zo + i·ldz + lane] − mean[mo + lane])²) / div} for one vector of columns. */
-    private static void squaredDeviationVector(int m, float[] z, int zo, int ldz, float[] mean, int mo, float div,
-                                               float[] out, int o) {
-        FloatVector mu = FloatVector.fromArray(S, mean, mo);
-        FloatVector q = FloatVector.zero(S);
-        for (int i = 0; i < m; i++) {
-            FloatVector d = FloatVector.fromArray(S, z, zo + i * ldz).sub(mu);
-            q = d.fma(d, q);
+    /** {@code out[j] = Σ_{r0≤i<r1} (z_ij − mean_j)²}, one fma chain down the rows, for the whole vectors {@code [c0, vEnd)}. */
+    private static void squaredDeviations(int r0, int r1, int c0, int vEnd, float[] z, int zOff, int ldz,
+                                          float[] mean, float[] out) {
+        java.util.Arrays.fill(out, c0, vEnd, 0f);
+        for (int i = r0; i < r1; i++) {
+            int zo = zOff + i * ldz;
+            for (int j = c0; j < vEnd; j += V) {
+                FloatVector d = FloatVector.fromArray(S, z, zo + j).sub(FloatVector.fromArray(S, mean, j));
+                d.fma(d, FloatVector.fromArray(S, out, j)).intoArray(out, j);
+            }
         }
-        q.div(div).intoArray(out, o);
     }
 
     /** {@code invStd[j] = 1 / √(var[j] + eps)} for columns {@code [c0, c1)}. */
@@ -201,7 +208,8 @@ public final class BatchNorm {
     /**
      * Parameter gradients over rows 0…m−1 for columns {@code [c0, c1)}: {@code dγ = Σ g̃ ẑ},
      * {@code dβ = Σ g̃} (overwritten), where {@code g̃ = g} or, when {@code act} is non-null (BN
-     * fused with ReLU; {@code act} is the layer's output), {@code g̃ = act > 0 ? g : 0}.
+     * fused with ReLU; {@code act} is the layer's output), {@code g̃ = act > 0 ? g : 0}. dγ and dβ
+     * hold the running sums, so they must not overlap the inputs.
      */
     public static void backwardSums(int m, int c0, int c1, float[] g, int gOff, int ldg,
                                     float[] act, int actOff, int ldact,
@@ -215,12 +223,22 @@ public final class BatchNorm {
         Gemm.checkRegion("zhat", zhat, zhOff + c0, ldzh, m, c1 - c0);
         Gemm.checkRegion("dgamma", dgamma, dgOff + c0, c1 - c0, 1, c1 - c0);
         Gemm.checkRegion("dbeta", dbeta, dbOff + c0, c1 - c0, 1, c1 - c0);
-        int j = c0;
-        for (; j + V <= c1; j += V) {
-            sumsVector(m, g, gOff + j, ldg, act, actOff + j, ldact, zhat, zhOff + j, ldzh,
-                    dgamma, dgOff + j, dbeta, dbOff + j);
+        int vEnd = vectorEnd(c0, c1);
+        java.util.Arrays.fill(dgamma, dgOff + c0, dgOff + vEnd, 0f);
+        java.util.Arrays.fill(dbeta, dbOff + c0, dbOff + vEnd, 0f);
+        for (int i = 0; i < m; i++) {
+            int go = gOff + i * ldg, ao = actOff + i * ldact, zo = zhOff + i * ldzh;
+            for (int j = c0; j < vEnd; j += V) {
+                FloatVector gi = FloatVector.fromArray(S, g, go + j);
+                if (act != null) {
+                    gi = gi.blend(0f, FloatVector.fromArray(S, act, ao + j).compare(VectorOperators.LE, 0f));
+                }
+                FloatVector.fromArray(S, dbeta, dbOff + j).add(gi).intoArray(dbeta, dbOff + j);
+                gi.fma(FloatVector.fromArray(S, zhat, zo + j), FloatVector.fromArray(S, dgamma, dgOff + j))
+                        .intoArray(dgamma, dgOff + j);
+            }
         }
-        for (; j < c1; j++) {
+        for (int j = vEnd; j < c1; j++) {
             float sg = 0f;
             float sgz = 0f;
             for (int i = 0; i < m; i++) {
@@ -234,23 +252,6 @@ public final class BatchNorm {
             dgamma[dgOff + j] = sgz;
             dbeta[dbOff + j] = sg;
         }
-    }
-
-    private static void sumsVector(int m, float[] g, int go, int ldg, float[] act, int ao, int ldact,
-                                   float[] zhat, int zo, int ldzh,
-                                   float[] dgamma, int dgo, float[] dbeta, int dbo) {
-        FloatVector sg = FloatVector.zero(S);
-        FloatVector sgz = sg;
-        for (int i = 0; i < m; i++) {
-            FloatVector gi = FloatVector.fromArray(S, g, go + i * ldg);
-            if (act != null) {
-                gi = gi.blend(0f, FloatVector.fromArray(S, act, ao + i * ldact).compare(VectorOperators.LE, 0f));
-            }
-            sg = sg.add(gi);
-            sgz = gi.fma(FloatVector.fromArray(S, zhat, zo + i * ldzh), sgz);
-        }
-        sgz.intoArray(dgamma, dgo);
-        sg.intoArray(dbeta, dbo);
     }
 
     /**

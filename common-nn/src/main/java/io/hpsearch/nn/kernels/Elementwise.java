@@ -86,7 +86,7 @@ public final class Elementwise {
     /**
      * {@code out[j] = Σ_{i<m} x[i][j]} for columns {@code [c0, c1)}, summing rows in order in float
      * from 0 (ample for a batch of a few hundred rows). {@code out} is indexed by absolute column:
-     * {@code out[outOff + j]}.
+     * {@code out[outOff + j]}; it holds the running sums, so it must not overlap {@code x}.
      */
     public static void columnSums(int m, int c0, int c1, float[] x, int xOff, int ldx, float[] out, int outOff) {
         Gemm.checkRows(c0, c1);
