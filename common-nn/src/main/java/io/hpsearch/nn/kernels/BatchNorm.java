@@ -49,8 +49,18 @@ public final class BatchNorm {
         float fm = m;
         int vEnd = vectorEnd(c0, c1);
         java.util.Arrays.fill(mean, c0, vEnd, 0f);
-        for (int i = 0; i < m; i++) {
-            int zo = zOff + i * ldz;
+        int r = 0;
+        for (; r + 4 <= m; r += 4) {
+            int z0 = zOff + r * ldz, z1 = z0 + ldz, z2 = z1 + ldz, z3 = z2 + ldz;
+            for (int j = c0; j < vEnd; j += V) {
+                FloatVector.fromArray(S, mean, j)
+                        .add(FloatVector.fromArray(S, z, z0 + j)).add(FloatVector.fromArray(S, z, z1 + j))
+                        .add(FloatVector.fromArray(S, z, z2 + j)).add(FloatVector.fromArray(S, z, z3 + j))
+                        .intoArray(mean, j);
+            }
+        }
+        for (; r < m; r++) {
+            int zo = zOff + r * ldz;
             for (int j = c0; j < vEnd; j += V) {
                 FloatVector.fromArray(S, mean, j).add(FloatVector.fromArray(S, z, zo + j)).intoArray(mean, j);
             }
@@ -118,10 +128,11 @@ public final class BatchNorm {
         }
     }
 
-    // The reductions over rows run rows outer and keep their running sums in the output arrays,
-    // vector by vector, so no vector lives across a loop's back edge: an on-stack-replaced compile
-    // of such a loop would take the vector from the interpreter's frame and box it at every
-    // iteration. Per column, the operations and their order are those of a column-at-a-time sum.
+    // The reductions over rows run rows outer (a few rows per load and store of the sums, to keep
+    // their latency off the path) and keep their running sums in the output arrays, vector by
+    // vector, so no vector lives across a loop's back edge: an on-stack-replaced compile of such a
+    // loop would take the vector from the interpreter's frame and box it at every iteration. Per
+    // column, the operations and their order are those of a column-at-a-time sum.
 
     /** End of the whole vectors of columns {@code [c0, c1)}. */
     private static int vectorEnd(int c0, int c1) {
@@ -132,7 +143,22 @@ public final class BatchNorm {
     private static void squaredDeviations(int r0, int r1, int c0, int vEnd, float[] z, int zOff, int ldz,
                                           float[] mean, float[] out) {
         java.util.Arrays.fill(out, c0, vEnd, 0f);
-        for (int i = r0; i < r1; i++) {
+        int i = r0;
+        for (; i + 4 <= r1; i += 4) {
+            int z0 = zOff + i * ldz, z1 = z0 + ldz, z2 = z1 + ldz, z3 = z2 + ldz;
+            for (int j = c0; j < vEnd; j += V) {
+                FloatVector mu = FloatVector.fromArray(S, mean, j);
+                FloatVector d0 = FloatVector.fromArray(S, z, z0 + j).sub(mu);
+                FloatVector d1 = FloatVector.fromArray(S, z, z1 + j).sub(mu);
+                FloatVector d2 = FloatVector.fromArray(S, z, z2 + j).sub(mu);
+                FloatVector d3 = FloatVector.fromArray(S, z, z3 + j).sub(mu);
+                FloatVector q = d0.fma(d0, FloatVector.fromArray(S, out, j));
+                q = d1.fma(d1, q);
+                q = d2.fma(d2, q);
+                d3.fma(d3, q).intoArray(out, j);
+            }
+        }
+        for (; i < r1; i++) {
             int zo = zOff + i * ldz;
             for (int j = c0; j < vEnd; j += V) {
                 FloatVector d = FloatVector.fromArray(S, z, zo + j).sub(FloatVector.fromArray(S, mean, j));
@@ -226,8 +252,23 @@ public final class BatchNorm {
         int vEnd = vectorEnd(c0, c1);
         java.util.Arrays.fill(dgamma, dgOff + c0, dgOff + vEnd, 0f);
         java.util.Arrays.fill(dbeta, dbOff + c0, dbOff + vEnd, 0f);
-        for (int i = 0; i < m; i++) {
-            int go = gOff + i * ldg, ao = actOff + i * ldact, zo = zhOff + i * ldzh;
+        int r = 0;
+        for (; r + 2 <= m; r += 2) {
+            int g0 = gOff + r * ldg, a0 = actOff + r * ldact, h0 = zhOff + r * ldzh;
+            for (int j = c0; j < vEnd; j += V) {
+                FloatVector gi = FloatVector.fromArray(S, g, g0 + j);
+                FloatVector gk = FloatVector.fromArray(S, g, g0 + ldg + j);
+                if (act != null) {
+                    gi = gi.blend(0f, FloatVector.fromArray(S, act, a0 + j).compare(VectorOperators.LE, 0f));
+                    gk = gk.blend(0f, FloatVector.fromArray(S, act, a0 + ldact + j).compare(VectorOperators.LE, 0f));
+                }
+                FloatVector.fromArray(S, dbeta, dbOff + j).add(gi).add(gk).intoArray(dbeta, dbOff + j);
+                FloatVector sgz = gi.fma(FloatVector.fromArray(S, zhat, h0 + j), FloatVector.fromArray(S, dgamma, dgOff + j));
+                gk.fma(FloatVector.fromArray(S, zhat, h0 + ldzh + j), sgz).intoArray(dgamma, dgOff + j);
+            }
+        }
+        for (; r < m; r++) {
+            int go = gOff + r * ldg, ao = actOff + r * ldact, zo = zhOff + r * ldzh;
             for (int j = c0; j < vEnd; j += V) {
                 FloatVector gi = FloatVector.fromArray(S, g, go + j);
                 if (act != null) {

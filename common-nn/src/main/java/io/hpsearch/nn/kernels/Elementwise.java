@@ -92,13 +92,28 @@ public final class Elementwise {
         Gemm.checkRows(c0, c1);
         Gemm.checkRegion("X", x, xOff + c0, ldx, m, c1 - c0);
         Gemm.checkRegion("out", out, outOff + c0, c1 - c0, 1, c1 - c0);
-        // Rows outer, the running sums kept in out: no vector lives across a loop's back edge, so
-        // an on-stack-replaced compile of the loop never takes a vector from the interpreter's
-        // frame, which C2 would have to box at every iteration. A column-outer version, its sums
-        // in registers, was seen allocating at every step, for good, in about one test run in 20.
+        // Rows outer, four at a time, the running sums kept in out: no vector lives across a loop's
+        // back edge, so an on-stack-replaced compile of the loop never takes a vector from the
+        // interpreter's frame, which C2 would have to box at every iteration. A column-outer
+        // version, its sums in registers, was seen allocating at every step, for good, in about one
+        // test run in 20. Four rows per load and store of the sums keep their latency off the path.
         java.util.Arrays.fill(out, outOff + c0, outOff + c1, 0f);
         int vEnd = c0 + (c1 - c0) / V * V;
-        for (int i = 0; i < m; i++) {
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int x0 = xOff + i * ldx, x1 = x0 + ldx, x2 = x1 + ldx, x3 = x2 + ldx;
+            int j = c0;
+            for (; j < vEnd; j += V) {
+                FloatVector.fromArray(S, out, outOff + j)
+                        .add(FloatVector.fromArray(S, x, x0 + j)).add(FloatVector.fromArray(S, x, x1 + j))
+                        .add(FloatVector.fromArray(S, x, x2 + j)).add(FloatVector.fromArray(S, x, x3 + j))
+                        .intoArray(out, outOff + j);
+            }
+            for (; j < c1; j++) {
+                out[outOff + j] = out[outOff + j] + x[x0 + j] + x[x1 + j] + x[x2 + j] + x[x3 + j];
+            }
+        }
+        for (; i < m; i++) {
             int xo = xOff + i * ldx;
             int j = c0;
             for (; j < vEnd; j += V) {
