@@ -4,6 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.Arrays;
+
 /**
  * Batch normalisation over the rows (samples) of an m×n batch, per column (unit), float32, with an
  * optional fused ReLU after the scale and shift:
@@ -48,7 +50,7 @@ public final class BatchNorm {
         Gemm.checkLength("var", var, c1);
         float fm = m;
         int vEnd = vectorEnd(c0, c1);
-        java.util.Arrays.fill(mean, c0, vEnd, 0f);
+        Arrays.fill(mean, c0, vEnd, 0f);
         int r = 0;
         for (; r + 4 <= m; r += 4) {
             int z0 = zOff + r * ldz, z1 = z0 + ldz, z2 = z1 + ldz, z3 = z2 + ldz;
@@ -142,7 +144,7 @@ public final class BatchNorm {
     /** {@code out[j] = Σ_{r0≤i<r1} (z_ij − mean_j)²}, one fma chain down the rows, for the whole vectors {@code [c0, vEnd)}. */
     private static void squaredDeviations(int r0, int r1, int c0, int vEnd, float[] z, int zOff, int ldz,
                                           float[] mean, float[] out) {
-        java.util.Arrays.fill(out, c0, vEnd, 0f);
+        Arrays.fill(out, c0, vEnd, 0f);
         int i = r0;
         for (; i + 4 <= r1; i += 4) {
             int z0 = zOff + i * ldz, z1 = z0 + ldz, z2 = z1 + ldz, z3 = z2 + ldz;
@@ -250,8 +252,8 @@ public final class BatchNorm {
         Gemm.checkRegion("dgamma", dgamma, dgOff + c0, c1 - c0, 1, c1 - c0);
         Gemm.checkRegion("dbeta", dbeta, dbOff + c0, c1 - c0, 1, c1 - c0);
         int vEnd = vectorEnd(c0, c1);
-        java.util.Arrays.fill(dgamma, dgOff + c0, dgOff + vEnd, 0f);
-        java.util.Arrays.fill(dbeta, dbOff + c0, dbOff + vEnd, 0f);
+        Arrays.fill(dgamma, dgOff + c0, dgOff + vEnd, 0f);
+        Arrays.fill(dbeta, dbOff + c0, dbOff + vEnd, 0f);
         int r = 0;
         for (; r + 2 <= m; r += 2) {
             int g0 = gOff + r * ldg, a0 = actOff + r * ldact, h0 = zhOff + r * ldzh;

@@ -4,6 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.Arrays;
+
 /**
  * Fused per-element and per-row float32 kernels for the batch-as-rows layout (same
  * {@code (array, offset, leading dimension)} convention as {@link Gemm}): bias + ReLU, ReLU
@@ -97,7 +99,7 @@ public final class Elementwise {
         // interpreter's frame, which C2 would have to box at every iteration. A column-outer
         // version, its sums in registers, was seen allocating at every step, for good, in about one
         // test run in 20. Four rows per load and store of the sums keep their latency off the path.
-        java.util.Arrays.fill(out, outOff + c0, outOff + c1, 0f);
+        Arrays.fill(out, outOff + c0, outOff + c1, 0f);
         int vEnd = c0 + (c1 - c0) / V * V;
         int i = 0;
         for (; i + 4 <= m; i += 4) {

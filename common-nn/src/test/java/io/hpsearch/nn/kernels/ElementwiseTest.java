@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -81,7 +82,7 @@ class ElementwiseTest {
             for (int n : NS) {
                 Mat x = Mat.random(rnd, m, n);
                 float[] out = new float[n + 3];
-                java.util.Arrays.fill(out, Float.NaN); // stale contents are overwritten, edges kept
+                Arrays.fill(out, Float.NaN); // stale contents are overwritten, edges kept
                 Elementwise.columnSums(m, 0, n, x.data, x.off, x.ld, out, 2);
                 assertTrue(Float.isNaN(out[1]) && Float.isNaN(out[n + 2]), "wrote outside its columns");
                 for (int j = 0; j < n; j++) {
@@ -98,7 +99,7 @@ class ElementwiseTest {
                 }
                 // Column blocks of 1..V+2 columns reproduce the whole exactly.
                 float[] parts = new float[n + 3];
-                java.util.Arrays.fill(parts, Float.NaN);
+                Arrays.fill(parts, Float.NaN);
                 int c = 0;
                 while (c < n) {
                     int c1 = Math.min(n, c + 1 + rnd.nextInt(Gemm.V + 2));
