@@ -48,45 +48,17 @@ public final class BatchNorm {
         Gemm.checkRegion("Z", z, zOff + c0, ldz, m, c1 - c0);
         Gemm.checkLength("mean", mean, c1);
         Gemm.checkLength("var", var, c1);
+        // The row blocks' kernels, on one block of all m rows.
+        Elementwise.columnSums(m, c0, c1, z, zOff, ldz, mean, 0);
+        divide(c0, c1, mean, m);
+        partialSquaredDeviations(0, m, c0, c1, z, zOff, ldz, mean, var);
+        divide(c0, c1, var, m);
+    }
+
+    private static void divide(int c0, int c1, float[] a, int m) {
         float fm = m;
-        int vEnd = vectorEnd(c0, c1);
-        Arrays.fill(mean, c0, vEnd, 0f);
-        int r = 0;
-        for (; r + 4 <= m; r += 4) {
-            int z0 = zOff + r * ldz, z1 = z0 + ldz, z2 = z1 + ldz, z3 = z2 + ldz;
-            for (int j = c0; j < vEnd; j += V) {
-                FloatVector.fromArray(S, mean, j)
-                        .add(FloatVector.fromArray(S, z, z0 + j)).add(FloatVector.fromArray(S, z, z1 + j))
-                        .add(FloatVector.fromArray(S, z, z2 + j)).add(FloatVector.fromArray(S, z, z3 + j))
-                        .intoArray(mean, j);
-            }
-        }
-        for (; r < m; r++) {
-            int zo = zOff + r * ldz;
-            for (int j = c0; j < vEnd; j += V) {
-                FloatVector.fromArray(S, mean, j).add(FloatVector.fromArray(S, z, zo + j)).intoArray(mean, j);
-            }
-        }
-        for (int j = c0; j < vEnd; j += V) {
-            FloatVector.fromArray(S, mean, j).div(fm).intoArray(mean, j);
-        }
-        squaredDeviations(0, m, c0, vEnd, z, zOff, ldz, mean, var);
-        for (int j = c0; j < vEnd; j += V) {
-            FloatVector.fromArray(S, var, j).div(fm).intoArray(var, j);
-        }
-        for (int j = vEnd; j < c1; j++) {
-            float s = 0f;
-            for (int i = 0; i < m; i++) {
-                s += z[zOff + i * ldz + j];
-            }
-            float mu = s / fm;
-            mean[j] = mu;
-            float q = 0f;
-            for (int i = 0; i < m; i++) {
-                float d = z[zOff + i * ldz + j] - mu;
-                q = Math.fma(d, d, q);
-            }
-            var[j] = q / fm;
+        for (int j = c0; j < c1; j++) {
+            a[j] /= fm;
         }
     }
 
@@ -106,7 +78,29 @@ public final class BatchNorm {
         Gemm.checkLength("out", out, c1);
         int m = r1 - r0, zo = zOff + r0 * ldz;
         int vEnd = vectorEnd(c0, c1);
-        squaredDeviations(r0, r1, c0, vEnd, z, zOff, ldz, mean, out);
+        Arrays.fill(out, c0, vEnd, 0f);
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            int z0 = zOff + r * ldz, z1 = z0 + ldz, z2 = z1 + ldz, z3 = z2 + ldz;
+            for (int j = c0; j < vEnd; j += V) {
+                FloatVector mu = FloatVector.fromArray(S, mean, j);
+                FloatVector d0 = FloatVector.fromArray(S, z, z0 + j).sub(mu);
+                FloatVector d1 = FloatVector.fromArray(S, z, z1 + j).sub(mu);
+                FloatVector d2 = FloatVector.fromArray(S, z, z2 + j).sub(mu);
+                FloatVector d3 = FloatVector.fromArray(S, z, z3 + j).sub(mu);
+                FloatVector q = d0.fma(d0, FloatVector.fromArray(S, out, j));
+                q = d1.fma(d1, q);
+                q = d2.fma(d2, q);
+                d3.fma(d3, q).intoArray(out, j);
+            }
+        }
+        for (; r < r1; r++) {
+            int zr = zOff + r * ldz;
+            for (int j = c0; j < vEnd; j += V) {
+                FloatVector d = FloatVector.fromArray(S, z, zr + j).sub(FloatVector.fromArray(S, mean, j));
+                d.fma(d, FloatVector.fromArray(S, out, j)).intoArray(out, j);
+            }
+        }
         for (int j = vEnd; j < c1; j++) {
             float mu = mean[j];
             float q = 0f;
@@ -139,34 +133,6 @@ public final class BatchNorm {
     /** End of the whole vectors of columns {@code [c0, c1)}. */
     private static int vectorEnd(int c0, int c1) {
         return c0 + (c1 - c0) / V * V;
-    }
-
-    /** {@code out[j] = Σ_{r0≤i<r1} (z_ij − mean_j)²}, one fma chain down the rows, for the whole vectors {@code [c0, vEnd)}. */
-    private static void squaredDeviations(int r0, int r1, int c0, int vEnd, float[] z, int zOff, int ldz,
-                                          float[] mean, float[] out) {
-        Arrays.fill(out, c0, vEnd, 0f);
-        int i = r0;
-        for (; i + 4 <= r1; i += 4) {
-            int z0 = zOff + i * ldz, z1 = z0 + ldz, z2 = z1 + ldz, z3 = z2 + ldz;
-            for (int j = c0; j < vEnd; j += V) {
-                FloatVector mu = FloatVector.fromArray(S, mean, j);
-                FloatVector d0 = FloatVector.fromArray(S, z, z0 + j).sub(mu);
-                FloatVector d1 = FloatVector.fromArray(S, z, z1 + j).sub(mu);
-                FloatVector d2 = FloatVector.fromArray(S, z, z2 + j).sub(mu);
-                FloatVector d3 = FloatVector.fromArray(S, z, z3 + j).sub(mu);
-                FloatVector q = d0.fma(d0, FloatVector.fromArray(S, out, j));
-                q = d1.fma(d1, q);
-                q = d2.fma(d2, q);
-                d3.fma(d3, q).intoArray(out, j);
-            }
-        }
-        for (; i < r1; i++) {
-            int zo = zOff + i * ldz;
-            for (int j = c0; j < vEnd; j += V) {
-                FloatVector d = FloatVector.fromArray(S, z, zo + j).sub(FloatVector.fromArray(S, mean, j));
-                d.fma(d, FloatVector.fromArray(S, out, j)).intoArray(out, j);
-            }
-        }
     }
 
     /** {@code invStd[j] = 1 / √(var[j] + eps)} for columns {@code [c0, c1)}. */
