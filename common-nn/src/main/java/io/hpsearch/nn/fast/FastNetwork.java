@@ -43,8 +43,9 @@ import java.util.Objects;
  * the data set's feature array in place.
  *
  * <h2>Threads</h2>
- * With a {@link Team} of T threads a step runs as phases separated by barriers, split so that the
- * bulk of a step's data stays with one core from step to step:
+ * With a {@link Team} of T threads a step ({@link #trainingStep}: forward, backward and update in
+ * one run of the team) runs as phases separated by barriers, split so that the bulk of a step's
+ * data stays with one core from step to step:
  * <ul>
  *   <li>the first hidden layer's product by its inputs, in two fixed halves ({@link #inputSplit}):
  *       each half's weights, input columns and weight gradient stay with the member that owns it;</li>
@@ -148,6 +149,7 @@ public final class FastNetwork {
     private Team team = Team.serial();
     private final Team.Task forwardTask = this::forwardMember;
     private final Team.Task backwardTask = this::backwardMember;
+    private final Team.Task stepTask = this::stepMember;
     private final Team.Task updateTask = this::updateMember;
     private final Team.Task evaluateTask = this::evaluateMember;
 
@@ -641,6 +643,40 @@ public final class FastNetwork {
      * cross-entropy loss and keeps what {@link #backward} needs (including ∂loss/∂logits).
      */
     public double forwardTraining(int rows) {
+        beginForward(rows);
+        try {
+            team.run(forwardTask);
+        } finally {
+            endForward();
+        }
+        forwardDone = true;
+        return meanLoss();
+    }
+
+    /**
+     * One training step in one run of the team: {@link #forwardTraining}, then, if the loss is
+     * finite, {@link #backwardAndUpdate}. Returns the mean loss; when it is not finite, nothing
+     * was updated. Each run of the team costs two barriers and the caller's time between them, so
+     * the trainer's step is one run instead of two.
+     */
+    public double trainingStep(int rows, double lambda, FloatOptimizer optimizer, double eta) {
+        beginForward(rows);
+        this.twoLambda = (float) (2 * lambda);
+        this.optimizer = optimizer;
+        this.thenUpdate = true;
+        optimizer.begin(eta);
+        try {
+            team.run(stepTask);
+        } finally {
+            endForward();
+        }
+        double loss = meanLoss();
+        forwardDone = !Double.isFinite(loss); // as after forwardTraining, when no backward pass ran
+        if (!forwardDone) collectWeightsFinite();
+        return loss;
+    }
+
+    private void beginForward(int rows) {
         checkRows(rows);
         int classes = config.classes();
         for (int i = 0; i < rows; i++) {
@@ -650,16 +686,26 @@ public final class FastNetwork {
         }
         this.rows = rows;
         this.withLoss = true;
-        try {
-            team.run(forwardTask);
-        } finally {
-            stagedFeatures = null; // gathered into x now
-            stagedFlips = null;
-        }
-        forwardDone = true;
+    }
+
+    private void endForward() {
+        stagedFeatures = null; // gathered into x now
+        stagedFlips = null;
+    }
+
+    /** The mean of the last forward pass's row losses, summed in row order (by every member alike). */
+    private double meanLoss() {
         double sum = 0;
         for (int i = 0; i < rows; i++) sum += rowLoss[i];
         return sum / rows;
+    }
+
+    /** {@link #trainingStep}'s task: the forward pass, a barrier, and the backward pass if the loss is finite. */
+    private void stepMember(int t) {
+        forwardMember(t);
+        team.barrier(t); // every row's loss and ∂loss/∂logits are in, every panel packed
+        // Each member sums the same losses in the same order, so all take the same branch.
+        if (Double.isFinite(meanLoss())) backwardMember(t);
     }
 
     /** Gradients of {@code loss + λ Σ‖W‖²} for the last {@link #forwardTraining} into {@link #gradients()}. */

@@ -65,6 +65,9 @@ public final class FastTrainer {
             TrainingLoop.Model model = new TrainingLoop.Model() {
                 @Override
                 public boolean step(int[] order, int from, int to, SplittableRandom flips, double eta) {
+                    // The reference's cost, loss + λ Σ‖W‖², is finite exactly when both the weights
+                    // and the loss are.
+                    if (!net.weightsFiniteAfterLastUpdate()) return false;
                     boolean[] coins = null;
                     if (flips != null) {
                         // One coin per row in row order, as HorizontalFlip.apply draws them.
@@ -72,11 +75,7 @@ public final class FastTrainer {
                         for (int r = 0; r < to - from; r++) coins[r] = flips.nextBoolean();
                     }
                     int rows = net.stageBatch(train, order, from, to, coins, coins == null ? null : train.imageShape());
-                    double loss = net.forwardTraining(rows);
-                    // The reference's cost, loss + λ Σ‖W‖², is finite exactly when both hold.
-                    if (!Double.isFinite(loss) || !net.weightsFiniteAfterLastUpdate()) return false;
-                    net.backwardAndUpdate(lambda, optimizer, eta);
-                    return true;
+                    return Double.isFinite(net.trainingStep(rows, lambda, optimizer, eta));
                 }
 
                 @Override

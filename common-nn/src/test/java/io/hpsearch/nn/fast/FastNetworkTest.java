@@ -173,15 +173,31 @@ class FastNetworkTest {
                     FastNetwork fast = new FastNetwork(cfg, 21, 40);
                     fast.useTeam(team);
                     FloatOptimizer adam = FloatOptimizer.create(io.hpsearch.nn.train.OptimizerConfig.ADAM, fast.parameters().length);
+                    // The same steps as one run of the team each (the trainer's way), on a twin network.
+                    FastNetwork fused = new FastNetwork(cfg, 21, 40);
+                    fused.useTeam(team);
+                    FloatOptimizer fusedAdam = FloatOptimizer.create(io.hpsearch.nn.train.OptimizerConfig.ADAM, fused.parameters().length);
                     for (int step = 0; step < 9; step++) {
                         int from = (step % 3) * 40;
-                        int rows = switch (step % 3) {
-                            case 0 -> fast.loadBatch(data, order, from, from + 40);
-                            case 1 -> fast.stageBatch(data, order, from, from + 40, null, null);
-                            default -> fast.stageBatch(data, order, from, from + 40, flips, shape);
-                        };
-                        fast.forwardTraining(rows);
-                        fast.backwardAndUpdate(0.01, adam, 0.01);
+                        double[] losses = new double[2];
+                        for (FastNetwork net : List.of(fast, fused)) {
+                            int rows = switch (step % 3) {
+                                case 0 -> net.loadBatch(data, order, from, from + 40);
+                                case 1 -> net.stageBatch(data, order, from, from + 40, null, null);
+                                default -> net.stageBatch(data, order, from, from + 40, flips, shape);
+                            };
+                            if (net == fast) {
+                                losses[0] = fast.forwardTraining(rows);
+                                fast.backwardAndUpdate(0.01, adam, 0.01);
+                            } else {
+                                losses[1] = fused.trainingStep(rows, 0.01, fusedAdam, 0.01);
+                            }
+                        }
+                        assertEquals(losses[0], losses[1], 0.0, what + ", step " + step + ": loss of trainingStep");
+                    }
+                    assertArrayEquals(fast.parameters(), fused.parameters(), 0f, what + ": trainingStep");
+                    if (mode != BatchNormMode.OFF) {
+                        assertArrayEquals(fast.testVariance(0), fused.testVariance(0), 0.0, what + ": trainingStep's BN averages");
                     }
                     float[] got = fast.parameters().clone();
                     double[] mean = mode == BatchNormMode.OFF ? new double[0] : fast.testVariance(0);
@@ -230,6 +246,32 @@ class FastNetworkTest {
                     assertTrue(!fast.weightsFiniteAfterLastUpdate(), "the overflow is reported, " + what);
                     assertTrue(!fast.weightsFinite(), what);
                 }
+            }
+        }
+    }
+
+    @Test
+    void aStepWhoseLossIsNotFiniteChangesNoParameter() {
+        DataSet data = TestDataSets.noise(37, 21, 5, 7);
+        NetworkConfig cfg = NetworkConfig.of(21, new int[] {13, 8}, 5, BatchNormMode.BEFORE_RELU);
+        for (int threads = 1; threads <= 2; threads++) {
+            String what = threads + " thread(s)";
+            try (Team team = Team.create(threads)) {
+                FastNetwork fast = new FastNetwork(cfg, 3, 40);
+                fast.useTeam(team);
+                FloatOptimizer sgd = FloatOptimizer.create(io.hpsearch.nn.train.OptimizerConfig.SGD, fast.parameters().length);
+                assertTrue(Double.isFinite(fast.trainingStep(fast.loadBatch(data, identity(37), 0, 37), 0.01, sgd, 0.1)), what);
+                // The last layer's bias at +∞: the logits of that class are +∞, their softmax NaN.
+                int b3 = fast.parameterOffset(fast.parameterIndex("b3"));
+                fast.parameters()[b3] = Float.POSITIVE_INFINITY;
+                float[] before = fast.parameters().clone();
+                double[] variance = fast.testVariance(0);
+                double loss = fast.trainingStep(fast.loadBatch(data, identity(37), 0, 37), 0.01, sgd, 0.1);
+                assertTrue(!Double.isFinite(loss), what + ": loss " + loss);
+                assertArrayEquals(before, fast.parameters(), 0f, what + ": parameters after a step with loss " + loss);
+                assertArrayEquals(variance, fast.testVariance(0), 0.0, what + ": BN averages");
+                // As after forwardTraining, the gradients of that pass are still there to be had.
+                fast.backward(0.01);
             }
         }
     }

@@ -189,9 +189,8 @@ class FastTrainerTest {
                     int rows = s % 2 == 0 ? net.loadBatch(train, order, from, from + 100)
                             : net.stageBatch(train, order, from, from + 100, null, null);
                     if (s % 2 == 0) HorizontalFlip.apply(net.batchInput(), rows, train.imageShape(), flips);
-                    double loss = net.forwardTraining(rows);
+                    double loss = net.trainingStep(rows, 0.001, opt, 0.001);
                     assertTrue(Double.isFinite(loss) && net.weightsFiniteAfterLastUpdate());
-                    net.backwardAndUpdate(0.001, opt, 0.001);
                 }
             };
             // A per-step allocation would show in every round; the rounds only give the JIT time
