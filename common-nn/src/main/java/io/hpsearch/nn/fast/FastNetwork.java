@@ -316,8 +316,8 @@ public final class FastNetwork {
     private static final class RowHalves {
         /** Half h's batch mean, variance and 1/√(σ²+ε) of hidden layer l (half 0's are the network's mean, var, invStd). */
         final float[][][] mean, var, invStd;
-        /** Half h's column sums for hidden layer l: Σz, then Σ(z − μ)²; backward Σg̃ẑ (dγ) and Σg̃ (dβ). */
-        final float[][][] sum, squares, gamma, beta;
+        /** Half h's column sums for hidden layer l: Σz and Σ(z − μ_h)² with μ_h the half's own mean; backward Σg̃ẑ (dγ) and Σg̃ (dβ). */
+        final float[][][] sum, blockMean, squares, gamma, beta;
         /** dγ, dβ of hidden layer l for half 1's own use (half 0 writes them into the gradients). */
         final float[][] half1Gamma, half1Beta;
         /** Half h's part of dW_l and of the bias gradient of layer l (l ≥ 1 for weights). */
@@ -332,6 +332,7 @@ public final class FastNetwork {
             var = new float[2][hidden][];
             invStd = new float[2][hidden][];
             sum = new float[2][hidden][];
+            blockMean = new float[2][hidden][];
             squares = new float[2][hidden][];
             gamma = new float[2][hidden][];
             beta = new float[2][hidden][];
@@ -353,6 +354,7 @@ public final class FastNetwork {
                     var[half][l] = half == 0 ? var0[l] : new float[n];
                     invStd[half][l] = half == 0 ? invStd0[l] : new float[n];
                     sum[half][l] = new float[n];
+                    blockMean[half][l] = new float[n];
                     squares[half][l] = new float[n];
                     gamma[half][l] = new float[n];
                     beta[half][l] = new float[n];
@@ -844,9 +846,9 @@ public final class FastNetwork {
     /**
      * The rest of a training-mode forward pass after the first layer's split product: each member
      * runs the row halves it owns through the first layer's bias or BN and every later layer. BN
-     * statistics come from the halves' column sums: each member computes Σz over its rows, then
-     * (after a barrier) the mean from both halves' sums, Σ(z − μ)² over its rows, and (after a
-     * second barrier) the variance. Split this way, what passes between cores is the second
+     * statistics come from the halves' column sums: each member computes Σz, its half's own mean
+     * μ_h and Σ(z − μ_h)² over its rows, and after one barrier the batch's mean and variance from
+     * both halves' ({@link BatchNorm#combineBlocks}). Split this way, what passes between cores is the second
      * half's product for the member's rows and a few vectors of sums, where splitting the later
      * layers by rows and their reductions by columns passed whole activations (on the
      * Fashion-MNIST shape that cost more than the arithmetic it shared), and one thread computes
@@ -865,20 +867,19 @@ public final class FastNetwork {
                     Gemm.mulPacked(a, b, n, k, h[l - 1], 0, k, fwdPanel[l], zl, 0, n, false);
                 }
                 if (mode != BatchNormMode.BEFORE_RELU) Elementwise.addBias(a, b, n, zl, 0, n, params, bOff[l], true);
-                if (mode != BatchNormMode.OFF) Elementwise.columnSums(b - a, 0, n, zl, a * n, n, halves.sum[half][l], 0);
+                if (mode == BatchNormMode.OFF) continue;
+                Elementwise.columnSums(b - a, 0, n, zl, a * n, n, halves.sum[half][l], 0);
+                BatchNorm.blockMean(0, n, halves.sum[half][l], b - a, halves.blockMean[half][l]);
+                BatchNorm.partialSquaredDeviations(a, b, 0, n, zl, 0, n, halves.blockMean[half][l], halves.squares[half][l]);
             }
             if (mode == BatchNormMode.OFF) continue; // h[l] is z[l], biased and rectified in place
-            team.barrier(t); // both halves' Σz are in
+            team.barrier(t); // both halves' Σz, μ and Σ(z − μ)² are in
+            int m0 = rowHalf(m, 1);
             for (int half = 0; half < 2; half++) {
                 if (halfOwner(half, threads) != t) continue;
-                BatchNorm.combine(0, n, halves.sum[0][l], halves.sum[1][l], m, halves.mean[half][l]);
-                BatchNorm.partialSquaredDeviations(rowHalf(m, half), rowHalf(m, half + 1), 0, n, zl, 0, n, halves.mean[half][l],
-                        halves.squares[half][l]);
-            }
-            team.barrier(t); // both halves' Σ(z − μ)² are in
-            for (int half = 0; half < 2; half++) {
-                if (halfOwner(half, threads) != t) continue;
-                BatchNorm.combine(0, n, halves.squares[0][l], halves.squares[1][l], m, halves.var[half][l]);
+                BatchNorm.combineBlocks(0, n, halves.sum[0][l], halves.blockMean[0][l], halves.squares[0][l], m0,
+                        halves.sum[1][l], halves.blockMean[1][l], halves.squares[1][l], m - m0, halves.mean[half][l],
+                        halves.var[half][l]);
                 BatchNorm.invStd(0, n, halves.var[half][l], EPS, halves.invStd[half][l]);
                 BatchNorm.normalize(rowHalf(m, half), rowHalf(m, half + 1), n, zl, 0, n, halves.mean[half][l],
                         halves.invStd[half][l], params, gammaOff[l], params, betaOff[l], zhat[l], 0, n, h[l], 0, n,
