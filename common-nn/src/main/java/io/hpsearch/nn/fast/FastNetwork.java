@@ -952,7 +952,9 @@ public final class FastNetwork {
                 Gemm.mulPackedTransA(i0, i1, n, m, halfInput[half], 0, xld, dPanel[0], grads, wOff[0], n, false);
                 addDecay(wOff[0] + i0 * n, wOff[0] + i1 * n);
             }
-            if (halfOwner(0, threads) == t) addHalves();
+            for (int l = 0; l < layers; l++) {
+                if (halfOwner(blockHalf(l), threads) == t) addHalves(l);
+            }
             if (thenUpdate) {
                 // No barrier: each member updates the parameters whose gradients it has just computed.
                 updateMember(t);
@@ -1046,20 +1048,38 @@ public final class FastNetwork {
         }
     }
 
-    /** The later layers' weight (with 2λW) and bias gradients, and the first layer's bias gradient, from the halves' parts. */
-    private void addHalves() {
-        for (int l = 0; l < layers; l++) {
-            int n = out[l];
-            if (l > 0) {
-                float[] p0 = halves.weights[0][l], p1 = halves.weights[1][l];
-                for (int i = 0, o = wOff[l]; i < p0.length; i++) grads[o + i] = p0[i] + p1[i];
-                addDecay(wOff[l], wOff[l] + in[l] * n);
-            }
-            if (bOff[l] >= 0) {
-                float[] p0 = halves.bias[0][l], p1 = halves.bias[1][l];
-                for (int j = 0; j < n; j++) grads[bOff[l] + j] = p0[j] + p1[j];
-            }
+    /** Layer l's weight (with 2λW; l ≥ 1) and bias gradients from the halves' parts. */
+    private void addHalves(int l) {
+        int n = out[l];
+        if (l > 0) {
+            float[] p0 = halves.weights[0][l], p1 = halves.weights[1][l];
+            for (int i = 0, o = wOff[l]; i < p0.length; i++) grads[o + i] = p0[i] + p1[i];
+            addDecay(wOff[l], wOff[l] + in[l] * n);
         }
+        if (bOff[l] >= 0) {
+            float[] p0 = halves.bias[0][l], p1 = halves.bias[1][l];
+            for (int j = 0; j < n; j++) grads[bOff[l] + j] = p0[j] + p1[j];
+        }
+    }
+
+    /**
+     * With a split first layer, the half whose owner adds up and updates layer l's block of
+     * parameters ({@link #blockFrom}): alternate layers, so the two members' work after the
+     * first layer's weight gradient is about even and neither waits for the other at the end of
+     * the step (layer 0's block, its bias and BN parameters, goes with half 0, as do the moving
+     * averages).
+     */
+    private static int blockHalf(int l) {
+        return l % 2;
+    }
+
+    /** Start of layer l's parameters apart from W₁'s split rows: W_l, b_l, γ_l, β_l (for l = 0, b₁, γ₁, β₁). */
+    private int blockFrom(int l) {
+        return l == 0 ? wOff[0] + in[0] * out[0] : wOff[l];
+    }
+
+    private int blockTo(int l) {
+        return l + 1 < layers ? wOff[l + 1] : params.length;
     }
 
     private void addDecay(int from, int to) {
@@ -1080,10 +1100,11 @@ public final class FastNetwork {
 
     /**
      * Member t's part of an optimiser update: with a split first layer, W₁'s rows of the halves it
-     * owns (the weights it packs in the next step), and a share of the other parameters by range.
+     * owns (the weights it packs in the next step) and the layers' blocks whose gradients it added
+     * ({@link #blockHalf}); otherwise a share of all parameters by range.
      */
     private void updateMember(int t) {
-        int threads = team.threads(), start = 0, n = params.length;
+        int threads = team.threads();
         boolean finite = true;
         if (inputSplit > 0) {
             int units = out[0];
@@ -1093,14 +1114,18 @@ public final class FastNetwork {
                 optimizer.update(params, grads, from, to);
                 finite &= weightsFinite(from, to);
             }
-            start = wOff[0] + in[0] * units;
+            for (int l = 0; l < layers; l++) {
+                if (halfOwner(blockHalf(l), threads) != t) continue;
+                optimizer.update(params, grads, blockFrom(l), blockTo(l));
+                finite &= weightsFinite(blockFrom(l), blockTo(l));
+            }
+        } else {
+            int n = params.length;
+            int from = (int) ((long) n * t / threads), to = (int) ((long) n * (t + 1) / threads);
+            optimizer.update(params, grads, from, to);
+            finite = weightsFinite(from, to);
         }
-        // the rest by range; with a split first layer, member 0 added all their gradients
-        int restThreads = inputSplit > 0 ? 1 : threads, rest = n - start;
-        int from = start + (int) ((long) rest * Math.min(t, restThreads) / restThreads);
-        int to = start + (int) ((long) rest * Math.min(t + 1, restThreads) / restThreads);
-        optimizer.update(params, grads, from, to);
-        memberWeightsFinite[t] = finite && weightsFinite(from, to);
+        memberWeightsFinite[t] = finite;
     }
 
     private void foldAverages() {
