@@ -31,6 +31,7 @@ import java.util.function.LongSupplier;
  */
 public final class FastTrainer {
     private final LongSupplier nanoClock;
+    private final PhaseTimes phases;
 
     public FastTrainer() {
         this(System::nanoTime);
@@ -38,7 +39,20 @@ public final class FastTrainer {
 
     /** @param nanoClock source of the wall time reported in the metrics (a parameter so tests can pin it) */
     public FastTrainer(LongSupplier nanoClock) {
+        this(nanoClock, null);
+    }
+
+    private FastTrainer(LongSupplier nanoClock, PhaseTimes phases) {
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.phases = phases;
+    }
+
+    /**
+     * This trainer, with each run's team timing its phases into {@code phases} (sized for the
+     * config's threads) while their recording is on.
+     */
+    public FastTrainer recordingPhases(PhaseTimes phases) {
+        return new FastTrainer(nanoClock, Objects.requireNonNull(phases, "phases"));
     }
 
     /** A run's outcome with the trained network (test statistics in place, set back to the caller's thread). */
@@ -58,7 +72,8 @@ public final class FastTrainer {
         DataSet train = data.train();
         double lambda = config.lambda();
         FastNetwork net = new FastNetwork(networkConfig, config.seed(), Math.min(config.batchSize(), plan.trainSize()));
-        try (Team team = Team.create(config.threads(), "nn-trial")) {
+        try (Team team = phases == null ? Team.create(config.threads(), "nn-trial")
+                : Team.recording(config.threads(), "nn-trial", phases)) {
             net.useTeam(team);
             FloatOptimizer optimizer = FloatOptimizer.create(config.optimizer(), net.parameters().length);
             boolean[] flipCoins = new boolean[net.batchCapacity()];

@@ -38,15 +38,19 @@ public final class Team implements AutoCloseable {
     private volatile boolean broken;
     private volatile Throwable failure;
     private volatile Task task;
+    /** Where the runs' time goes, or null: {@link #recording}. */
+    private final PhaseTimes phases;
 
     private Team() {
         this.threads = 1;
         this.members = new Thread[] {null};
         this.sleeping = new AtomicIntegerArray(1);
+        this.phases = null;
     }
 
-    private Team(int threads, String name) {
+    private Team(int threads, String name, PhaseTimes phases) {
         this.threads = threads;
+        this.phases = phases;
         this.members = new Thread[threads];
         this.sleeping = new AtomicIntegerArray(threads);
         for (int t = 1; t < threads; t++) {
@@ -65,7 +69,19 @@ public final class Team implements AutoCloseable {
 
     public static Team create(int threads, String name) {
         if (threads <= 0) throw new IllegalArgumentException("threads must be positive: " + threads);
-        return threads == 1 ? SERIAL : new Team(threads, name);
+        return threads == 1 ? SERIAL : new Team(threads, name, null);
+    }
+
+    /**
+     * A new team (for one thread too, since the shared caller-only team must not record) whose
+     * runs are timed phase by phase into {@code phases} while its recording is on.
+     */
+    public static Team recording(int threads, String name, PhaseTimes phases) {
+        if (threads <= 0) throw new IllegalArgumentException("threads must be positive: " + threads);
+        if (phases.members() != threads) {
+            throw new IllegalArgumentException("phase times for " + phases.members() + " members, team of " + threads);
+        }
+        return new Team(threads, name, phases);
     }
 
     /** The caller-only team. */
@@ -87,7 +103,14 @@ public final class Team implements AutoCloseable {
     /** Runs {@code task} on every member and returns when all have finished it. */
     public void run(Task task) {
         if (threads == 1) {
-            task.run(0);
+            if (phases != null && phases.recording()) {
+                long now = System.nanoTime();
+                phases.started(0, 0, now);
+                task.run(0);
+                barrier(0); // times the last phase
+            } else {
+                task.run(0);
+            }
             return;
         }
         if (broken) throw new IllegalStateException("team is closed or failed", failure);
@@ -95,7 +118,7 @@ public final class Team implements AutoCloseable {
         this.task = task;
         boolean ok = false;
         try {
-            barrier(0); // start
+            start(0);
             task.run(0);
             barrier(0); // end: every member is done writing
             ok = true;
@@ -119,7 +142,30 @@ public final class Team implements AutoCloseable {
      * member within one task. A no-op for one thread.
      */
     public void barrier(int member) {
-        if (threads == 1) return;
+        PhaseTimes times = phases;
+        if (times == null || !times.recording()) {
+            if (threads > 1) await(member);
+            return;
+        }
+        long arrived = System.nanoTime();
+        if (threads > 1) await(member);
+        times.passed(member, arrived, System.nanoTime());
+    }
+
+    /** The barrier that starts a run: its wait is not a phase's. */
+    private void start(int member) {
+        PhaseTimes times = phases;
+        if (times == null) {
+            await(member);
+            return;
+        }
+        long arrived = System.nanoTime();
+        await(member);
+        long left = System.nanoTime();
+        if (times.recording()) times.started(member, left - arrived, left);
+    }
+
+    private void await(int member) {
         int gen = generation;
         if (arrived.incrementAndGet() == threads) {
             arrived.set(0);
@@ -156,7 +202,7 @@ public final class Team implements AutoCloseable {
     private void workerLoop(int member) {
         while (true) {
             try {
-                barrier(member); // start
+                start(member);
             } catch (BrokenTeam e) {
                 return;
             }

@@ -7,6 +7,8 @@ import io.hpsearch.nn.NetworkConfig;
 import io.hpsearch.nn.data.DataSet;
 import io.hpsearch.nn.data.DataSplit;
 import io.hpsearch.nn.data.SyntheticData;
+import io.hpsearch.nn.fast.FastTrainer;
+import io.hpsearch.nn.fast.PhaseTimes;
 import io.hpsearch.nn.train.BnStatistics;
 import io.hpsearch.nn.train.OptimizerConfig;
 import io.hpsearch.nn.train.ScheduleConfig;
@@ -64,6 +66,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Core to time (default: ${DEFAULT-VALUE}).")
     String engine;
 
+    @Option(names = "--phases",
+            description = "Also print, for each phase of a timed step (between two barriers of the trial's threads), "
+                    + "each thread's time working and waiting (fast engine, one trial).")
+    boolean phases;
+
     /** Sizes of one shape: samples, features. */
     private record Shape(String name, int samples, int dim) {
         /** Multiply-adds ×2 of one epoch: forward, weight gradients, and input gradients of every layer but the first. */
@@ -93,6 +100,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (epochs <= 0) throw new UserError("--epochs must be positive, got " + epochs);
         if (warmUp < 0) throw new UserError("--warm-up must be zero or positive, got " + warmUp);
         Engine core = Engine.parse(engine);
+        if (phases && core != Engine.FAST) throw new UserError("--phases times the fast engine's threads; drop --engine " + core);
+        if (phases && trials != 1) throw new UserError("--phases times one trial's threads; drop --trials " + trials);
+        PhaseTimes phaseTimes = phases ? new PhaseTimes(threads) : null;
 
         int classes = 10;
         int[] hidden = {50, 50};
@@ -107,12 +117,13 @@ public final class BenchCommand implements Callable<Integer> {
         List<Double> seconds = Collections.synchronizedList(new ArrayList<>());
         int perEpoch = config.updatesPerEpoch(s.samples());
         List<EpochTimer> timers = new ArrayList<>();
-        for (int k = 0; k < trials; k++) timers.add(new EpochTimer(perEpoch, warmUp, epochs, seconds));
+        for (int k = 0; k < trials; k++) timers.add(new EpochTimer(perEpoch, warmUp, epochs, seconds, phaseTimes));
         ExecutorService pool = Executors.newFixedThreadPool(trials);
         try {
             List<Future<?>> runs = new ArrayList<>();
             for (EpochTimer timer : timers) {
-                runs.add(pool.submit(() -> core.train(net, data, config, timer)));
+                runs.add(pool.submit(() -> phaseTimes == null ? core.train(net, data, config, timer)
+                        : new FastTrainer().recordingPhases(phaseTimes).train(net, data, config, timer)));
             }
             for (Future<?> f : runs) f.get();
         } catch (ExecutionException ex) {
@@ -128,6 +139,7 @@ public final class BenchCommand implements Callable<Integer> {
         long[] steps = timers.stream().flatMapToLong(EpochTimer::steps).sorted().toArray();
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "epochs (s): %s%n", seconds);
+        if (phaseTimes != null) PhaseTable.print(o, phaseTimes);
         o.printf(Locale.ROOT, "{\"shape\":\"%s\",\"engine\":\"%s\",\"threads\":%d,\"trials\":%d,\"epochs\":%d,"
                         + "\"warm_up\":%d,\"sec_per_epoch\":%.4f,\"gflops\":%.2f,\"step_us_median\":%.1f,"
                         + "\"step_us_p90\":%.1f}%n",
@@ -149,14 +161,17 @@ public final class BenchCommand implements Callable<Integer> {
         private final int skipped;
         private final List<Double> seconds;
         private final long[] stepNanos;
+        /** Records the steps (not the evaluation between epochs), cleared when the timed epochs start; or null. */
+        private final PhaseTimes phases;
         private int steps;
-        private long epochStart = -1, last = -1;
+        private long epochStart = -1, last = -1, lastUpdate, totalUpdates;
 
-        EpochTimer(int perEpoch, int skipped, int timedEpochs, List<Double> seconds) {
+        EpochTimer(int perEpoch, int skipped, int timedEpochs, List<Double> seconds, PhaseTimes phases) {
             this.perEpoch = perEpoch;
             this.skipped = skipped;
             this.seconds = seconds;
             this.stepNanos = new long[perEpoch * timedEpochs];
+            this.phases = phases;
         }
 
         @Override
@@ -166,13 +181,24 @@ public final class BenchCommand implements Callable<Integer> {
             boolean timed = (update - 1) / perEpoch >= skipped;
             if (timed && last >= 0 && steps < stepNanos.length) stepNanos[steps++] = now - last;
             last = now;
+            lastUpdate = update;
+            totalUpdates = total;
             if (update % perEpoch == 0 && update / perEpoch > skipped) seconds.add((now - epochStart) / 1e9);
+            // Every step is recorded, the evaluation between epochs is not. The untimed epochs are
+            // recorded too, and then cleared: that way the JIT has seen both ways through the
+            // team's barriers before the timed epochs, and turning recording on does not throw the
+            // compiled training code back to the interpreter.
+            if (phases != null) phases.record(update % perEpoch != 0);
         }
 
         @Override
         public void onEpoch(io.hpsearch.nn.train.EpochMetrics metrics) {
             epochStart = System.nanoTime(); // the evaluation just done is not training time
             last = epochStart;
+            if (phases != null) {
+                if (lastUpdate / perEpoch == skipped) phases.clear(); // the timed epochs start
+                phases.record(lastUpdate < totalUpdates); // not the final evaluations
+            }
         }
 
         java.util.stream.LongStream steps() {
