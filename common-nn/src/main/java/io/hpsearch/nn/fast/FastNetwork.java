@@ -720,7 +720,8 @@ public final class FastNetwork {
 
     /**
      * {@link #backward}, then in the same run of the team the moving averages and one optimiser
-     * update with learning rate {@code eta} (the trainer's step: one fork/join instead of three).
+     * update with learning rate {@code eta} ({@link #trainingStep} runs this and the forward pass
+     * in one run).
      */
     public void backwardAndUpdate(double lambda, FloatOptimizer optimizer, double eta) {
         requireForward();
