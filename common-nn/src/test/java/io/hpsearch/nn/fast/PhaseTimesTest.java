@@ -46,9 +46,9 @@ class PhaseTimesTest {
         assertTrue(times.wait(0, 0) >= 3 * 25 * MS, "member 0's wait at the end of phase 1: " + times.wait(0, 0));
         assertTrue(times.work(0, 1) >= 3 * 20 * MS, "member 0's work in phase 2: " + times.work(0, 1));
         assertTrue(times.wait(1, 1) >= 3 * 15 * MS, "member 1's wait at the end of phase 2: " + times.wait(1, 1));
-        // each member's time, phase by phase, adds up to no more than it was given
-        assertTrue(times.work(0, 0) < 3 * 10 * MS, "member 0 did nothing in phase 1: " + times.work(0, 0));
-        assertTrue(times.work(1, 1) < 3 * 10 * MS, "member 1 did nothing in phase 2: " + times.work(1, 1));
+        // the member that only waited in a phase is not charged with the other's work
+        assertTrue(times.work(0, 0) < times.work(1, 0) / 2, "member 0 did nothing in phase 1: " + times.work(0, 0));
+        assertTrue(times.work(1, 1) < times.work(0, 1) / 2, "member 1 did nothing in phase 2: " + times.work(1, 1));
 
         times.clear();
         assertEquals(0, times.runs());
