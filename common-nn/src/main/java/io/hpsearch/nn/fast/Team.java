@@ -17,6 +17,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>If a member throws, the barrier breaks, every member leaves the task, {@link #run} throws
  * with that failure as the cause, and the team cannot be used again.
+ *
+ * <p>A team made by {@link #recording} also times each member's work and waits between its
+ * barriers into a {@link PhaseTimes}, while that is recording (a diagnostic; the others pay one
+ * null check per barrier for it).
  */
 public final class Team implements AutoCloseable {
     /** A body run by every member; {@code member} is in {@code [0, threads)}. */
@@ -139,7 +143,8 @@ public final class Team implements AutoCloseable {
 
     /**
      * Waits until every member has reached this barrier. Call it the same number of times from every
-     * member within one task. A no-op for one thread.
+     * member within one task. A no-op for one thread, but for ending a phase of a {@link #recording}
+     * team's timed run.
      */
     public void barrier(int member) {
         PhaseTimes times = phases;
