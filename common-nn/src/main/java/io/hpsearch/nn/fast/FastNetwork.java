@@ -663,10 +663,7 @@ public final class FastNetwork {
      */
     public double trainingStep(int rows, double lambda, FloatOptimizer optimizer, double eta) {
         beginForward(rows);
-        this.twoLambda = (float) (2 * lambda);
-        this.optimizer = optimizer;
-        this.thenUpdate = true;
-        optimizer.begin(eta);
+        beginUpdate(lambda, optimizer, eta);
         try {
             team.run(stepTask);
         } finally {
@@ -725,13 +722,18 @@ public final class FastNetwork {
      */
     public void backwardAndUpdate(double lambda, FloatOptimizer optimizer, double eta) {
         requireForward();
+        beginUpdate(lambda, optimizer, eta);
+        team.run(backwardTask);
+        forwardDone = false;
+        collectWeightsFinite();
+    }
+
+    /** What the backward pass needs to end with an update: 2λ, the optimiser and its rate. */
+    private void beginUpdate(double lambda, FloatOptimizer optimizer, double eta) {
         this.twoLambda = (float) (2 * lambda);
         this.optimizer = optimizer;
         this.thenUpdate = true;
         optimizer.begin(eta);
-        team.run(backwardTask);
-        forwardDone = false;
-        collectWeightsFinite();
     }
 
     /** Folds the last training batch's BN statistics into the moving averages. */

@@ -69,7 +69,7 @@ public final class BatchNorm {
     /**
      * Partial statistics for a batch cut into row blocks: {@code out[j] = Σ (z_ij − mean_j)²} over
      * rows {@code [r0, r1)} (zero for no rows), columns {@code [c0, c1)}, each one fma chain down
-     * the rows. With the blocks' column sums ({@link Elementwise#columnSums}) and {@link #combine}
+     * the rows. With the blocks' column sums ({@link Elementwise#columnSums}) and {@link #combineBlocks}
      * it gives the batch mean and variance of blocks held by different threads, from sums they
      * exchange instead of rows.
      */
@@ -113,18 +113,6 @@ public final class BatchNorm {
                 q = Math.fma(d, d, q);
             }
             out[j] = q;
-        }
-    }
-
-    /** {@code out[j] = (a[j] + b[j]) / m} for columns {@code [c0, c1)}: the mean (or variance) of a batch of m rows from the partials of its two blocks. */
-    public static void combine(int c0, int c1, float[] a, float[] b, int m, float[] out) {
-        Gemm.checkRows(c0, c1);
-        Gemm.checkLength("a", a, c1);
-        Gemm.checkLength("b", b, c1);
-        Gemm.checkLength("out", out, c1);
-        float fm = m;
-        for (int j = c0; j < c1; j++) {
-            out[j] = (a[j] + b[j]) / fm;
         }
     }
 
@@ -174,9 +162,10 @@ public final class BatchNorm {
         for (int j = c0; j < c1; j++) {
             float mu = (sum0[j] + sum1[j]) / fm;
             float d0 = mean0[j] - mu, d1 = mean1[j] - mu;
-            float q = m0 == 0 ? squares1[j] + f1 * d1 * d1
-                    : m1 == 0 ? squares0[j] + f0 * d0 * d0
-                    : (squares0[j] + f0 * d0 * d0) + (squares1[j] + f1 * d1 * d1);
+            // a block of no rows adds exactly 0 (its mean is 0, and 0 · (0 − μ)² would be NaN for an infinite μ)
+            float q0 = m0 == 0 ? 0f : squares0[j] + f0 * d0 * d0;
+            float q1 = m1 == 0 ? 0f : squares1[j] + f1 * d1 * d1;
+            float q = q0 + q1;
             mean[j] = mu;
             var[j] = q / fm;
         }
