@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Configuration of one hpsearch cluster node: {@code hpsearch-cluster.conf} (Artery TCP, cluster
  * provider, Split Brain Resolver keep-oldest, slf4j logging) with the node's host, port, role and
- * seed nodes; a user's {@code application.conf} still overrides it.
+ * seed nodes, and for a client node the file's {@code hpsearch.client-node} section over the rest;
+ * a user's {@code application.conf} still overrides it.
  *
  * <p>Every node of one cluster must use the same ActorSystem name, {@link #SYSTEM_NAME}; a seed
  * node address is {@code akka://hpsearch@host:port}.
@@ -19,6 +20,8 @@ public final class ClusterConfig {
     public static final String ROLE_COORDINATOR = "coordinator";
     public static final String ROLE_WORKER = "worker";
     public static final String ROLE_CLIENT = "client";
+    /** Section of hpsearch-cluster.conf taken over the rest by client nodes only. */
+    static final String CLIENT_NODE_SETTINGS = "hpsearch.client-node";
 
     private ClusterConfig() {
     }
@@ -36,7 +39,11 @@ public final class ClusterConfig {
                 .withValue("akka.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(port))
                 .withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(List.of(role)))
                 .withValue("akka.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes));
-        return overrides.withFallback(node).withFallback(base()).resolve();
+        Config base = base();
+        Config roleSettings = ROLE_CLIENT.equals(role) ? base.getConfig(CLIENT_NODE_SETTINGS) : ConfigFactory.empty();
+        // the user's application.conf still wins over the role's settings
+        return overrides.withFallback(node).withFallback(application()).withFallback(roleSettings)
+                .withFallback(base).resolve();
     }
 
     public static Config node(String role, String host, int port, List<String> seedNodes) {
@@ -46,9 +53,13 @@ public final class ClusterConfig {
     /** application.conf over hpsearch-cluster.conf over the reference.conf files. */
     public static Config base() {
         ClassLoader loader = ClusterConfig.class.getClassLoader();
-        return ConfigFactory.defaultApplication(loader)
+        return application()
                 .withFallback(ConfigFactory.parseResources(loader, "hpsearch-cluster.conf"))
                 .withFallback(ConfigFactory.defaultReference(loader));
+    }
+
+    private static Config application() {
+        return ConfigFactory.defaultApplication(ClusterConfig.class.getClassLoader());
     }
 
     /** The seed-node address of a node of this cluster. */
