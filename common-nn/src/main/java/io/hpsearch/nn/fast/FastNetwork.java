@@ -58,14 +58,15 @@ import java.util.Objects;
  * thread computes the same halves in turn), so results are bit-identical for any team size; a
  * third member and more have no half and wait. A network without a hidden layer, or with too few
  * inputs to cut, splits every product by batch rows and the BN reductions by columns instead.
- * Test-mode evaluation splits each chunk's rows and runs every layer of its rows without a barrier.
+ * Test-mode evaluation ({@link TestPass}) splits each chunk's rows and runs every layer of its rows
+ * without a barrier.
  *
  * <p>Not thread-safe: one caller thread drives it (with its team).
  */
 public final class FastNetwork {
     /** Rows per evaluation chunk (as the reference). */
     public static final int EVALUATION_CHUNK = Network.EVALUATION_CHUNK;
-    private static final float EPS = (float) io.hpsearch.nn.BatchNorm.EPSILON;
+    static final float EPS = (float) io.hpsearch.nn.BatchNorm.EPSILON;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = Gemm.V;
     /**
@@ -77,22 +78,26 @@ public final class FastNetwork {
      * Floats past the last row of every product's output: the GEMM kernels load and store whole
      * vectors and take a slow one-row path for rows whose last vector would leave the array.
      */
-    private static final int SLACK = 2 * V;
+    static final int SLACK = 2 * V;
 
+    // Read by TestPass too.
     private final NetworkConfig config;
-    private final BatchNormMode mode;
-    private final int layers;
+    final BatchNormMode mode;
+    final int layers;
     private final int capacity;
-    private final int[] in, out;
+    final int[] in, out;
 
-    private final float[] params, grads;
+    final float[] params;
+    private final float[] grads;
     private final String[] names;
     private final Parameter.Kind[] kinds;
     private final int[] offsets, sizes;
-    private final int[] wOff, bOff, gammaOff, betaOff; // per affine layer; −1: absent
+    final int[] wOff, bOff, gammaOff, betaOff; // per affine layer; −1: absent
 
-    // BN state of hidden layer l (null arrays when the network has no BN).
-    private final float[][] mean, var, invStd, avgMean, avgVar, testInvStd;
+    // BN state of hidden layer l (null arrays when the network has no BN); the test-time averages
+    // are TestPass's too.
+    private final float[][] mean, var, invStd;
+    final float[][] avgMean, avgVar;
     private final float alpha;
     private boolean averagesSet;
 
@@ -110,7 +115,9 @@ public final class FastNetwork {
     private final float[][] z, zhat, h, d;
     private final float[] logits;
     private final double[] rowLoss;
-    private final float[][] fwdPanel, ntPanel, dPanel;
+    /** Packed weights of each layer for the forward product (of a test pass's too). */
+    final float[][] fwdPanel;
+    private final float[][] ntPanel, dPanel;
     /**
      * Where the first hidden layer's inputs are cut in two, or 0 when that layer is the output
      * layer (or too narrow to cut). Its product is then computed as two fma chains, S₁ = X[:, 0:s]
@@ -140,18 +147,13 @@ public final class FastNetwork {
     private boolean[] memberWeightsFinite = {true};
     private boolean lastUpdateWeightsFinite;
 
-    // Evaluation workspaces, EVALUATION_CHUNK rows each.
-    private final float[][] ez;
-    private final float[] eLogits;
-    private final double[] eLoss;
-    private final int[] ePred;
+    private final TestPass testPass;
 
     private Team team = Team.serial();
     private final Team.Task forwardTask = this::forwardMember;
     private final Team.Task backwardTask = this::backwardMember;
     private final Team.Task stepTask = this::stepMember;
     private final Team.Task updateTask = this::updateMember;
-    private final Team.Task evaluateTask = this::evaluateMember;
 
     // Arguments of the running task (fields, so the tasks are made once).
     private int rows;
@@ -160,9 +162,6 @@ public final class FastNetwork {
     private boolean forwardDone;
     private float twoLambda;
     private FloatOptimizer optimizer;
-    private float[] evalX;
-    private int evalXOff, evalRows, evalLabelOff;
-    private int[] evalLabels;
     // The first layer's input: row r of the batch starts at xSource[xRows[r]] (the batch buffer x,
     // or the data set's own feature array when stageBatch reads the samples in place).
     private float[] xSource;
@@ -238,7 +237,6 @@ public final class FastNetwork {
         invStd = bn ? new float[hidden][] : null;
         avgMean = bn ? new float[hidden][] : null;
         avgVar = bn ? new float[hidden][] : null;
-        testInvStd = bn ? new float[hidden][] : null;
         alpha = (float) config.bnAlpha();
 
         xld = in[0] % 256 == 0 ? in[0] + Gemm.V : in[0];
@@ -252,7 +250,6 @@ public final class FastNetwork {
         zhat = new float[hidden][];
         h = new float[hidden][];
         d = new float[layers][];
-        ez = new float[hidden][];
         fwdPanel = new float[layers][];
         ntPanel = new float[layers][];
         dPanel = new float[layers][];
@@ -264,14 +261,12 @@ public final class FastNetwork {
             dPanel[l] = new float[Gemm.packedSize(capacity, n)];
             if (l == hidden) break;
             z[l] = new float[capacity * n + SLACK];
-            ez[l] = new float[EVALUATION_CHUNK * n + SLACK];
             if (bn) {
                 zhat[l] = new float[capacity * n];
                 h[l] = new float[capacity * n + SLACK];
                 mean[l] = new float[n];
                 var[l] = new float[n];
                 invStd[l] = new float[n];
-                testInvStd[l] = new float[n];
                 io.hpsearch.nn.BatchNorm ref = reference.batchNorm(l);
                 avgMean[l] = toFloat(ref.testMean());
                 avgVar[l] = toFloat(ref.testVariance());
@@ -296,9 +291,7 @@ public final class FastNetwork {
         }
         memberX = new float[][] {x};
         lastUpdateWeightsFinite = weightsFinite();
-        eLogits = new float[EVALUATION_CHUNK * config.classes() + SLACK];
-        eLoss = new double[EVALUATION_CHUNK];
-        ePred = new int[EVALUATION_CHUNK];
+        testPass = new TestPass(this);
     }
 
     private static int[] filled(int n) {
@@ -759,7 +752,7 @@ public final class FastNetwork {
     }
 
     /** Start of member t's share of n rows, at multiples of {@link #ROW_ALIGN}. */
-    private static int rowLo(int n, int t, int threads) {
+    static int rowLo(int n, int t, int threads) {
         int blocks = (n + ROW_ALIGN - 1) / ROW_ALIGN;
         return Math.min(n, (int) ((long) blocks * t / threads) * ROW_ALIGN);
     }
@@ -1213,108 +1206,21 @@ public final class FastNetwork {
 
     /** Test-mode cost, loss and accuracy over the first {@code count} samples, in chunks split over the team. */
     public Evaluation evaluate(DataSet data, int count, double lambda) {
-        if (count < 0 || count > data.size()) throw new IllegalArgumentException("count " + count + " outside [0, " + data.size() + "]");
-        if (count == 0) return Evaluation.EMPTY;
-        checkData(data);
-        prepareTest();
-        double lossSum = 0;
-        long correct = 0;
-        int[] y = data.labels();
-        for (int from = 0; from < count; from += EVALUATION_CHUNK) {
-            int n = runTestChunk(data, from, Math.min(count, from + EVALUATION_CHUNK), true);
-            for (int i = 0; i < n; i++) {
-                lossSum += eLoss[i];
-                if (ePred[i] == y[from + i]) correct++;
-            }
-        }
-        double loss = lossSum / count;
-        return new Evaluation(loss + lambda * weightPenalty(), loss, (double) correct / count);
+        return testPass.evaluate(data, count, lambda);
     }
 
     /** Predicted class (test mode) of every sample. */
     public int[] predict(DataSet data) {
-        checkData(data);
-        prepareTest();
-        int[] result = new int[data.size()];
-        for (int from = 0; from < data.size(); from += EVALUATION_CHUNK) {
-            int n = runTestChunk(data, from, Math.min(data.size(), from + EVALUATION_CHUNK), false);
-            System.arraycopy(ePred, 0, result, from, n);
-        }
-        return result;
+        return testPass.predict(data);
     }
 
     /** counts[true][predicted] over the data set, test mode. */
     public ConfusionMatrix confusion(DataSet data) {
-        int[][] counts = new int[config.classes()][config.classes()];
-        int[] predicted = predict(data);
-        for (int i = 0; i < predicted.length; i++) counts[data.label(i)][predicted[i]]++;
-        return new ConfusionMatrix(counts);
+        return testPass.confusion(data);
     }
 
-    private void checkData(DataSet data) {
-        if (data.dim() != in[0]) throw new IllegalArgumentException("data has " + data.dim() + " features, network expects " + in[0]);
-        if (data.classes() > config.classes()) {
-            throw new IllegalArgumentException("data set " + data.name() + " has " + data.classes() + " classes, network " + config.classes());
-        }
-    }
-
-    /** Packs the weight panels and the test-time 1/√(σ²+ε) once per evaluation (the weights do not change during it). */
-    private void prepareTest() {
-        for (int l = 0; l < layers; l++) Gemm.packB(in[l], out[l], params, wOff[l], out[l], fwdPanel[l]);
-        if (mode != BatchNormMode.OFF) {
-            for (int l = 0; l < layers - 1; l++) BatchNorm.invStd(0, out[l], avgVar[l], EPS, testInvStd[l]);
-        }
-    }
-
-    private int runTestChunk(DataSet data, int from, int to, boolean withLosses) {
-        evalX = data.features();
-        evalXOff = from * in[0];
-        evalRows = to - from;
-        evalLabels = withLosses ? data.labels() : null;
-        evalLabelOff = from;
-        team.run(evaluateTask);
-        evalX = null;
-        evalLabels = null;
-        return to - from;
-    }
-
-    private void evaluateMember(int t) {
-        int threads = team.threads();
-        int m = evalRows;
-        int r0 = rowLo(m, t, threads), r1 = rowLo(m, t + 1, threads);
-        if (r0 == r1) return;
-        float[] a = evalX;
-        int aOff = evalXOff;
-        for (int l = 0; l < layers; l++) {
-            int n = out[l], k = in[l];
-            float[] c = l == layers - 1 ? eLogits : ez[l];
-            Gemm.mulPacked(r0, r1, n, k, a, aOff, k, fwdPanel[l], c, 0, n, false);
-            if (l == layers - 1) {
-                Elementwise.addBias(r0, r1, n, c, 0, n, params, bOff[l], false);
-                break;
-            }
-            switch (mode) {
-                case OFF -> Elementwise.addBias(r0, r1, n, c, 0, n, params, bOff[l], true);
-                case BEFORE_RELU -> BatchNorm.normalize(r0, r1, n, c, 0, n, avgMean[l], testInvStd[l],
-                        params, gammaOff[l], params, betaOff[l], null, 0, n, c, 0, n, true);
-                case AFTER_RELU -> {
-                    Elementwise.addBias(r0, r1, n, c, 0, n, params, bOff[l], true);
-                    BatchNorm.normalize(r0, r1, n, c, 0, n, avgMean[l], testInvStd[l],
-                            params, gammaOff[l], params, betaOff[l], null, 0, n, c, 0, n, false);
-                }
-            }
-            a = c;
-            aOff = 0;
-        }
-        int classes = config.classes();
-        for (int i = r0; i < r1; i++) {
-            int base = i * classes, best = 0;
-            for (int j = 1; j < classes; j++) if (eLogits[base + j] > eLogits[base + best]) best = j;
-            ePred[i] = best;
-            if (evalLabels != null) {
-                eLoss[i] = Elementwise.softmaxCrossEntropy(i, i + 1, classes, eLogits, 0, classes, evalLabels, evalLabelOff,
-                        null, 0, 0, 1f);
-            }
-        }
+    /** Where the work runs (package use: {@link TestPass}). */
+    Team team() {
+        return team;
     }
 }
