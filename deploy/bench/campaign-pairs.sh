@@ -11,37 +11,29 @@
 #   "" against "-Dconfig.file=/tmp/other.conf"; needs the built jar and Fashion-MNIST (scripts/setup.sh).
 set -euo pipefail
 
-deploy_dir="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-repo_dir="$(dirname "$deploy_dir")"
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 if [ "$#" -lt 3 ]; then
     echo "usage: $0 PAIRS \"JAVA_OPTS_A\" \"JAVA_OPTS_B\" [N]" >&2
     exit 2
 fi
 pairs="$1" opts_a="$2" opts_b="$3" n="${4:-2}"
-campaign="$deploy_dir/bench/fashion-mnist-16.conf"
 export HPSEARCH_CLUSTER_DIR="${HPSEARCH_FIGURES_DIR:-$repo_dir/runs/campaign-pairs}/workers-$n"
-export HPSEARCH_WORKER_OPTS="--slots 1 --threads-per-trial 1 --preload $campaign"
-jar="${HPSEARCH_JAR:-$deploy_dir/target/hpsearch.jar}"
-if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then java_bin="$JAVA_HOME/bin/java"; else java_bin=java; fi
+export HPSEARCH_WORKER_OPTS="$campaign_worker_opts"
 
-campaign_seconds() { # JAVA_OPTS
+one_run() { # JAVA_OPTS: the campaign's seconds with that setting
     export HPSEARCH_JAVA_OPTS="$1"
-    "$deploy_dir/local-cluster.sh" stop > /dev/null
-    rm -rf "$HPSEARCH_CLUSTER_DIR/state"
-    "$deploy_dir/local-cluster.sh" "$n" > /dev/null
-    trap '"$deploy_dir/local-cluster.sh" stop > /dev/null' EXIT
-    "$deploy_dir/bin/hpsearch" launch "$campaign" --join "127.0.0.1:$(cat "$HPSEARCH_CLUSTER_DIR/port")" > /dev/null 2>&1
-    "$deploy_dir/local-cluster.sh" stop > /dev/null
-    trap - EXIT
+    fresh_cluster "$n"
+    "$deploy_dir/bin/hpsearch" launch "$campaign" --join "127.0.0.1:$(cluster_port)" > /dev/null 2>&1
+    stop_cluster
     unset HPSEARCH_JAVA_OPTS
-    "$java_bin" -cp "$jar" io.hpsearch.coordinator.bench.CampaignTimes "$HPSEARCH_CLUSTER_DIR/state" \
-        | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p'
+    campaign_seconds
 }
 
 as=() bs=()
 for i in $(seq 1 "$pairs"); do
-    a="$(campaign_seconds "$opts_a")"
-    b="$(campaign_seconds "$opts_b")"
+    a="$(one_run "$opts_a")"
+    b="$(one_run "$opts_b")"
     as+=("$a") bs+=("$b")
     echo "pair $i: A $a s, B $b s"
 done

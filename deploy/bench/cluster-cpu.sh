@@ -9,14 +9,11 @@
 # Environment: HPSEARCH_JAVA_OPTS is passed to every JVM (e.g. -Dconfig.file=... to try settings).
 set -euo pipefail
 
-deploy_dir="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-repo_dir="$(dirname "$deploy_dir")"
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 n="${1:-2}"
-campaign="$deploy_dir/bench/fashion-mnist-16.conf"
 export HPSEARCH_CLUSTER_DIR="${HPSEARCH_FIGURES_DIR:-$repo_dir/runs/cluster-cpu}/workers-$n"
-export HPSEARCH_WORKER_OPTS="--slots 1 --threads-per-trial 1 --preload $campaign"
-jar="${HPSEARCH_JAR:-$deploy_dir/target/hpsearch.jar}"
-if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then java_bin="$JAVA_HOME/bin/java"; else java_bin=java; fi
+export HPSEARCH_WORKER_OPTS="$campaign_worker_opts"
 
 # CPU ticks by process and thread kind: "pid kind ticks" lines
 cpu_ticks() {
@@ -38,18 +35,14 @@ for pid in sys.argv[1:]:
 PY
 }
 
-"$deploy_dir/local-cluster.sh" stop > /dev/null
-rm -rf "$HPSEARCH_CLUSTER_DIR/state"
-"$deploy_dir/local-cluster.sh" "$n" > /dev/null
-trap '"$deploy_dir/local-cluster.sh" stop > /dev/null' EXIT
-port="$(cat "$HPSEARCH_CLUSTER_DIR/port")"
+fresh_cluster "$n"
+port="$(cluster_port)"
 mapfile -t pids < "$HPSEARCH_CLUSTER_DIR/pids"
 before="$(cpu_ticks "${pids[@]}")"
 "$deploy_dir/bin/hpsearch" launch "$campaign" --join "127.0.0.1:$port" --detach > /dev/null 2>&1
 until grep -q "campaign fashion-mnist-16 completed" "$HPSEARCH_CLUSTER_DIR/coordinator.log"; do sleep 0.1; done
 after="$(cpu_ticks "${pids[@]}")"
-"$deploy_dir/local-cluster.sh" stop > /dev/null
-trap - EXIT
+stop_cluster
 
 echo "campaign on $n worker JVM(s): $("$java_bin" -cp "$jar" io.hpsearch.coordinator.bench.CampaignTimes "$HPSEARCH_CLUSTER_DIR/state")"
 for log in "$HPSEARCH_CLUSTER_DIR"/worker-*.log; do

@@ -14,38 +14,28 @@
 # Needs the built jar (mvn -q -DskipTests package; or HPSEARCH_JAR) and Fashion-MNIST (scripts/setup.sh).
 set -euo pipefail
 
-deploy_dir="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-repo_dir="$(dirname "$deploy_dir")"
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 hpsearch="$deploy_dir/bin/hpsearch"
-campaign="$deploy_dir/bench/fashion-mnist-16.conf"
 out="${HPSEARCH_FIGURES_DIR:-$repo_dir/runs/cluster-figures}"
 mkdir -p "$out"
 
 run() { # workers
     local n="$1" dir="$out/workers-$1"
     export HPSEARCH_CLUSTER_DIR="$dir"
-    # each worker loads the data set and compiles the training code before it joins
-    export HPSEARCH_WORKER_OPTS="--slots 1 --threads-per-trial 1 --preload $campaign"
-    "$deploy_dir/local-cluster.sh" stop > /dev/null
-    # a fresh journal: the same campaign is submitted in every run
-    rm -rf "$dir/state"
-    "$deploy_dir/local-cluster.sh" "$n" > "$out/cluster-$n.txt"
-    trap '"$deploy_dir/local-cluster.sh" stop > /dev/null' EXIT
+    export HPSEARCH_WORKER_OPTS="$campaign_worker_opts"
+    fresh_cluster "$n" "$out/cluster-$n.txt"
     local port start end
-    port="$(cat "$dir/port")"
+    port="$(cluster_port)"
     start="$(date +%s.%N)"
     "$hpsearch" launch "$campaign" --join "127.0.0.1:$port" > "$out/table-$n.txt" 2> "$out/launch-$n.log"
     end="$(date +%s.%N)"
     "$hpsearch" results --join "127.0.0.1:$port" --stats > "$out/results-$n.txt" 2>/dev/null
-    "$deploy_dir/local-cluster.sh" stop > /dev/null
-    trap - EXIT
-    "$java_bin" -cp "$jar" io.hpsearch.coordinator.bench.CampaignTimes "$dir/state" \
-        | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p' > "$out/campaign-seconds-$n.txt"
+    stop_cluster
+    campaign_seconds > "$out/campaign-seconds-$n.txt"
     awk -v a="$end" -v b="$start" 'BEGIN { print a - b }'
 }
 
-jar="${HPSEARCH_JAR:-$deploy_dir/target/hpsearch.jar}"
-java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 runs="${1:-1}"
 
 # What two cores give the training kernels right now: on a virtual machine the two vCPUs may

@@ -7,8 +7,8 @@
 # Environment: HPSEARCH_JAVA_OPTS is passed to every JVM (e.g. -Dconfig.file=... to try settings).
 set -euo pipefail
 
-deploy_dir="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-repo_dir="$(dirname "$deploy_dir")"
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 n="${1:-2}"
 seconds="${2:-10}"
 export HPSEARCH_CLUSTER_DIR="${HPSEARCH_FIGURES_DIR:-$repo_dir/runs/cluster-idle}/workers-$n"
@@ -35,9 +35,7 @@ for pid in sys.argv[1:]:
 PY
 }
 
-"$deploy_dir/local-cluster.sh" stop > /dev/null
-"$deploy_dir/local-cluster.sh" "$n" > /dev/null
-trap '"$deploy_dir/local-cluster.sh" stop > /dev/null' EXIT
+fresh_cluster "$n"
 sleep 20 # joined, coordinator found, start-up compilation mostly done
 mapfile -t pids < "$HPSEARCH_CLUSTER_DIR/pids"
 before="$(akka_counters "${pids[@]}")"
