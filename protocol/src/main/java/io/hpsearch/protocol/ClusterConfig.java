@@ -39,11 +39,10 @@ public final class ClusterConfig {
                 .withValue("akka.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(port))
                 .withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(List.of(role)))
                 .withValue("akka.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes));
-        Config base = base();
-        Config roleSettings = ROLE_CLIENT.equals(role) ? base.getConfig(CLIENT_NODE_SETTINGS) : ConfigFactory.empty();
+        Config cluster = clusterFile();
+        Config roleSettings = ROLE_CLIENT.equals(role) ? cluster.getConfig(CLIENT_NODE_SETTINGS) : ConfigFactory.empty();
         // the user's application.conf still wins over the role's settings
-        return overrides.withFallback(node).withFallback(application()).withFallback(roleSettings)
-                .withFallback(base).resolve();
+        return overrides.withFallback(node).withFallback(layered(roleSettings, cluster)).resolve();
     }
 
     public static Config node(String role, String host, int port, List<String> seedNodes) {
@@ -52,14 +51,18 @@ public final class ClusterConfig {
 
     /** application.conf over hpsearch-cluster.conf over the reference.conf files. */
     public static Config base() {
+        return layered(ConfigFactory.empty(), clusterFile());
+    }
+
+    /** application.conf over {@code roleSettings} over {@code cluster} over the reference.conf files. */
+    private static Config layered(Config roleSettings, Config cluster) {
         ClassLoader loader = ClusterConfig.class.getClassLoader();
-        return application()
-                .withFallback(ConfigFactory.parseResources(loader, "hpsearch-cluster.conf"))
+        return ConfigFactory.defaultApplication(loader).withFallback(roleSettings).withFallback(cluster)
                 .withFallback(ConfigFactory.defaultReference(loader));
     }
 
-    private static Config application() {
-        return ConfigFactory.defaultApplication(ClusterConfig.class.getClassLoader());
+    private static Config clusterFile() {
+        return ConfigFactory.parseResources(ClusterConfig.class.getClassLoader(), "hpsearch-cluster.conf");
     }
 
     /** The seed-node address of a node of this cluster. */
