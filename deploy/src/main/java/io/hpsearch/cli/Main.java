@@ -53,7 +53,9 @@ public final class Main implements Runnable {
                 io.hpsearch.cli.cluster.CoordinatorCommand.class,
                 io.hpsearch.cli.cluster.WorkerCommand.class,
                 io.hpsearch.cli.cluster.LaunchCommand.class,
-                io.hpsearch.cli.cluster.ResultsCommand.class
+                io.hpsearch.cli.cluster.ResultsCommand.class,
+                io.hpsearch.cli.cluster.StatusCommand.class,
+                io.hpsearch.cli.cluster.CancelCommand.class
         );
     }
 

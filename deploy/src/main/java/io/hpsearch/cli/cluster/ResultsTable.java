@@ -147,41 +147,12 @@ public final class ResultsTable {
         header.addAll(dimensions);
         header.addAll(List.of("train acc", "val acc", "test acc", "epochs", "seconds", "worker", "status"));
         List<List<String>> lines = new ArrayList<>();
-        lines.add(header);
         for (Row r : rows) lines.add(cells(r, false));
         int n = header.size();
-        int[] width = new int[n];
-        for (List<String> l : lines) for (int i = 0; i < n; i++) width[i] = Math.max(width[i], l.get(i).length());
         // words left-aligned, numbers right-aligned
         boolean[] left = new boolean[n];
         left[1] = left[2] = left[n - 2] = left[n - 1] = true;
-        StringBuilder sb = new StringBuilder();
-        for (int row = 0; row < lines.size(); row++) {
-            StringBuilder line = new StringBuilder(markdown ? "|" : "");
-            for (int i = 0; i < n; i++) {
-                String cell = lines.get(row).get(i);
-                String pad = " ".repeat(width[i] - cell.length());
-                line.append(markdown ? " " : i > 0 ? "  " : "");
-                line.append(left[i] || row == 0 ? cell + pad : pad + cell);
-                if (markdown) line.append(" |");
-            }
-            sb.append(line.toString().stripTrailing()).append('\n');
-            if (row == 0) {
-                if (markdown) {
-                    sb.append('|');
-                    for (int i = 0; i < n; i++) {
-                        String dashes = "-".repeat(Math.max(3, width[i]));
-                        sb.append(' ').append(left[i] ? dashes : dashes.substring(1) + ":").append(" |");
-                    }
-                } else {
-                    int total = -2;
-                    for (int w : width) total += w + 2;
-                    sb.append("-".repeat(total));
-                }
-                sb.append('\n');
-            }
-        }
-        return sb.toString();
+        return TextTable.render(header, lines, left, markdown);
     }
 
     private String csv() {

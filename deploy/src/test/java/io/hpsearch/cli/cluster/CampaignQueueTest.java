@@ -1,0 +1,157 @@
+package io.hpsearch.cli.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hpsearch.cli.Main;
+import io.hpsearch.coordinator.Coordinator;
+import io.hpsearch.coordinator.CoordinatorNode;
+import io.hpsearch.worker.WorkerNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The campaign queue from the command line: two campaigns submitted with {@code launch --detach} to
+ * a coordinator with one single-slot worker (both real cluster nodes on 127.0.0.1; each command
+ * joins as a client node of its own), {@code status} showing the first running and the second
+ * queued, {@code cancel} ending the first so that the second runs, and cancel's refusals.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class CampaignQueueTest {
+    /** The first campaign's trials take seconds each (1000 epochs), so it cannot end during the test. */
+    private static final String CAMPAIGN = String.join("\n",
+            "campaign { name = NAME, seed = 3 }",
+            "data { set = synthetic, validation = 500,",
+            "  synthetic { train = 3000, test = 500, dim = 32, classes = 4, clusters = 2, sep = 2.5, seed = 3 } }",
+            "network { hidden = [16], batch-norm = before-relu }",
+            "training { batch = 50, epochs = EPOCHS, schedule { type = constant, eta = 0.05 } }",
+            "search { lambda { scale = log, min = 1e-5, max = 1e-1 } }",
+            "phases = [ { name = coarse, sampler = random, trials = TRIALS } ]");
+
+    @TempDir
+    Path dir;
+
+    private CoordinatorNode coordinator;
+    private WorkerNode worker;
+    private String join;
+
+    @AfterEach
+    void stop() {
+        if (worker != null) worker.close();
+        if (coordinator != null) coordinator.close();
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private JsonNode status() throws Exception {
+        Run r = run("status", "--join", join, "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        return new ObjectMapper().readTree(r.out());
+    }
+
+    private static JsonNode campaign(JsonNode status, String name) {
+        for (JsonNode c : status.get("campaigns")) if (c.get("campaign").asText().equals(name)) return c;
+        throw new AssertionError("no campaign " + name + " in " + status);
+    }
+
+    /** The status once {@code until} holds for it (asked again every 200 ms, up to 60 s). */
+    private JsonNode awaitStatus(Predicate<JsonNode> until, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode s = status();
+        while (!until.test(s)) {
+            if (System.nanoTime() > deadline) throw new AssertionError("not within 60 s: " + what + "\n" + s);
+            Thread.sleep(200);
+            s = status();
+        }
+        return s;
+    }
+
+    @Test
+    void statusShowsTheQueueAndCancelEndsACampaignSoTheNextRuns() throws Exception {
+        int port = CliProcesses.freePort();
+        join = "127.0.0.1:" + port;
+        coordinator = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", port, List.of()),
+                Coordinator.Settings.defaults(), dir.resolve("state"), false, "test");
+        worker = WorkerNode.start(new WorkerNode.Options("127.0.0.1", 0, List.of(join), 1, 1, "test",
+                Duration.ofSeconds(60)), WorkerData.cache(null));
+
+        Path first = dir.resolve("first.conf"), second = dir.resolve("second.conf");
+        Files.writeString(first, CAMPAIGN.replace("NAME", "first").replace("TRIALS", "500").replace("EPOCHS", "1000"));
+        Files.writeString(second, CAMPAIGN.replace("NAME", "second").replace("TRIALS", "3").replace("EPOCHS", "2"));
+        for (Path file : List.of(first, second)) {
+            Run r = run("launch", file.toString(), "--join", join, "--detach");
+            assertEquals(0, r.code(), r.err());
+        }
+
+        // the queue in submission order: the first campaign running on the one slot, the second waiting
+        JsonNode s = awaitStatus(x -> campaign(x, "first").get("running").asInt() == 1, "first campaign running");
+        assertEquals("first", s.get("campaigns").get(0).get("campaign").asText());
+        assertEquals("second", s.get("campaigns").get(1).get("campaign").asText());
+        assertEquals("running", campaign(s, "first").get("state").asText());
+        assertEquals(500, campaign(s, "first").get("planned").asInt());
+        JsonNode queued = campaign(s, "second");
+        assertEquals("pending", queued.get("state").asText(), queued.toString());
+        assertEquals(0, queued.get("done").asInt());
+        assertEquals(3, queued.get("pending").asInt());
+        assertEquals(1, s.get("workers").size(), s.toString());
+        assertEquals(1, s.get("workers").get(0).get("slots").asInt());
+
+        Run table = run("status", "--join", join);
+        assertEquals(0, table.code(), table.err());
+        List<String> lines = table.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("campaign") && lines.get(0).contains("planned"), table.out());
+        assertTrue(lines.get(2).startsWith("first ") && lines.get(2).contains(" running "), table.out());
+        assertTrue(lines.get(3).startsWith("second ") && lines.get(3).contains(" pending "), table.out());
+        assertTrue(lines.get(5).startsWith("worker") && lines.get(7).startsWith("127.0.0.1:"), table.out());
+
+        Run cancel = run("cancel", "first", "--join", join);
+        assertEquals(0, cancel.code(), cancel.err());
+        assertTrue(cancel.out().contains("campaign first cancelled"), cancel.out());
+
+        // the cancelled campaign keeps its results; the queued one now gets the slot and completes
+        s = awaitStatus(x -> campaign(x, "second").get("state").asText().equals("completed"), "second campaign completed");
+        JsonNode cancelled = campaign(s, "first");
+        assertEquals("cancelled", cancelled.get("state").asText());
+        assertEquals(0, cancelled.get("running").asInt() + cancelled.get("pending").asInt(), cancelled.toString());
+        assertTrue(cancelled.get("done").asInt() < 500, cancelled.toString());
+        assertEquals(3, campaign(s, "second").get("done").asInt());
+
+        Run again = run("cancel", "first", "--join", join);
+        assertEquals(1, again.code(), again.out() + again.err());
+        assertTrue(again.err().contains("already ended (cancelled)"), again.err());
+        Run ended = run("cancel", "second", "--join", join);
+        assertEquals(1, ended.code(), ended.out() + ended.err());
+        assertTrue(ended.err().contains("already ended (completed)"), ended.err());
+
+        Run unknown = run("cancel", "third", "--join", join);
+        assertEquals(2, unknown.code(), unknown.err());
+        assertTrue(unknown.err().contains("no campaign third") && unknown.err().contains("first, second"), unknown.err());
+        Run one = run("status", "--join", join, "--campaign", "third");
+        assertEquals(2, one.code(), one.err());
+        assertTrue(one.err().contains("no campaign third"), one.err());
+        Run csv = run("status", "--join", join, "--format", "csv");
+        assertEquals(2, csv.code(), csv.err());
+        assertTrue(csv.err().contains("--format csv"), csv.err());
+    }
+}
