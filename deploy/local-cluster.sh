@@ -100,5 +100,6 @@ cat <<MSG
 hpsearch cluster: coordinator on 127.0.0.1:$port, $n worker(s); logs and pids in $dir
   launch:  deploy/bin/hpsearch launch deploy/campaigns/fashion-mnist-quick.conf --join 127.0.0.1:$port
   results: deploy/bin/hpsearch results --join 127.0.0.1:$port --stats
+  status:  deploy/bin/hpsearch status --join 127.0.0.1:$port
   stop:    $0 stop
 MSG
