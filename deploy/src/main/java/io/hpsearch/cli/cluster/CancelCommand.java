@@ -44,6 +44,8 @@ public final class CancelCommand implements Callable<Integer> {
         String where = coordinator.hostPort();
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         try (CoordinatorClient client = connection.connect(coordinator)) {
+            // The coordinator refuses an unknown or ended campaign itself; asking first lets the
+            // message list the campaigns it has and tells the two cases apart for the exit code.
             StatusAnswer all = Campaigns.await(client.status(""), connection.timeout(), where);
             CampaignStatus status = ResultsCommand.pick(all, campaign, "the coordinator at " + where);
             String results = "hpsearch results --join " + where + " --campaign " + campaign;

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToIntFunction;
 
 /**
  * What {@code hpsearch status} prints: the coordinator's campaigns in the order they were
@@ -44,7 +45,7 @@ final class StatusTable {
         return !Campaigns.finished(c.getState()) && c.getPhasesList().stream().anyMatch(p -> p.getPlanned() == 0);
     }
 
-    private static int sum(CampaignStatus c, java.util.function.ToIntFunction<PhaseStatus> f) {
+    private static int sum(CampaignStatus c, ToIntFunction<PhaseStatus> f) {
         return c.getPhasesList().stream().mapToInt(f).sum();
     }
 

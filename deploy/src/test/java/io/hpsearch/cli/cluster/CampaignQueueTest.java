@@ -1,8 +1,8 @@
 package io.hpsearch.cli.cluster;
 
+import io.hpsearch.cli.CommandRun.Outcome;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hpsearch.cli.Main;
 import io.hpsearch.coordinator.Coordinator;
 import io.hpsearch.coordinator.CoordinatorNode;
 import io.hpsearch.worker.WorkerNode;
@@ -11,9 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import static io.hpsearch.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,17 +53,9 @@ class CampaignQueueTest {
         if (coordinator != null) coordinator.close();
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     private JsonNode status() throws Exception {
-        Run r = run("status", "--join", join, "--format", "json");
+        Outcome r = run("status", "--join", join, "--format", "json");
         assertEquals(0, r.code(), r.err());
         return new ObjectMapper().readTree(r.out());
     }
@@ -100,7 +90,7 @@ class CampaignQueueTest {
         Files.writeString(first, CAMPAIGN.replace("NAME", "first").replace("TRIALS", "500").replace("EPOCHS", "1000"));
         Files.writeString(second, CAMPAIGN.replace("NAME", "second").replace("TRIALS", "3").replace("EPOCHS", "2"));
         for (Path file : List.of(first, second)) {
-            Run r = run("launch", file.toString(), "--join", join, "--detach");
+            Outcome r = run("launch", file.toString(), "--join", join, "--detach");
             assertEquals(0, r.code(), r.err());
         }
 
@@ -117,7 +107,7 @@ class CampaignQueueTest {
         assertEquals(1, s.get("workers").size(), s.toString());
         assertEquals(1, s.get("workers").get(0).get("slots").asInt());
 
-        Run table = run("status", "--join", join);
+        Outcome table = run("status", "--join", join);
         assertEquals(0, table.code(), table.err());
         List<String> lines = table.out().lines().toList();
         assertTrue(lines.get(0).startsWith("campaign") && lines.get(0).contains("planned"), table.out());
@@ -125,7 +115,7 @@ class CampaignQueueTest {
         assertTrue(lines.get(3).startsWith("second ") && lines.get(3).contains(" pending "), table.out());
         assertTrue(lines.get(5).startsWith("worker") && lines.get(7).startsWith("127.0.0.1:"), table.out());
 
-        Run cancel = run("cancel", "first", "--join", join);
+        Outcome cancel = run("cancel", "first", "--join", join);
         assertEquals(0, cancel.code(), cancel.err());
         assertTrue(cancel.out().contains("campaign first cancelled"), cancel.out());
 
@@ -137,20 +127,20 @@ class CampaignQueueTest {
         assertTrue(cancelled.get("done").asInt() < 500, cancelled.toString());
         assertEquals(3, campaign(s, "second").get("done").asInt());
 
-        Run again = run("cancel", "first", "--join", join);
+        Outcome again = run("cancel", "first", "--join", join);
         assertEquals(1, again.code(), again.out() + again.err());
         assertTrue(again.err().contains("already ended (cancelled)"), again.err());
-        Run ended = run("cancel", "second", "--join", join);
+        Outcome ended = run("cancel", "second", "--join", join);
         assertEquals(1, ended.code(), ended.out() + ended.err());
         assertTrue(ended.err().contains("already ended (completed)"), ended.err());
 
-        Run unknown = run("cancel", "third", "--join", join);
+        Outcome unknown = run("cancel", "third", "--join", join);
         assertEquals(2, unknown.code(), unknown.err());
         assertTrue(unknown.err().contains("no campaign third") && unknown.err().contains("first, second"), unknown.err());
-        Run one = run("status", "--join", join, "--campaign", "third");
+        Outcome one = run("status", "--join", join, "--campaign", "third");
         assertEquals(2, one.code(), one.err());
         assertTrue(one.err().contains("no campaign third"), one.err());
-        Run csv = run("status", "--join", join, "--format", "csv");
+        Outcome csv = run("status", "--join", join, "--format", "csv");
         assertEquals(2, csv.code(), csv.err());
         assertTrue(csv.err().contains("--format csv"), csv.err());
     }

@@ -1,6 +1,6 @@
 package io.hpsearch.cli.cluster;
 
-import io.hpsearch.cli.Main;
+import io.hpsearch.cli.CommandRun.Outcome;
 import io.hpsearch.coordinator.Coordinator;
 import io.hpsearch.coordinator.CoordinatorNode;
 import io.hpsearch.coordinator.client.CoordinatorClient;
@@ -16,10 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static io.hpsearch.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -75,14 +73,6 @@ class InvalidCampaignTest {
         return Files.readAllBytes(stateDir.resolve(Journal.FILE_NAME));
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     private static String campaign(String dataset, String hiddenExtra, String lmin, String lmax, String trials) {
         return VALID.replace("DATASET", dataset).replace("HIDDEN_EXTRA", hiddenExtra).replace("LMIN", lmin)
@@ -105,7 +95,7 @@ class InvalidCampaignTest {
         Files.writeString(file, campaign(dataset, extra, lmin, lmax, trials));
         byte[] journal = journalBytes();
         for (String command : List.of("launch", "local")) {
-            Run r = command.equals("launch") ? run("launch", file.toString(), "--join", join) : run("local", file.toString());
+            Outcome r = command.equals("launch") ? run("launch", file.toString(), "--join", join) : run("local", file.toString());
             assertEquals(2, r.code(), command + ": " + r.err());
             assertTrue(r.err().startsWith("hpsearch: error: bad.conf: " + key), command + ": " + r.err());
             assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
@@ -136,7 +126,7 @@ class InvalidCampaignTest {
         List<String> args = new java.util.ArrayList<>(List.of("coordinator", "--port", Integer.toString(CliProcesses.freePort())));
         if (!option.equals("--state-dir")) args.addAll(List.of("--state-dir", state.toString()));
         args.addAll(List.of(option, value.equals("FILE") ? file.toString() : value));
-        Run r = run(args.toArray(String[]::new));
+        Outcome r = run(args.toArray(String[]::new));
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains(option), r.err());
         assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
@@ -157,7 +147,7 @@ class InvalidCampaignTest {
         // a flipped bit in the payload of the first record, which has records after it
         bytes[JournalReader.HEADER_BYTES + JournalReader.RECORD_HEADER_BYTES + 3] ^= 0x08;
         Files.write(state.resolve(Journal.FILE_NAME), bytes);
-        Run r = run("coordinator", "--port", Integer.toString(CliProcesses.freePort()), "--state-dir", state.toString());
+        Outcome r = run("coordinator", "--port", Integer.toString(CliProcesses.freePort()), "--state-dir", state.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--state-dir") && r.err().contains("byte offset " + JournalReader.HEADER_BYTES)
                 && r.err().contains("--repair-journal"), r.err());
@@ -171,25 +161,25 @@ class InvalidCampaignTest {
     void aWorkerRefusesToPreloadABadCampaignOrAMissingDataSet() throws Exception {
         Path bad = dir.resolve("bad.conf");
         Files.writeString(bad, campaign("fashion-mnist", ", hiden = [4]", "1e-5", "1e-1", "4"));
-        Run r = run("worker", "--join", join, "--preload", bad.toString());
+        Outcome r = run("worker", "--join", join, "--preload", bad.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("bad.conf: network.hiden"), r.err());
         Path missing = dir.resolve("missing.conf");
         Files.writeString(missing, campaign("cifar10", "", "1e-5", "1e-1", "4"));
-        Run m = run("worker", "--join", join, "--data-dir", dir.resolve("no-data").toString(), "--preload", missing.toString());
+        Outcome m = run("worker", "--join", join, "--data-dir", dir.resolve("no-data").toString(), "--preload", missing.toString());
         assertEquals(2, m.code(), m.err());
         assertTrue(m.err().contains("--preload " + missing) && m.err().contains("cifar10"), m.err());
     }
 
     @Test
     void resultsFromAStateDirNeedsAJournalAndNoJoin() throws Exception {
-        Run none = run("results", "--state-dir", dir.resolve("nothing-here").toString());
+        Outcome none = run("results", "--state-dir", dir.resolve("nothing-here").toString());
         assertEquals(2, none.code(), none.err());
         assertTrue(none.err().contains("--state-dir") && none.err().contains("no journal"), none.err());
-        Run both = run("results", "--state-dir", stateDir.toString(), "--join", join);
+        Outcome both = run("results", "--state-dir", stateDir.toString(), "--join", join);
         assertEquals(2, both.code(), both.err());
         assertTrue(both.err().contains("--join"), both.err());
-        Run neither = run("results");
+        Outcome neither = run("results");
         assertEquals(2, neither.code(), neither.err());
         assertTrue(neither.err().contains("--join"), neither.err());
     }
@@ -199,7 +189,7 @@ class InvalidCampaignTest {
         // the corpus differs from a valid file only in the broken value, so each case tests its check
         Path file = dir.resolve("good.conf");
         Files.writeString(file, campaign("fashion-mnist", "", "1e-5", "1e-1", "4").replace("name = bad", "name = good"));
-        Run r = run("launch", file.toString(), "--join", join, "--detach");
+        Outcome r = run("launch", file.toString(), "--join", join, "--detach");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("campaign good submitted"), r.out());
         try (CoordinatorClient client = CoordinatorClient.using(coordinator.system(), Duration.ofSeconds(10))) {
@@ -211,7 +201,7 @@ class InvalidCampaignTest {
 
     @Test
     void aMissingCampaignFileIsAUserError() {
-        Run r = run("launch", dir.resolve("nope.conf").toString(), "--join", join);
+        Outcome r = run("launch", dir.resolve("nope.conf").toString(), "--join", join);
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("nope.conf"), r.err());
     }
@@ -220,10 +210,10 @@ class InvalidCampaignTest {
     void aBadJoinAddressIsNamed() throws Exception {
         Path file = dir.resolve("good.conf");
         Files.writeString(file, campaign("fashion-mnist", "", "1e-5", "1e-1", "4"));
-        Run r = run("launch", file.toString(), "--join", "localhost");
+        Outcome r = run("launch", file.toString(), "--join", "localhost");
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--join"), r.err());
-        Run f = run("results", "--join", join, "--format", "yaml");
+        Outcome f = run("results", "--join", join, "--format", "yaml");
         assertEquals(2, f.code(), f.err());
         assertTrue(f.err().contains("--format"), f.err());
     }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static io.hpsearch.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,14 +19,14 @@ class GradcheckCommandTest {
 
     @Test
     void passesForBnAndPlainNetworksAndPrintsEveryTensor() {
-        var bn = TrainCommandTest.run("gradcheck", "--hidden", "20,15,10");
+        var bn = run("gradcheck", "--hidden", "20,15,10");
         assertEquals(0, bn.code(), bn.err());
         for (String t : List.of("W1", "gamma1", "beta1", "W2", "gamma3", "beta3", "W4", "b4")) {
             assertTrue(bn.out().contains(t), "table lists " + t + ":\n" + bn.out());
         }
         assertTrue(lastLineValue(bn.out()) <= 1e-6);
 
-        var plain = TrainCommandTest.run("gradcheck", "--hidden", "20,15", "--no-bn");
+        var plain = run("gradcheck", "--hidden", "20,15", "--no-bn");
         assertEquals(0, plain.code(), plain.err());
         assertTrue(plain.out().contains("b1") && !plain.out().contains("gamma1"), plain.out());
         assertTrue(lastLineValue(plain.out()) <= 1e-6);
@@ -34,7 +35,7 @@ class GradcheckCommandTest {
     @Test
     void exitsOneWhenAnErrorExceedsTheTolerance() {
         // No double-precision check agrees to 1e-15 on every entry: the command must report failure.
-        var o = TrainCommandTest.run("gradcheck", "--hidden", "10", "--tolerance", "1e-15");
+        var o = run("gradcheck", "--hidden", "10", "--tolerance", "1e-15");
         assertEquals(1, o.code(), o.out());
         assertTrue(lastLineValue(o.out()) > 1e-15);
     }
