@@ -7,6 +7,7 @@ import io.hpsearch.coordinator.client.CoordinatorClient;
 import io.hpsearch.protocol.v1.CampaignSpec;
 import io.hpsearch.protocol.v1.CampaignState;
 import io.hpsearch.protocol.v1.CampaignStatus;
+import io.hpsearch.protocol.v1.StatusAnswer;
 import io.hpsearch.protocol.v1.TopKAnswer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,6 +58,11 @@ public final class LaunchCommand implements Callable<Integer> {
             description = "Final table as table, csv, json or markdown (default: ${DEFAULT-VALUE}).")
     String format;
 
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "When the campaign ends, also write its results files into DIR, as hpsearch local does "
+                    + "(not with --detach: use hpsearch results --out then).")
+    Path out;
+
     @Override
     public Integer call() throws Exception {
         // Everything the user wrote is checked before any connection is made.
@@ -64,6 +70,10 @@ public final class LaunchCommand implements Callable<Integer> {
         Endpoint coordinator = connection.coordinator();
         ResultsTable.Format fmt = FormatOption.parse(format);
         if (top != null && top < 1) throw new UserError("--top must be at least 1, got " + top);
+        if (detach && out != null) {
+            throw new UserError("--out writes the results when the campaign ends, which --detach does not wait for; "
+                    + "use hpsearch results --out later");
+        }
         Duration timeout = connection.timeout();
         String where = coordinator.hostPort();
 
@@ -107,6 +117,11 @@ public final class LaunchCommand implements Callable<Integer> {
             TopKAnswer answer = Campaigns.topK(client, name, top == null ? 0 : top, timeout, where);
             out.print(ResultsTable.of(answer, end).format(fmt));
             out.flush();
+            if (this.out != null) {
+                StatusAnswer stats = Campaigns.await(client.status(name), timeout, where);
+                ResultFiles.writeForOption(this.out, Campaigns.topK(client, name, Campaigns.ALL, timeout, where), end,
+                        stats.getStatsList(), err);
+            }
             err.println("campaign " + name + " " + Campaigns.stateName(end.getState()) + " after "
                     + CampaignProgress.duration(end.getElapsedSeconds()) + "; " + answer.getTotal() + " trials with a result");
             return end.getState() == CampaignState.CAMPAIGN_STATE_COMPLETED ? 0 : 1;

@@ -115,7 +115,7 @@ public final class LocalCommand implements Callable<Integer> {
                 PrintWriter o = spec.commandLine().getOut();
                 o.print(ResultsTable.of(shown, end).format(ResultsTable.Format.TABLE));
                 o.flush();
-                List<Path> files = ResultFiles.write(dir, ResultsTable.of(all, end), all, stats.getStatsList());
+                List<Path> files = ResultFiles.write(dir, all, end, stats.getStatsList());
                 err.println("campaign " + campaign.getName() + " " + Campaigns.stateName(end.getState()) + " after "
                         + CampaignProgress.duration(end.getElapsedSeconds()) + "; " + all.getTotal()
                         + " trials; " + files.size() + " files written to " + dir);

@@ -1,11 +1,15 @@
 package io.hpsearch.cli.cluster;
 
+import io.hpsearch.protocol.v1.CampaignStatus;
 import io.hpsearch.protocol.v1.EpochMetrics;
 import io.hpsearch.protocol.v1.HistogramSummary;
 import io.hpsearch.protocol.v1.TopKAnswer;
 import io.hpsearch.protocol.v1.TrialResult;
 
+import io.hpsearch.cli.UserError;
+
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The files {@code hpsearch local} writes: every trial of the campaign, ranked, as
- * {@code results.json}, {@code results.csv} and {@code results.md}, the coordinator's latency
- * percentiles as {@code stats.txt}, and each trial's per-epoch curves as
- * {@code curves/PHASE-INDEX.csv} (the columns of {@code hpsearch train}'s {@code curves.csv}).
+ * The results files of a campaign ({@code hpsearch local --out}, {@code hpsearch results --out}):
+ * every trial of the campaign, ranked, as {@code results.json}, {@code results.csv} and
+ * {@code results.md}, the coordinator's latency percentiles as {@code stats.txt} (when they are
+ * known), a figure of the search per searched dimension ({@link SearchPlots}) and each trial's
+ * per-epoch curves as {@code curves/PHASE-INDEX.csv} (the columns of {@code hpsearch train}'s
+ * {@code curves.csv}).
  */
 final class ResultFiles {
     static final String CURVES_HEADER =
@@ -25,13 +31,21 @@ final class ResultFiles {
     private ResultFiles() {
     }
 
-    static List<Path> write(Path dir, ResultsTable table, TopKAnswer all, List<HistogramSummary> stats) throws IOException {
+    /**
+     * @param all every trial of the campaign, ranked
+     * @param status the campaign's status (its phases' search spaces), or null if unknown
+     * @param stats the coordinator's latency percentiles, or null when there are none (no stats.txt)
+     */
+    static List<Path> write(Path dir, TopKAnswer all, CampaignStatus status, List<HistogramSummary> stats)
+            throws IOException {
         Files.createDirectories(dir);
+        ResultsTable table = ResultsTable.of(all, status);
         List<Path> written = new ArrayList<>();
         written.add(write(dir.resolve("results.json"), table.format(ResultsTable.Format.JSON)));
         written.add(write(dir.resolve("results.csv"), table.format(ResultsTable.Format.CSV)));
         written.add(write(dir.resolve("results.md"), table.format(ResultsTable.Format.MARKDOWN)));
-        written.add(write(dir.resolve("stats.txt"), ResultsTable.stats(stats)));
+        if (stats != null) written.add(write(dir.resolve("stats.txt"), ResultsTable.stats(stats)));
+        written.addAll(SearchPlots.write(dir, table, status, all.getCampaign()));
         Path curves = dir.resolve("curves");
         Files.createDirectories(curves);
         for (TrialResult r : all.getRankedList()) {
@@ -39,6 +53,22 @@ final class ResultFiles {
             written.add(write(curves.resolve(r.getId().getPhase() + "-" + r.getId().getIndex() + ".csv"), curves(r.getCurvesList())));
         }
         return written;
+    }
+
+    /**
+     * {@link #write} for a command's {@code --out}: a folder that cannot be written is the user's
+     * error, and what was written is said on {@code err}.
+     */
+    static void writeForOption(Path dir, TopKAnswer all, CampaignStatus status, List<HistogramSummary> stats,
+                               PrintStream err) {
+        List<Path> files;
+        try {
+            files = write(dir, all, status, stats);
+        } catch (IOException e) {
+            throw new UserError("--out " + dir + ": cannot write the results files there (" + e + ")", e);
+        }
+        err.println(files.size() + " files of campaign " + all.getCampaign() + " (" + all.getRankedCount()
+                + " trials) written to " + dir);
     }
 
     static String curves(List<EpochMetrics> epochs) {

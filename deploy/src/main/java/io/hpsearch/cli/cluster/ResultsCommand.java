@@ -58,6 +58,12 @@ public final class ResultsCommand implements Callable<Integer> {
                     + "latency (all campaigns since it started); after the table, or on stderr with csv and json.")
     boolean stats;
 
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Also write the campaign's results files into DIR, as hpsearch local does: every trial in "
+                    + "results.json, results.csv and results.md, a figure of the search per searched dimension "
+                    + "(search-NAME.png), each trial's curves (curves/PHASE-INDEX.csv), and with --join stats.txt.")
+    Path out;
+
     @Override
     public Integer call() throws IOException {
         ResultsTable.Format fmt = FormatOption.parse(format);
@@ -90,6 +96,10 @@ public final class ResultsCommand implements Callable<Integer> {
                 }
             }
             out.flush();
+            if (this.out != null) {
+                ResultFiles.writeForOption(this.out, Campaigns.topK(client, status.getCampaign(), Campaigns.ALL, timeout,
+                        where), status, all.getStatsList(), System.err);
+            }
             warnIfRunning(status);
             return 0;
         }
@@ -121,6 +131,10 @@ public final class ResultsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.print(ResultsTable.of(answer, status).format(fmt));
         out.flush();
+        if (this.out != null) {
+            ResultFiles.writeForOption(this.out, run.topK(TopKQuery.newBuilder().setCampaign(run.name())
+                    .setK(Campaigns.ALL).build()), status, null, System.err);
+        }
         warnIfRunning(status);
         return 0;
     }

@@ -142,7 +142,8 @@ public final class Plots {
         save(curveChart(curves, title, yTitle, metric), file);
     }
 
-    private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) throws IOException {
+    /** Writes {@code chart} as a PNG to {@code file}, atomically (a reader never sees half a file). */
+    public static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         BitmapEncoder.saveBitmap(chart, bytes, BitmapEncoder.BitmapFormat.PNG);
         Outputs.writeAtomically(file, bytes.toByteArray());

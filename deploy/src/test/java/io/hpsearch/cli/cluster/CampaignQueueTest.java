@@ -26,7 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The campaign queue from the command line: two campaigns submitted with {@code launch --detach} to
  * a coordinator with one single-slot worker (both real cluster nodes on 127.0.0.1; each command
  * joins as a client node of its own), {@code status} showing the first running and the second
- * queued, {@code cancel} ending the first so that the second runs, and cancel's refusals.
+ * queued, {@code cancel} ending the first so that the second runs, and cancel's refusals; then the
+ * results files of the campaign that ran, written by {@code results --out} from the coordinator
+ * and from its journal.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class CampaignQueueTest {
@@ -143,5 +145,31 @@ class CampaignQueueTest {
         Outcome csv = run("status", "--join", join, "--format", "csv");
         assertEquals(2, csv.code(), csv.err());
         assertTrue(csv.err().contains("--format csv"), csv.err());
+
+        // results --out: the files hpsearch local writes, from the coordinator and from its journal
+        Path online = dir.resolve("online"), offline = dir.resolve("offline");
+        Outcome files = run("results", "--join", join, "--campaign", "second", "--top", "1", "--out", online.toString());
+        assertEquals(0, files.code(), files.err());
+        assertEquals(1 + 2, files.out().lines().count(), "--top still limits the table printed: " + files.out());
+        Outcome journal = run("results", "--state-dir", dir.resolve("state").toString(), "--campaign", "second",
+                "--out", offline.toString());
+        assertEquals(0, journal.code(), journal.err());
+        for (Path out : List.of(online, offline)) {
+            JsonNode rows = new ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
+            assertEquals(3, rows.size(), out + ": every trial, not the top 1");
+            assertEquals(4, Files.readAllLines(out.resolve("results.csv")).size(), out.toString());
+            assertTrue(Files.exists(out.resolve("results.md")), out.toString());
+            java.awt.image.BufferedImage plot = javax.imageio.ImageIO.read(out.resolve("search-lambda.png").toFile());
+            assertEquals(SearchPlots.WIDTH, plot.getWidth(), out.toString());
+            for (int i = 0; i < 3; i++) {
+                assertTrue(Files.exists(out.resolve("curves").resolve("coarse-" + i + ".csv")), out + ": curves of coarse#" + i);
+            }
+        }
+        assertTrue(Files.readString(online.resolve("stats.txt")).contains("dispatch_latency"));
+        assertTrue(!Files.exists(offline.resolve("stats.txt")), "a journal holds no latency histograms");
+        Path notADirectory = dir.resolve("first.conf");
+        Outcome refused = run("results", "--join", join, "--campaign", "second", "--out", notADirectory.toString());
+        assertEquals(2, refused.code(), refused.err());
+        assertTrue(refused.err().contains("--out " + notADirectory), refused.err());
     }
 }

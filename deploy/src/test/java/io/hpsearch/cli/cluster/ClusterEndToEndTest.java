@@ -96,8 +96,15 @@ class ClusterEndToEndTest {
 
         Path file = dir.resolve("e2e.conf");
         Files.writeString(file, CAMPAIGN);
-        CliProcesses.Cli launch = processes.start("launch", "launch", file.toString(), "--join", join);
+        Path files = dir.resolve("files");
+        CliProcesses.Cli launch = processes.start("launch", "launch", file.toString(), "--join", join, "--out",
+                files.toString());
         assertEquals(0, launch.awaitExit(Duration.ofSeconds(120)), () -> "launch failed\n" + launch.err());
+        // --out: the results files of every trial, the figures of the search included
+        assertEquals(1 + 10, Files.readAllLines(files.resolve("results.csv")).size());
+        for (String f : List.of("results.json", "results.md", "stats.txt", "search-lambda.png", "curves/fine-3.csv")) {
+            assertTrue(Files.size(files.resolve(f)) > 0, f);
+        }
         assertTrue(launch.out().startsWith("rank"), launch.out());
         assertEquals(2 + 5, launch.out().lines().count(), "header, rule and the campaign's top-k rows:\n" + launch.out());
         assertTrue(launch.err().contains("e2e: 10/10 trials"), launch.err());

@@ -200,6 +200,20 @@ class InvalidCampaignTest {
     }
 
     @Test
+    void outWithDetachIsRefusedBeforeAnythingIsSubmitted() throws Exception {
+        Path file = dir.resolve("detached.conf");
+        Files.writeString(file, campaign("fashion-mnist", "", "1e-5", "1e-1", "4").replace("name = bad", "name = detached"));
+        Outcome r = run("launch", file.toString(), "--join", join, "--detach", "--out", dir.resolve("out").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--out") && r.err().contains("--detach"), r.err());
+        try (CoordinatorClient client = CoordinatorClient.using(coordinator.system(), Duration.ofSeconds(10))) {
+            StatusAnswer status = client.status("").toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertTrue(status.getCampaignsList().stream().noneMatch(c -> c.getCampaign().equals("detached")),
+                    status.toString());
+        }
+    }
+
+    @Test
     void aMissingCampaignFileIsAUserError() {
         Outcome r = run("launch", dir.resolve("nope.conf").toString(), "--join", join);
         assertEquals(2, r.code(), r.err());
