@@ -14,12 +14,14 @@ import java.util.Objects;
  * @param trainSubset    use only the first N training samples (0: all)
  * @param seed           seeds initialisation, shuffling and augmentation
  * @param threads        threads for the trial's own pool (1: run on the caller's thread)
+ * @param trainEvaluation after which epochs the training set is measured
  */
 public record TrainingConfig(double lambda, int batchSize, int epochs, ScheduleConfig schedule,
                              OptimizerConfig optimizer, BnStatistics testStatistics, int preciseSamples,
-                             boolean flip, int trainSubset, long seed, int threads) {
+                             boolean flip, int trainSubset, long seed, int threads, TrainEvaluation trainEvaluation) {
     public TrainingConfig {
         Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(trainEvaluation, "trainEvaluation");
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(testStatistics, "testStatistics");
         if (!(lambda >= 0 && Double.isFinite(lambda))) throw new IllegalArgumentException("lambda must be >= 0: " + lambda);
@@ -31,6 +33,20 @@ public record TrainingConfig(double lambda, int batchSize, int epochs, ScheduleC
         if (preciseSamples < 0) throw new IllegalArgumentException("precise-BN sample count must be >= 0: " + preciseSamples);
         if (trainSubset < 0) throw new IllegalArgumentException("training subset must be >= 0: " + trainSubset);
         if (threads <= 0) throw new IllegalArgumentException("threads must be positive: " + threads);
+    }
+
+    /** A run that measures the training set after every epoch. */
+    public TrainingConfig(double lambda, int batchSize, int epochs, ScheduleConfig schedule, OptimizerConfig optimizer,
+                          BnStatistics testStatistics, int preciseSamples, boolean flip, int trainSubset, long seed,
+                          int threads) {
+        this(lambda, batchSize, epochs, schedule, optimizer, testStatistics, preciseSamples, flip, trainSubset, seed,
+                threads, TrainEvaluation.EVERY_EPOCH);
+    }
+
+    /** This run, measuring the training set after the epochs {@code when} says. */
+    public TrainingConfig withTrainEvaluation(TrainEvaluation when) {
+        return new TrainingConfig(lambda, batchSize, epochs, schedule, optimizer, testStatistics, preciseSamples, flip,
+                trainSubset, seed, threads, when);
     }
 
     /** Updates in one epoch over {@code trainSize} samples (the last, smaller batch counts). */

@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
  * The epoch loop both trainers share, so that the reference and the fast core cannot drift apart
  * in what a run is: batches in the plan's order, η from the schedule, a stop exactly after the
  * planned number of updates, DIVERGED as soon as a batch's cost or an epoch's training cost is not
- * finite (the curves so far kept), cancellation between batches, metrics after every epoch,
+ * finite (the curves so far kept), cancellation between batches, metrics after every epoch (the
+ * training set's only after the last one when the config says so),
  * precise BN statistics at the end when asked for, and the final evaluations (the last epoch's
  * reused when nothing changed since).
  */
@@ -73,8 +74,11 @@ public final class TrainingLoop {
                 listener.onUpdate(updates, total);
             }
             TrainingPlan.checkCancelled();
-            Evaluation trainEval = model.evaluate(train, trainSize);
-            if (!Double.isFinite(trainEval.cost())) {
+            // Without a pass over the training set, the batches' costs (checked before every
+            // update) are this epoch's check, and the last epoch still gets the pass.
+            boolean measureTrain = config.trainEvaluation() == TrainEvaluation.EVERY_EPOCH || updates >= total;
+            Evaluation trainEval = measureTrain ? model.evaluate(train, trainSize) : Evaluation.EMPTY;
+            if (measureTrain && !Double.isFinite(trainEval.cost())) {
                 status = TrainingStatus.DIVERGED;
                 break;
             }

@@ -61,8 +61,12 @@ class TrainingLoopTest {
     }
 
     private static TrainingResult run(NumberingModel model, BnStatistics statistics) {
+        return run(model, statistics, TrainEvaluation.EVERY_EPOCH);
+    }
+
+    private static TrainingResult run(NumberingModel model, BnStatistics statistics, TrainEvaluation trainEvaluation) {
         TrainingConfig config = new TrainingConfig(0.0, 20, 3, new ScheduleConfig.Constant(0.01), OptimizerConfig.SGD,
-                statistics, 0, false, 0, 1, 1);
+                statistics, 0, false, 0, 1, 1, trainEvaluation);
         return TrainingLoop.run(model, NET, SPLIT, config, new TrainingPlan(NET, SPLIT, config), TrainingListener.NONE,
                 System::nanoTime);
     }
@@ -99,5 +103,30 @@ class TrainingLoopTest {
         assertEquals(2, r.curves().size());
         assertEquals(List.of("train", "validation", "train", "validation", "train", "validation", "test"), model.evaluated);
         assertEquals(5.0, r.train().cost());
+    }
+
+    @Test
+    void measuringTheTrainingSetAtTheEndOnlySkipsItsPassesBeforeTheLastEpoch() {
+        NumberingModel model = new NumberingModel(Long.MAX_VALUE);
+        TrainingResult r = run(model, BnStatistics.MOVING_AVERAGE, TrainEvaluation.LAST_EPOCH);
+        assertEquals(TrainingStatus.COMPLETED, r.status());
+        assertEquals(List.of("validation", "validation", "train", "validation", "test"), model.evaluated);
+        assertEquals(3, r.curves().size());
+        for (int e = 0; e < 2; e++) {
+            assertSame(Evaluation.EMPTY, r.curves().get(e).train(), "epoch " + (e + 1));
+            assertEquals(e + 1.0, r.curves().get(e).validation().cost(), "epoch " + (e + 1));
+        }
+        assertSame(r.curves().get(2).train(), r.train());
+        assertEquals(3.0, r.train().cost());
+    }
+
+    @Test
+    void aRunStoppedEarlyStillGetsItsFinalTrainingPass() {
+        NumberingModel model = new NumberingModel(25); // in epoch 3 (10 updates per epoch)
+        TrainingResult r = run(model, BnStatistics.MOVING_AVERAGE, TrainEvaluation.LAST_EPOCH);
+        assertEquals(TrainingStatus.DIVERGED, r.status());
+        assertEquals(2, r.curves().size());
+        assertEquals(List.of("validation", "validation", "train", "validation", "test"), model.evaluated);
+        assertEquals(3.0, r.train().cost());
     }
 }

@@ -35,6 +35,7 @@ import io.hpsearch.protocol.v1.ScheduleSpec;
 import io.hpsearch.protocol.v1.SearchSpace;
 import io.hpsearch.protocol.v1.StepSchedule;
 import io.hpsearch.protocol.v1.SyntheticData;
+import io.hpsearch.protocol.v1.TrainEvaluation;
 import io.hpsearch.protocol.v1.TrainingSpec;
 
 import java.io.IOException;
@@ -74,7 +75,8 @@ import java.util.regex.Pattern;
  *              step:     eta, factor, every-epochs
  *              cyclic:   eta-min, eta-max, step-epochs | step-updates, cycles = 1, max-decay = 1 },
  *   optimizer = sgd | momentum | adam, or { type, momentum = 0.9, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 },
- *   bn-stats = ema (ema | precise), precise-samples = 10000, flip = false, threads = 1
+ *   bn-stats = ema (ema | precise), precise-samples = 10000, flip = false, threads = 1,
+ *   train-eval = epoch (epoch | end: measure the training set after every epoch, or the last only)
  * }
  * search {                         # at least one dimension; keys: SearchParameters.keys()
  *   &lt;param&gt; { scale = log (log | uniform), min, max }   or   &lt;param&gt; { choices = [ … ] }
@@ -292,6 +294,9 @@ public final class CampaignFile {
         t.setPreciseSamples(bounded(s, "precise-samples", 10_000, 1, 10_000_000));
         t.setFlip(s.bool("flip", false));
         t.setThreads(bounded(s, "threads", 1, 1, 1024));
+        String trainEval = s.keyword("train-eval", "epoch", List.of("epoch", "end"));
+        t.setTrainEvaluation(trainEval.equals("end") ? TrainEvaluation.TRAIN_EVALUATION_LAST_EPOCH
+                : TrainEvaluation.TRAIN_EVALUATION_EVERY_EPOCH);
         s.finish();
         return t.build();
     }

@@ -100,6 +100,7 @@ class CampaignFileTest {
                   schedule { type = step, eta = 0.05, factor = 0.5, every-epochs = 2 }
                   optimizer { type = adam, beta2 = 0.99 }
                   bn-stats = precise
+                  train-eval = end
                 }
                 search {
                   batch { choices = [32, 64] }
@@ -122,6 +123,7 @@ class CampaignFileTest {
         assertEquals(0.0, c.getTraining().getLambda());
         assertEquals(100, c.getTraining().getBatchSize());
         assertEquals(1, c.getTraining().getThreads());
+        assertEquals(io.hpsearch.protocol.v1.TrainEvaluation.TRAIN_EVALUATION_LAST_EPOCH, c.getTraining().getTrainEvaluation());
         assertEquals(OptimizerKind.OPTIMIZER_KIND_ADAM, c.getTraining().getOptimizer().getKind());
         assertEquals(0.9, c.getTraining().getOptimizer().getBeta1());
         assertEquals(0.99, c.getTraining().getOptimizer().getBeta2());

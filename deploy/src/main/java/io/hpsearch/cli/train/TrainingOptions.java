@@ -4,6 +4,7 @@ import io.hpsearch.cli.UserError;
 import io.hpsearch.nn.train.BnStatistics;
 import io.hpsearch.nn.train.OptimizerConfig;
 import io.hpsearch.nn.train.ScheduleConfig;
+import io.hpsearch.nn.train.TrainEvaluation;
 import io.hpsearch.nn.train.TrainingConfig;
 import picocli.CommandLine.Option;
 
@@ -91,6 +92,12 @@ public final class TrainingOptions {
             description = "Train on the first N training samples only (default: all).")
     int trainSubset;
 
+    @Option(names = "--train-eval", paramLabel = "epoch|end", defaultValue = "epoch",
+            description = "Measure cost, loss and accuracy on the training set after every epoch, or after the last "
+                    + "one only (a pass over the training set costs about a third of an epoch's updates) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String trainEval;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
             description = "Seed of initialisation, shuffling and augmentation (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -115,6 +122,7 @@ public final class TrainingOptions {
         scheduleConfig();
         optimizerConfig();
         bnStatistics();
+        trainEvaluation();
     }
 
     public ScheduleConfig scheduleConfig() {
@@ -165,6 +173,14 @@ public final class TrainingOptions {
         return base;
     }
 
+    public TrainEvaluation trainEvaluation() {
+        return switch (trainEval.trim().toLowerCase(Locale.ROOT)) {
+            case "epoch" -> TrainEvaluation.EVERY_EPOCH;
+            case "end" -> TrainEvaluation.LAST_EPOCH;
+            default -> throw new UserError("--train-eval must be 'epoch' or 'end', got '" + trainEval + "'");
+        };
+    }
+
     public BnStatistics bnStatistics() {
         return switch (bnStats.trim().toLowerCase(Locale.ROOT)) {
             case "ema", "moving-average" -> BnStatistics.MOVING_AVERAGE;
@@ -187,7 +203,7 @@ public final class TrainingOptions {
             throw new UserError("--batch (" + batch + ") is larger than the training set (" + used + " samples)");
         }
         return new TrainingConfig(lambda, batch, epochs, scheduleConfig(), optimizerConfig(), bnStatistics(),
-                Math.min(preciseSamples, used), flip, trainSubset, seed, threads);
+                Math.min(preciseSamples, used), flip, trainSubset, seed, threads, trainEvaluation());
     }
 
     /** The hyperparameters these options set, for result files. */
@@ -219,6 +235,7 @@ public final class TrainingOptions {
         if (bnStatistics() == BnStatistics.PRECISE) m.put("precise_samples", preciseSamples);
         m.put("flip", flip);
         m.put("train_subset", trainSubset);
+        m.put("train_eval", trainEvaluation() == TrainEvaluation.LAST_EPOCH ? "end" : "epoch");
         m.put("seed", seed);
         m.put("threads", threads);
         return m;

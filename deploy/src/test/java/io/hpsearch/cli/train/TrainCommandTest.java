@@ -44,6 +44,28 @@ class TrainCommandTest {
     }
 
     @Test
+    void trainEvalEndMeasuresTheTrainingSetAfterTheLastEpochOnly(@TempDir Path dir) throws Exception {
+        Path every = dir.resolve("every"), end = dir.resolve("end");
+        for (Path out : List.of(every, end)) {
+            Outcome o = run("train", "--dataset", SMALL, "--val", "500", "--hidden", "30,20", "--cycles", "1",
+                    "--step-epochs", "2", "--seed", "3", "--train-eval", out == end ? "end" : "epoch", "--out", out.toString());
+            assertEquals(0, o.code(), o.err());
+        }
+        List<String> everyRows = Files.readAllLines(every.resolve("curves.csv")), endRows = Files.readAllLines(end.resolve("curves.csv"));
+        assertEquals(1 + 4, endRows.size());
+        // columns: epoch,updates,learning_rate,train_cost,train_loss,train_acc,val_cost,val_loss,val_acc,seconds
+        for (int e = 1; e <= 4; e++) {
+            String[] a = everyRows.get(e).split(","), b = endRows.get(e).split(",");
+            assertEquals(e < 4 ? "NaN" : a[5], b[5], "train_acc of epoch " + e);
+            assertEquals(a[8], b[8], "the same training, the same validation accuracy in epoch " + e);
+        }
+        JsonNode a = new ObjectMapper().readTree(every.resolve("result.json").toFile());
+        JsonNode b = new ObjectMapper().readTree(end.resolve("result.json").toFile());
+        assertEquals(a.get("train_acc").asDouble(), b.get("train_acc").asDouble(), 0.0);
+        assertEquals("end", b.get("train_eval").asText());
+    }
+
+    @Test
     void bothEnginesTrainTheSameRecipeToTheSameAccuracy(@TempDir Path dir) throws Exception {
         double[] acc = new double[2];
         String[] engines = {"fast", "reference"};
@@ -86,6 +108,7 @@ class TrainCommandTest {
             "--no-such-option       | --no-such-option",
             "--dataset imagenet     | imagenet",
             "--engine turbo         | --engine",
+            "--train-eval sometimes | --train-eval",
     })
     void impossibleOptionsAreRefusedNamingTheOption(String args, String named) {
         String dataset = args.contains("--dataset") ? "" : "--dataset " + SMALL;

@@ -6,6 +6,7 @@ import io.hpsearch.nn.NetworkConfig;
 import io.hpsearch.nn.train.BnStatistics;
 import io.hpsearch.nn.train.OptimizerConfig;
 import io.hpsearch.nn.train.ScheduleConfig;
+import io.hpsearch.nn.train.TrainEvaluation;
 import io.hpsearch.nn.train.TrainingConfig;
 import io.hpsearch.protocol.v1.ConstantSchedule;
 import io.hpsearch.protocol.v1.CyclicalSchedule;
@@ -70,10 +71,15 @@ public final class TrialSpecs {
             case BN_STATISTICS_PRECISE -> BnStatistics.PRECISE;
             default -> throw unknown("training.test_statistics", spec.getTestStatisticsValue());
         };
+        TrainEvaluation trainEvaluation = switch (spec.getTrainEvaluation()) {
+            case TRAIN_EVALUATION_UNSPECIFIED, TRAIN_EVALUATION_EVERY_EPOCH -> TrainEvaluation.EVERY_EPOCH;
+            case TRAIN_EVALUATION_LAST_EPOCH -> TrainEvaluation.LAST_EPOCH;
+            default -> throw unknown("training.train_evaluation", spec.getTrainEvaluationValue());
+        };
         int t = threads > 0 ? threads : spec.getThreads();
         return checked("training", () -> new TrainingConfig(spec.getLambda(), spec.getBatchSize(), spec.getEpochs(),
                 schedule, optimizer, stats, spec.getPreciseSamples(), spec.getFlip(), spec.getTrainSubset(),
-                spec.getSeed(), t));
+                spec.getSeed(), t, trainEvaluation));
     }
 
     /** @throws TrialSpecException naming the offending field */
@@ -168,6 +174,9 @@ public final class TrialSpecs {
                 .setTrainSubset(config.trainSubset())
                 .setSeed(config.seed())
                 .setThreads(config.threads())
+                .setTrainEvaluation(config.trainEvaluation() == TrainEvaluation.LAST_EPOCH
+                        ? io.hpsearch.protocol.v1.TrainEvaluation.TRAIN_EVALUATION_LAST_EPOCH
+                        : io.hpsearch.protocol.v1.TrainEvaluation.TRAIN_EVALUATION_EVERY_EPOCH)
                 .build();
     }
 

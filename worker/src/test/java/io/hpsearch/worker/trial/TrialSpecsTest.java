@@ -6,6 +6,7 @@ import io.hpsearch.nn.NetworkConfig;
 import io.hpsearch.nn.train.BnStatistics;
 import io.hpsearch.nn.train.OptimizerConfig;
 import io.hpsearch.nn.train.ScheduleConfig;
+import io.hpsearch.nn.train.TrainEvaluation;
 import io.hpsearch.nn.train.TrainingConfig;
 import io.hpsearch.protocol.v1.ConstantSchedule;
 import io.hpsearch.protocol.v1.CyclicalSchedule;
@@ -67,15 +68,17 @@ class TrialSpecsTest {
                 .setSchedule(ScheduleSpec.newBuilder().setConstant(ConstantSchedule.newBuilder().setEta(0.01)))
                 .setOptimizer(OptimizerSpec.newBuilder().setKind(OptimizerKind.OPTIMIZER_KIND_SGD))
                 .setTestStatistics(io.hpsearch.protocol.v1.BnStatistics.BN_STATISTICS_MOVING_AVERAGE)
-                .setPreciseSamples(0).setFlip(false).setTrainSubset(0).setSeed(17).setThreads(1);
+                .setPreciseSamples(0).setFlip(false).setTrainSubset(0).setSeed(17).setThreads(1)
+                .setTrainEvaluation(io.hpsearch.protocol.v1.TrainEvaluation.TRAIN_EVALUATION_EVERY_EPOCH);
     }
 
     static TrainingConfig baseConfig(UnaryOperator<Object[]> change) {
         Object[] f = {1e-3, 100, 4, new ScheduleConfig.Constant(0.01), OptimizerConfig.SGD, BnStatistics.MOVING_AVERAGE,
-                0, false, 0, 17L, 1};
+                0, false, 0, 17L, 1, TrainEvaluation.EVERY_EPOCH};
         f = change.apply(f);
         return new TrainingConfig((double) f[0], (int) f[1], (int) f[2], (ScheduleConfig) f[3], (OptimizerConfig) f[4],
-                (BnStatistics) f[5], (int) f[6], (boolean) f[7], (int) f[8], (long) f[9], (int) f[10]);
+                (BnStatistics) f[5], (int) f[6], (boolean) f[7], (int) f[8], (long) f[9], (int) f[10],
+                (TrainEvaluation) f[11]);
     }
 
     static UnaryOperator<Object[]> set(int index, Object value) {
@@ -123,7 +126,16 @@ class TrialSpecsTest {
                 Arguments.of("flip", baseTraining().setFlip(true).build(), baseConfig(set(7, true))),
                 Arguments.of("train subset", baseTraining().setTrainSubset(2000).build(), baseConfig(set(8, 2000))),
                 Arguments.of("seed", baseTraining().setSeed(-5L).build(), baseConfig(set(9, -5L))),
-                Arguments.of("threads", baseTraining().setThreads(3).build(), baseConfig(set(10, 3))));
+                Arguments.of("threads", baseTraining().setThreads(3).build(), baseConfig(set(10, 3))),
+                Arguments.of("training set measured at the end only", baseTraining()
+                                .setTrainEvaluation(io.hpsearch.protocol.v1.TrainEvaluation.TRAIN_EVALUATION_LAST_EPOCH).build(),
+                        baseConfig(set(11, TrainEvaluation.LAST_EPOCH))));
+    }
+
+    @Test
+    void aSpecWithoutTheTrainEvaluationMeasuresEveryEpochAsBefore() {
+        TrainingSpec old = baseTraining().clearTrainEvaluation().build();
+        assertEquals(TrainEvaluation.EVERY_EPOCH, TrialSpecs.training(old, 0).trainEvaluation());
     }
 
     @ParameterizedTest(name = "{0}")
