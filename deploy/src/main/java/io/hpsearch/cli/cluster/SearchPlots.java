@@ -5,6 +5,7 @@ import io.hpsearch.protocol.v1.CampaignStatus;
 import io.hpsearch.protocol.v1.Dimension;
 import io.hpsearch.protocol.v1.PhaseStatus;
 import io.hpsearch.protocol.v1.Scale;
+import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -24,7 +25,8 @@ import java.util.Map;
  * PNG figures of a campaign's search, like the reports' plots of a coarse and a fine search: for
  * each searched dimension, {@code search-NAME.png}, the validation accuracy of every trial that has
  * one against the trial's value of that dimension, one colour per phase in the campaign's
- * order, and the best trial once more as a black diamond. The value axis is logarithmic when the campaign samples the dimension on a
+ * order, and the best trial once more as a black diamond; vertical lines mark the range each later
+ * phase sampled when the fine-range rule narrowed it. The value axis is logarithmic when the campaign samples the dimension on a
  * log scale (or, without the campaign's status, when every value is positive and they span a
  * factor of 10 or more). Trials without a validation accuracy (failed, cancelled, or diverged
  * before their first epoch) are left out, and the title says how many.
@@ -77,8 +79,11 @@ public final class SearchPlots {
         boolean log = logScale(name, status, byPhase);
         String title = campaign + ": validation accuracy against " + name
                 + (missing == 0 ? "" : " (" + missing + " trial" + (missing == 1 ? "" : "s") + " without one)");
+        List<String> narrowed = best == null ? List.of() : narrowedPhases(name, status);
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-                .xAxisTitle(name + (log ? " (log scale)" : "")).yAxisTitle("validation accuracy").build();
+                .xAxisTitle(name + (log ? " (log scale)" : "")
+                        + (narrowed.isEmpty() ? "" : "; lines: the range " + String.join(" and ", narrowed) + " sampled"))
+                .yAxisTitle("validation accuracy").build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
@@ -94,6 +99,16 @@ public final class SearchPlots {
             s.setMarker(SeriesMarkers.CIRCLE);
             s.setMarkerColor(color);
         }
+        for (String phase : narrowed) {
+            Dimension dim = dimension(status, phase, name);
+            chart.addAnnotation(new AnnotationLine(dim.getMin(), true, false));
+            chart.addAnnotation(new AnnotationLine(dim.getMax(), true, false));
+            // An invisible pair of points at the bounds keeps both lines inside the axis.
+            XYSeries edges = chart.addSeries(phase + " range", new double[] {dim.getMin(), dim.getMax()},
+                    new double[] {best[1], best[1]});
+            edges.setMarker(SeriesMarkers.NONE);
+            edges.setShowInLegend(false);
+        }
         if (best != null) {
             XYSeries s = chart.addSeries(String.format(Locale.ROOT, "best (%.4f)", best[1]), new double[] {best[0]},
                     new double[] {best[1]});
@@ -105,6 +120,32 @@ public final class SearchPlots {
             chart.addSeries("no results", new double[] {log ? 1 : 0}, new double[] {0}).setMarker(SeriesMarkers.NONE);
         }
         return chart;
+    }
+
+    /**
+     * The phases after the first whose range of the dimension is not the first phase's (the fine
+     * phases: their ranges come from the fine-range rule), in the campaign's order.
+     */
+    static List<String> narrowedPhases(String name, CampaignStatus status) {
+        List<String> phases = new ArrayList<>();
+        if (status == null || status.getPhasesCount() < 2) return phases;
+        Dimension first = dimension(status, status.getPhases(0).getName(), name);
+        if (first == null || first.getScale() == Scale.SCALE_CHOICE) return phases;
+        for (PhaseStatus p : status.getPhasesList().subList(1, status.getPhasesCount())) {
+            Dimension d = dimension(status, p.getName(), name);
+            if (d == null || d.getScale() != first.getScale() || !(d.getMin() < d.getMax())) continue;
+            if (d.getMin() != first.getMin() || d.getMax() != first.getMax()) phases.add(p.getName());
+        }
+        return phases;
+    }
+
+    /** The dimension of that name in the phase's space as the status gives it, or null. */
+    private static Dimension dimension(CampaignStatus status, String phase, String name) {
+        for (PhaseStatus p : status.getPhasesList()) {
+            if (!p.getName().equals(phase)) continue;
+            for (Dimension d : p.getSpace().getDimensionsList()) if (d.getName().equals(name)) return d;
+        }
+        return null;
     }
 
     /**

@@ -85,6 +85,26 @@ class SearchPlotsTest {
     }
 
     @Test
+    void theRangeTheFineRuleGaveIsDrawnAsTwoLines() {
+        Dimension momentum = Dimension.newBuilder().setName("momentum").setScale(Scale.SCALE_UNIFORM).setMin(0.01).setMax(0.99).build();
+        CampaignStatus narrowed = status().toBuilder().setPhases(1, PhaseStatus.newBuilder().setName("fine")
+                .setSpace(SearchSpace.newBuilder()
+                        .addDimensions(Dimension.newBuilder().setName("lambda").setScale(Scale.SCALE_LOG_UNIFORM).setMin(1e-3).setMax(1e-2))
+                        .addDimensions(momentum))).build();
+        ResultsTable table = ResultsTable.of(answer(), narrowed);
+        assertEquals(List.of("fine"), SearchPlots.narrowedPhases("lambda", narrowed));
+        XYChart lambda = SearchPlots.chart(table, table.dimensions().indexOf("lambda"), narrowed, "c");
+        assertTrue(lambda.getXAxisTitle().endsWith("lines: the range fine sampled"), lambda.getXAxisTitle());
+        XYSeries edges = lambda.getSeriesMap().get("fine range");
+        assertArrayEquals(new double[] {1e-3, 1e-2}, edges.getXData(), 0);
+        assertFalse(edges.isShowInLegend());
+        // momentum's range was not narrowed, and neither was anything in the campaign without a rule
+        assertEquals(List.of(), SearchPlots.narrowedPhases("momentum", narrowed));
+        assertEquals(List.of(), SearchPlots.narrowedPhases("lambda", status()));
+        assertFalse(SearchPlots.chart(table, table.dimensions().indexOf("momentum"), narrowed, "c").getXAxisTitle().contains("lines"));
+    }
+
+    @Test
     void withoutTheStatusTheValuesDecideTheScale() {
         ResultsTable table = ResultsTable.of(answer(), null);
         assertTrue(SearchPlots.chart(table, 0, null, "c").getStyler().isXAxisLogarithmic(), "1e-5 to 5e-3");
