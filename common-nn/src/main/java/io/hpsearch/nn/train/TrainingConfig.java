@@ -43,12 +43,6 @@ public record TrainingConfig(double lambda, int batchSize, int epochs, ScheduleC
                 threads, TrainEvaluation.EVERY_EPOCH);
     }
 
-    /** This run, measuring the training set after the epochs {@code when} says. */
-    public TrainingConfig withTrainEvaluation(TrainEvaluation when) {
-        return new TrainingConfig(lambda, batchSize, epochs, schedule, optimizer, testStatistics, preciseSamples, flip,
-                trainSubset, seed, threads, when);
-    }
-
     /** Updates in one epoch over {@code trainSize} samples (the last, smaller batch counts). */
     public int updatesPerEpoch(int trainSize) {
         return (trainSize + batchSize - 1) / batchSize;

@@ -1,12 +1,11 @@
 package io.hpsearch.cli.cluster;
 
+import io.hpsearch.cli.UserError;
 import io.hpsearch.protocol.v1.CampaignStatus;
 import io.hpsearch.protocol.v1.EpochMetrics;
 import io.hpsearch.protocol.v1.HistogramSummary;
 import io.hpsearch.protocol.v1.TopKAnswer;
 import io.hpsearch.protocol.v1.TrialResult;
-
-import io.hpsearch.cli.UserError;
 
 import java.io.IOException;
 import java.io.PrintStream;

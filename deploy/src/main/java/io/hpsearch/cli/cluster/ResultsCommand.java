@@ -142,12 +142,8 @@ public final class ResultsCommand implements Callable<Integer> {
     private static void warnIfRunning(CampaignStatus status) {
         if (!Campaigns.finished(status.getState())) {
             System.err.println("campaign " + status.getCampaign() + " is " + Campaigns.stateName(status.getState())
-                    + ": " + CampaignProgress.done(status) + " of " + plannedSoFar(status) + " trials planned so far are done");
+                    + ": " + CampaignProgress.done(status) + " of " + StatusTable.planned(status) + " trials planned so far are done");
         }
-    }
-
-    private static int plannedSoFar(CampaignStatus s) {
-        return s.getPhasesList().stream().mapToInt(p -> p.getPlanned()).sum();
     }
 
     /** The named campaign, or the one started last; {@code where} names the source ("the coordinator at …"). */

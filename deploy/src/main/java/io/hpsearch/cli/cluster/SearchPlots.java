@@ -24,11 +24,11 @@ import java.util.Map;
 /**
  * PNG figures of a campaign's search, like the reports' plots of a coarse and a fine search: for
  * each searched dimension, {@code search-NAME.png}, the validation accuracy of every trial that has
- * one against the trial's value of that dimension, one colour per phase in the campaign's
- * order, and the best trial once more as a black diamond; vertical lines mark the range each later
- * phase sampled when the fine-range rule narrowed it. The value axis is logarithmic when the campaign samples the dimension on a
- * log scale (or, without the campaign's status, when every value is positive and they span a
- * factor of 10 or more). Trials without a validation accuracy (failed, cancelled, or diverged
+ * one against the trial's value of that dimension, one colour per phase in the campaign's order,
+ * and the best trial once more as a black diamond; vertical lines mark the range each later phase
+ * sampled when the fine-range rule narrowed it. The value axis is logarithmic when the campaign
+ * samples the dimension on a log scale (or, without the campaign's status, when every value is
+ * positive and they span a factor of 10 or more). Trials without a validation accuracy (failed, cancelled, or diverged
  * before their first epoch) are left out, and the title says how many.
  */
 public final class SearchPlots {
@@ -79,10 +79,10 @@ public final class SearchPlots {
         boolean log = logScale(name, status, byPhase);
         String title = campaign + ": validation accuracy against " + name
                 + (missing == 0 ? "" : " (" + missing + " trial" + (missing == 1 ? "" : "s") + " without one)");
-        List<String> narrowed = best == null ? List.of() : narrowedPhases(name, status);
+        Map<String, Dimension> narrowed = best == null ? Map.of() : narrowedRanges(name, status);
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle(name + (log ? " (log scale)" : "")
-                        + (narrowed.isEmpty() ? "" : "; lines: the range " + String.join(" and ", narrowed) + " sampled"))
+                        + (narrowed.isEmpty() ? "" : "; lines: the range " + String.join(" and ", narrowed.keySet()) + " sampled"))
                 .yAxisTitle("validation accuracy").build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
@@ -99,12 +99,12 @@ public final class SearchPlots {
             s.setMarker(SeriesMarkers.CIRCLE);
             s.setMarkerColor(color);
         }
-        for (String phase : narrowed) {
-            Dimension dim = dimension(status, phase, name);
+        for (Map.Entry<String, Dimension> e : narrowed.entrySet()) {
+            Dimension dim = e.getValue();
             chart.addAnnotation(new AnnotationLine(dim.getMin(), true, false));
             chart.addAnnotation(new AnnotationLine(dim.getMax(), true, false));
             // An invisible pair of points at the bounds keeps both lines inside the axis.
-            XYSeries edges = chart.addSeries(phase + " range", new double[] {dim.getMin(), dim.getMax()},
+            XYSeries edges = chart.addSeries(e.getKey() + " range", new double[] {dim.getMin(), dim.getMax()},
                     new double[] {best[1], best[1]});
             edges.setMarker(SeriesMarkers.NONE);
             edges.setShowInLegend(false);
@@ -127,24 +127,26 @@ public final class SearchPlots {
      * phases: their ranges come from the fine-range rule), in the campaign's order.
      */
     static List<String> narrowedPhases(String name, CampaignStatus status) {
-        List<String> phases = new ArrayList<>();
-        if (status == null || status.getPhasesCount() < 2) return phases;
-        Dimension first = dimension(status, status.getPhases(0).getName(), name);
-        if (first == null || first.getScale() == Scale.SCALE_CHOICE) return phases;
+        return new ArrayList<>(narrowedRanges(name, status).keySet());
+    }
+
+    /** {@link #narrowedPhases} with the range each of them sampled. */
+    private static Map<String, Dimension> narrowedRanges(String name, CampaignStatus status) {
+        Map<String, Dimension> ranges = new LinkedHashMap<>();
+        if (status == null || status.getPhasesCount() < 2) return ranges;
+        Dimension first = dimension(status.getPhases(0), name);
+        if (first == null || first.getScale() == Scale.SCALE_CHOICE) return ranges;
         for (PhaseStatus p : status.getPhasesList().subList(1, status.getPhasesCount())) {
-            Dimension d = dimension(status, p.getName(), name);
+            Dimension d = dimension(p, name);
             if (d == null || d.getScale() != first.getScale() || !(d.getMin() < d.getMax())) continue;
-            if (d.getMin() != first.getMin() || d.getMax() != first.getMax()) phases.add(p.getName());
+            if (d.getMin() != first.getMin() || d.getMax() != first.getMax()) ranges.put(p.getName(), d);
         }
-        return phases;
+        return ranges;
     }
 
     /** The dimension of that name in the phase's space as the status gives it, or null. */
-    private static Dimension dimension(CampaignStatus status, String phase, String name) {
-        for (PhaseStatus p : status.getPhasesList()) {
-            if (!p.getName().equals(phase)) continue;
-            for (Dimension d : p.getSpace().getDimensionsList()) if (d.getName().equals(name)) return d;
-        }
+    private static Dimension dimension(PhaseStatus phase, String name) {
+        for (Dimension d : phase.getSpace().getDimensionsList()) if (d.getName().equals(name)) return d;
         return null;
     }
 
@@ -163,11 +165,10 @@ public final class SearchPlots {
         boolean positive = min > 0 && min < Double.POSITIVE_INFINITY;
         if (status != null) {
             for (PhaseStatus phase : status.getPhasesList()) {
-                for (Dimension dim : phase.getSpace().getDimensionsList()) {
-                    if (!dim.getName().equals(name)) continue;
-                    if (dim.getScale() == Scale.SCALE_LOG_UNIFORM) return positive || points.isEmpty();
-                    if (dim.getScale() == Scale.SCALE_UNIFORM) return false;
-                }
+                Dimension dim = dimension(phase, name);
+                if (dim == null) continue;
+                if (dim.getScale() == Scale.SCALE_LOG_UNIFORM) return positive || points.isEmpty();
+                if (dim.getScale() == Scale.SCALE_UNIFORM) return false;
             }
         }
         return positive && max / min >= 10;

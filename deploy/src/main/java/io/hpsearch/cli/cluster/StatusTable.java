@@ -36,8 +36,9 @@ final class StatusTable {
         this.workers = answer.getWorkersList().stream().sorted(Comparator.comparing(WorkerInfo::getWorkerId)).toList();
     }
 
+    /** Trials of the phases whose size is known. */
     static int planned(CampaignStatus c) {
-        return c.getPhasesList().stream().mapToInt(PhaseStatus::getPlanned).sum();
+        return sum(c, PhaseStatus::getPlanned);
     }
 
     /** Whether a phase's size is still to come (a refined phase of a campaign that has not ended). */
