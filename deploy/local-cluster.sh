@@ -99,6 +99,7 @@ echo "$port" > "$dir/port"
 cat <<MSG
 hpsearch cluster: coordinator on 127.0.0.1:$port, $n worker(s); logs and pids in $dir
   launch:  deploy/bin/hpsearch launch deploy/campaigns/fashion-mnist-quick.conf --join 127.0.0.1:$port
+  watch:   deploy/bin/hpsearch watch --join 127.0.0.1:$port     (follows a campaign launched with --detach)
   results: deploy/bin/hpsearch results --join 127.0.0.1:$port --stats
   status:  deploy/bin/hpsearch status --join 127.0.0.1:$port
   stop:    $0 stop

@@ -211,6 +211,9 @@ class CoordinatorClusterTest {
 
         // status counts
         assertEquals(List.of(12, 8), cs.getPhasesList().stream().map(PhaseStatus::getPlanned).toList());
+        // what each phase's spec asked for, which a follower counts until a phase is sized
+        assertEquals(spec.getPhasesList().stream().map(p -> p.getTrials()).toList(),
+                cs.getPhasesList().stream().map(PhaseStatus::getRequested).toList());
         assertEquals(List.of(12, 8), cs.getPhasesList().stream().map(PhaseStatus::getCompleted).toList());
         for (PhaseStatus p : cs.getPhasesList()) {
             assertEquals(0, p.getRunning() + p.getPending() + p.getFailed() + p.getDiverged() + p.getCancelled());

@@ -53,6 +53,7 @@ public final class Main implements Runnable {
                 io.hpsearch.cli.cluster.CoordinatorCommand.class,
                 io.hpsearch.cli.cluster.WorkerCommand.class,
                 io.hpsearch.cli.cluster.LaunchCommand.class,
+                io.hpsearch.cli.cluster.WatchCommand.class,
                 io.hpsearch.cli.cluster.ResultsCommand.class,
                 io.hpsearch.cli.cluster.StatusCommand.class,
                 io.hpsearch.cli.cluster.CancelCommand.class

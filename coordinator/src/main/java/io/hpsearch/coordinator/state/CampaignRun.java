@@ -259,6 +259,7 @@ public final class CampaignRun {
             PhaseSpec ps = spec.getPhases(i);
             Phase p = phases[i];
             PhaseStatus.Builder b = PhaseStatus.newBuilder().setName(ps.getName()).setPlanned(p.planned)
+                    .setRequested(ps.getTrials())
                     .setCompleted(p.completed).setDiverged(p.diverged).setFailed(p.failed).setCancelled(p.cancelled);
             if (!narrowed(ps)) b.setSpace(TrialGenerator.space(spec, ps));
             s.addPhases(b);

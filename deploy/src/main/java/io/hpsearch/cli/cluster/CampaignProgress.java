@@ -1,8 +1,7 @@
 package io.hpsearch.cli.cluster;
 
-import io.hpsearch.protocol.v1.CampaignSpec;
+import io.hpsearch.protocol.v1.CampaignState;
 import io.hpsearch.protocol.v1.CampaignStatus;
-import io.hpsearch.protocol.v1.PhaseSpec;
 import io.hpsearch.protocol.v1.PhaseStatus;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -15,33 +14,29 @@ import java.util.Locale;
 /**
  * A campaign's progress from its status snapshots: trials done of the total, the current phase,
  * the best validation accuracy so far and the time left. On a terminal, a progress bar redrawn in
- * place; elsewhere one line per change (trials done or phase).
+ * place; elsewhere one line per change (trials done or phase). It needs nothing but the status,
+ * so {@code launch} and {@code watch} show the same.
  */
 final class CampaignProgress implements AutoCloseable {
-    private final CampaignSpec spec;
+    private final String campaign;
     private final PrintStream out;
-    private final ProgressBar bar; // null when not a terminal
+    private final boolean terminal;
+    private ProgressBar bar; // made at the first status on a terminal, when the total is known
     private String lastLine = "";
 
-    CampaignProgress(CampaignSpec spec, PrintStream out, boolean terminal) {
-        this.spec = spec;
+    CampaignProgress(String campaign, PrintStream out, boolean terminal) {
+        this.campaign = campaign;
         this.out = out;
-        this.bar = terminal ? new ProgressBarBuilder().setTaskName(spec.getName()).setInitialMax(total(spec, null))
-                .setUnit(" trials", 1).setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250)
-                .setConsumer(new ConsoleProgressBarConsumer(out)).build() : null;
+        this.terminal = terminal;
     }
 
     /**
      * Trials of the whole campaign: a phase's planned count once the coordinator knows it (a
      * refined phase's count is known when it starts), else the count its spec asks for.
      */
-    static int total(CampaignSpec spec, CampaignStatus status) {
+    static int total(CampaignStatus status) {
         int total = 0;
-        for (int i = 0; i < spec.getPhasesCount(); i++) {
-            PhaseSpec p = spec.getPhases(i);
-            int planned = status != null && i < status.getPhasesCount() ? status.getPhases(i).getPlanned() : 0;
-            total += planned > 0 ? planned : p.getTrials();
-        }
+        for (PhaseStatus p : status.getPhasesList()) total += p.getPlanned() > 0 ? p.getPlanned() : p.getRequested();
         return total;
     }
 
@@ -54,18 +49,24 @@ final class CampaignProgress implements AutoCloseable {
     }
 
     void update(CampaignStatus status) {
-        int total = total(spec, status);
+        int total = total(status);
         int done = done(status);
         String best = status.hasBest() ? String.format(Locale.ROOT, "best val acc %.4f", status.getBest().getValidation().getAccuracy())
                 : "no result yet";
-        String message = (status.getCurrentPhase().isEmpty() ? "starting" : "phase " + status.getCurrentPhase()) + ", " + best;
-        if (bar != null) {
+        String message = status.getState() == CampaignState.CAMPAIGN_STATE_PENDING ? "queued behind earlier campaigns"
+                : (status.getCurrentPhase().isEmpty() ? "starting" : "phase " + status.getCurrentPhase()) + ", " + best;
+        if (terminal) {
+            if (bar == null) {
+                bar = new ProgressBarBuilder().setTaskName(campaign).setInitialMax(total).setUnit(" trials", 1)
+                        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250)
+                        .setConsumer(new ConsoleProgressBarConsumer(out)).build();
+            }
             bar.maxHint(total);
             bar.stepTo(done);
             bar.setExtraMessage(message);
             return;
         }
-        String line = String.format(Locale.ROOT, "%s: %d/%d trials, %s", spec.getName(), done, total, message);
+        String line = String.format(Locale.ROOT, "%s: %d/%d trials, %s", campaign, done, total, message);
         if (line.equals(lastLine)) return;
         lastLine = line;
         double elapsed = status.getElapsedSeconds();

@@ -73,11 +73,11 @@ final class Campaigns {
     }
 
     /** Polls the campaign's status, showing progress on {@code err}, until it has ended. */
-    static CampaignStatus follow(CoordinatorClient client, CampaignSpec spec, Duration timeout, String where,
+    static CampaignStatus follow(CoordinatorClient client, String campaign, Duration timeout, String where,
                                  PrintStream err, boolean terminal) throws InterruptedException {
-        try (CampaignProgress progress = new CampaignProgress(spec, err, terminal)) {
+        try (CampaignProgress progress = new CampaignProgress(campaign, err, terminal)) {
             while (true) {
-                CampaignStatus s = status(client, spec.getName(), timeout, where);
+                CampaignStatus s = status(client, campaign, timeout, where);
                 progress.update(s);
                 if (finished(s.getState())) return s;
                 Thread.sleep(POLL.toMillis());

@@ -1,14 +1,9 @@
 package io.hpsearch.cli.cluster;
 
 import io.hpsearch.cli.UserError;
-import io.hpsearch.cli.progress.Terminals;
 import io.hpsearch.coordinator.campaign.CampaignFile;
 import io.hpsearch.coordinator.client.CoordinatorClient;
 import io.hpsearch.protocol.v1.CampaignSpec;
-import io.hpsearch.protocol.v1.CampaignState;
-import io.hpsearch.protocol.v1.CampaignStatus;
-import io.hpsearch.protocol.v1.StatusAnswer;
-import io.hpsearch.protocol.v1.TopKAnswer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +16,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code hpsearch launch}: checks a campaign file, submits it to a running coordinator, follows it
@@ -33,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 + "best so far, time left) and print its top-k table when it ends.",
                 "The campaign file is checked first: an invalid one is refused (exit 2) before anything connects.",
                 "The campaign runs on the coordinator: Ctrl-C stops following it but leaves it running "
-                        + "(read its results later with 'hpsearch results'), unless --cancel-on-exit is given.",
+                        + "(follow it again with 'hpsearch watch'), unless --cancel-on-exit is given.",
                 "Exit code 0 when the campaign completed, 1 when it was cancelled or failed."})
 public final class LaunchCommand implements Callable<Integer> {
     @Spec
@@ -45,7 +39,7 @@ public final class LaunchCommand implements Callable<Integer> {
     @Mixin
     CoordinatorOptions connection;
 
-    @Option(names = "--detach", description = "Submit and return at once; follow with 'hpsearch results'.")
+    @Option(names = "--detach", description = "Submit and return at once; follow it later with 'hpsearch watch'.")
     boolean detach;
 
     @Option(names = "--cancel-on-exit", description = "Cancel the campaign when launch is stopped (Ctrl-C) before it ends.")
@@ -72,7 +66,7 @@ public final class LaunchCommand implements Callable<Integer> {
         if (top != null && top < 1) throw new UserError("--top must be at least 1, got " + top);
         if (detach && out != null) {
             throw new UserError("--out writes the results when the campaign ends, which --detach does not wait for; "
-                    + "use hpsearch results --out later");
+                    + "use hpsearch watch --out (or results --out) later");
         }
         Duration timeout = connection.timeout();
         String where = coordinator.hostPort();
@@ -82,49 +76,15 @@ public final class LaunchCommand implements Callable<Integer> {
         try (CoordinatorClient client = connection.connect(coordinator)) {
             Campaigns.submit(client, campaign, timeout, where);
             String name = campaign.getName();
-            String resultsCommand = "hpsearch results --join " + where + " --campaign " + name;
             if (detach) {
-                out.println("campaign " + name + " submitted to " + where + "; follow it with: " + resultsCommand);
+                out.println("campaign " + name + " submitted to " + where + "; follow it with: "
+                        + CampaignFollower.watchCommand(where, name));
                 out.flush();
                 return 0;
             }
             err.println("campaign " + name + " submitted to " + where + " (Ctrl-C stops following it; the campaign "
                     + (cancelOnExit ? "is then cancelled" : "keeps running") + ")");
-            AtomicBoolean ended = new AtomicBoolean();
-            Thread main = Thread.currentThread();
-            Thread hook = new Thread(() -> {
-                if (ended.get()) return;
-                if (cancelOnExit) {
-                    try {
-                        Campaigns.await(client.cancel(name, "launch stopped (--cancel-on-exit)"), timeout, where);
-                        err.println("\ncampaign " + name + " cancelled");
-                    } catch (RuntimeException e) {
-                        err.println("\ncould not cancel campaign " + name + ": " + e.getMessage());
-                    }
-                } else {
-                    err.println("\nstopped following campaign " + name + "; it keeps running on the coordinator. "
-                            + "Results: " + resultsCommand);
-                }
-                main.interrupt();
-            }, "hpsearch-launch-exit");
-            Runtime.getRuntime().addShutdownHook(hook);
-            CampaignStatus end;
-            try {
-                end = Campaigns.follow(client, campaign, timeout, where, err, Terminals.stderrIsTerminal());
-            } finally {
-                ended.set(true);
-            }
-            TopKAnswer answer = Campaigns.topK(client, name, top == null ? 0 : top, timeout, where);
-            out.print(ResultsTable.of(answer, end).format(fmt));
-            out.flush();
-            if (this.out != null) {
-                StatusAnswer stats = Campaigns.await(client.status(name), timeout, where);
-                ResultFiles.writeForOption(this.out, Campaigns.topK(client, name, Campaigns.ALL, timeout, where), end,
-                        stats.getStatsList(), err);
-            }
-            err.println("campaign " + name + " " + Campaigns.stateName(end.getState()) + " after "
-                    + CampaignProgress.duration(end.getElapsedSeconds()) + "; " + answer.getTotal() + " trials with a result");
-            return end.getState() == CampaignState.CAMPAIGN_STATE_COMPLETED ? 0 : 1;
+            return new CampaignFollower(client, name, timeout, where, out, err).untilEnd(top, fmt, this.out, cancelOnExit);
         }
     }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -26,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The campaign queue from the command line: two campaigns submitted with {@code launch --detach} to
  * a coordinator with one single-slot worker (both real cluster nodes on 127.0.0.1; each command
  * joins as a client node of its own), {@code status} showing the first running and the second
- * queued, {@code cancel} ending the first so that the second runs, and cancel's refusals; then the
+ * queued, {@code cancel} ending the first so that the second runs, {@code watch} following the
+ * second from the start to its end, and cancel's and watch's refusals; then the
  * results files of the campaign that ran, written by {@code results --out} from the coordinator
  * and from its journal.
  */
@@ -94,7 +96,11 @@ class CampaignQueueTest {
         for (Path file : List.of(first, second)) {
             Outcome r = run("launch", file.toString(), "--join", join, "--detach");
             assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("follow it with: hpsearch watch --join " + join + " --campaign "), r.out());
         }
+        // watch follows the queued campaign from another client until it ends
+        CompletableFuture<Outcome> watched = CompletableFuture.supplyAsync(
+                () -> run("watch", "--join", join, "--campaign", "second", "--format", "json"));
 
         // the queue in submission order: the first campaign running on the one slot, the second waiting
         JsonNode s = awaitStatus(x -> campaign(x, "first").get("running").asInt() == 1, "first campaign running");
@@ -108,6 +114,8 @@ class CampaignQueueTest {
         assertEquals(3, queued.get("pending").asInt());
         assertEquals(1, s.get("workers").size(), s.toString());
         assertEquals(1, s.get("workers").get(0).get("slots").asInt());
+
+        assertTrue(!watched.isDone(), "watch returned while its campaign was queued: " + (watched.isDone() ? watched.get() : ""));
 
         Outcome table = run("status", "--join", join);
         assertEquals(0, table.code(), table.err());
@@ -128,6 +136,32 @@ class CampaignQueueTest {
         assertEquals(0, cancelled.get("running").asInt() + cancelled.get("pending").asInt(), cancelled.toString());
         assertTrue(cancelled.get("done").asInt() < 500, cancelled.toString());
         assertEquals(3, campaign(s, "second").get("done").asInt());
+
+        // watch ended with the campaign: exit 0 and its table, every trial completed, best first
+        Outcome watchedToEnd = watched.get(60, TimeUnit.SECONDS);
+        assertEquals(0, watchedToEnd.code(), watchedToEnd.err());
+        JsonNode ranked = new ObjectMapper().readTree(watchedToEnd.out());
+        assertEquals(3, ranked.size(), watchedToEnd.out());
+        for (int i = 0; i < ranked.size(); i++) {
+            assertEquals(i + 1, ranked.get(i).get("rank").asInt());
+            assertEquals("completed", ranked.get(i).get("status").asText(), watchedToEnd.out());
+            if (i > 0) {
+                assertTrue(ranked.get(i - 1).get("val_acc").asDouble() >= ranked.get(i).get("val_acc").asDouble(),
+                        watchedToEnd.out());
+            }
+        }
+        // an ended campaign's table at once: the cancelled one exits 1, the last submitted is the default
+        Outcome cancelledWatch = run("watch", "--join", join, "--campaign", "first");
+        assertEquals(1, cancelledWatch.code(), cancelledWatch.err());
+        assertTrue(cancelledWatch.out().lines().findFirst().orElse("").startsWith("rank"), cancelledWatch.out());
+        Outcome lastWatch = run("watch", "--join", join, "--top", "1", "--format", "csv");
+        assertEquals(0, lastWatch.code(), lastWatch.err());
+        assertEquals(1 + 1, lastWatch.out().lines().count(), lastWatch.out());
+        assertTrue(lastWatch.out().contains(ranked.get(0).get("trial").asText()), "the best trial of second: " + lastWatch.out());
+        Outcome watchUnknown = run("watch", "--join", join, "--campaign", "third");
+        assertEquals(2, watchUnknown.code(), watchUnknown.err());
+        assertTrue(watchUnknown.err().contains("no campaign third") && watchUnknown.err().contains("first, second"),
+                watchUnknown.err());
 
         Outcome again = run("cancel", "first", "--join", join);
         assertEquals(1, again.code(), again.out() + again.err());

@@ -1,0 +1,64 @@
+package io.hpsearch.cli.cluster;
+
+import io.hpsearch.cli.UserError;
+import io.hpsearch.coordinator.client.CoordinatorClient;
+import io.hpsearch.protocol.v1.CampaignStatus;
+import io.hpsearch.protocol.v1.StatusAnswer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code hpsearch watch}: follows a campaign already on the coordinator (one launched with
+ * {@code --detach}, or whose {@code launch} was stopped) as {@code launch} does, and prints its
+ * top-k table when it ends; at once for a campaign that has ended.
+ */
+@Command(name = "watch", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Follow a campaign on the coordinator at --join (submitted earlier, e.g. with launch --detach): "
+                + "show its progress as launch does and print its top-k table when it ends (at once if it has).",
+                "Ctrl-C stops watching; the campaign keeps running.",
+                "Exit code 0 when the campaign completed, 1 when it was cancelled or failed."})
+public final class WatchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CoordinatorOptions connection;
+
+    @Option(names = "--campaign", paramLabel = "NAME", description = "The campaign (default: the one submitted last).")
+    String campaign;
+
+    @Option(names = "--top", paramLabel = "K", description = "Rows of the final table (default: the campaign's top-k).")
+    Integer top;
+
+    @Option(names = "--format", paramLabel = "F", defaultValue = "table",
+            description = "Final table as table, csv, json or markdown (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "When the campaign ends, also write its results files into DIR, as hpsearch local does.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        ResultsTable.Format fmt = FormatOption.parse(format);
+        if (top != null && top < 1) throw new UserError("--top must be at least 1, got " + top);
+        Endpoint coordinator = connection.coordinator();
+        Duration timeout = connection.timeout();
+        String where = coordinator.hostPort();
+        try (CoordinatorClient client = connection.connect(coordinator)) {
+            StatusAnswer all = Campaigns.await(client.status(""), timeout, where);
+            CampaignStatus status = ResultsCommand.pick(all, campaign, "the coordinator at " + where);
+            String name = status.getCampaign();
+            System.err.println("watching campaign " + name + " on " + where + " (Ctrl-C stops watching; the campaign keeps running)");
+            return new CampaignFollower(client, name, timeout, where, spec.commandLine().getOut(), System.err)
+                    .untilEnd(top, fmt, out, false);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.hpsearch.cli.cluster;
+
+import io.hpsearch.protocol.v1.CampaignState;
+import io.hpsearch.protocol.v1.CampaignStatus;
+import io.hpsearch.protocol.v1.Evaluation;
+import io.hpsearch.protocol.v1.PhaseStatus;
+import io.hpsearch.protocol.v1.TrialResult;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class CampaignProgressTest {
+    private static CampaignStatus status(CampaignState state, int coarseDone, int finePlanned, double elapsed) {
+        return CampaignStatus.newBuilder().setCampaign("c").setState(state).setCurrentPhase(finePlanned > 0 ? "fine" : "coarse")
+                .setElapsedSeconds(elapsed)
+                .addPhases(PhaseStatus.newBuilder().setName("coarse").setRequested(12).setPlanned(12)
+                        .setCompleted(Math.max(0, coarseDone - 1)).setFailed(coarseDone > 0 ? 1 : 0))
+                .addPhases(PhaseStatus.newBuilder().setName("fine").setRequested(4).setPlanned(finePlanned))
+                .build();
+    }
+
+    @Test
+    void theTotalCountsAPhaseAsItsSpecAsksUntilTheCoordinatorHasSizedIt() {
+        assertEquals(12 + 4, CampaignProgress.total(status(CampaignState.CAMPAIGN_STATE_RUNNING, 3, 0, 1)));
+        // a refined phase's size, once known, replaces what its spec asked for
+        assertEquals(12 + 5, CampaignProgress.total(status(CampaignState.CAMPAIGN_STATE_RUNNING, 12, 5, 1)));
+        // a full grid asks for no fixed count: nothing to add until it is sized
+        CampaignStatus grid = CampaignStatus.newBuilder().addPhases(PhaseStatus.newBuilder().setName("grid")).build();
+        assertEquals(0, CampaignProgress.total(grid));
+    }
+
+    @Test
+    void withoutATerminalItPrintsOneLinePerChange() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (CampaignProgress p = new CampaignProgress("c", new PrintStream(bytes, true, StandardCharsets.UTF_8), false)) {
+            p.update(status(CampaignState.CAMPAIGN_STATE_PENDING, 0, 0, 0));
+            p.update(status(CampaignState.CAMPAIGN_STATE_RUNNING, 0, 0, 1));
+            p.update(status(CampaignState.CAMPAIGN_STATE_RUNNING, 0, 0, 2)); // nothing changed but the time
+            p.update(status(CampaignState.CAMPAIGN_STATE_RUNNING, 4, 0, 8).toBuilder()
+                    .setBest(TrialResult.newBuilder().setValidation(Evaluation.newBuilder().setAccuracy(0.8512))).build());
+        }
+        assertEquals(List.of(
+                "c: 0/16 trials, queued behind earlier campaigns, 0s elapsed",
+                "c: 0/16 trials, phase coarse, no result yet, 1s elapsed",
+                "c: 4/16 trials, phase coarse, best val acc 0.8512, 8s elapsed, about 24s left"),
+                bytes.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+}
