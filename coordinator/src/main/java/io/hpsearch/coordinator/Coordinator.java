@@ -627,7 +627,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
             a.addCampaigns(liveStatus(c));
         }
         for (Worker w : workers.values()) a.addWorkers(w.info);
-        a.addAllStats(stats.summaries());
+        if (!m.query().getWithoutStats()) a.addAllStats(stats.summaries());
         m.replyTo().tell(a.build());
         return this;
     }

@@ -229,6 +229,11 @@ class CoordinatorClusterTest {
         HistogramSummary dl = stats.get(CoordinatorStats.DISPATCH_LATENCY);
         assertTrue(dl.getP50Ms() <= dl.getP90Ms() && dl.getP90Ms() <= dl.getP99Ms() && dl.getP99Ms() <= dl.getMaxMs(), dl.toString());
         assertTrue(status.getWorkersList().stream().anyMatch(w -> w.getWorkerId().equals("w-1")));
+        // a follower's poll: the same campaign status, no percentiles
+        StatusAnswer poll = await(client.status("tiny", false));
+        assertEquals(0, poll.getStatsCount(), poll.getStatsList().toString());
+        assertEquals(cs.toBuilder().clearElapsedSeconds().build(),
+                poll.getCampaigns(0).toBuilder().clearElapsedSeconds().build());
 
         // the leaderboard: sorted by validation accuracy, the same as ranking the results here
         TopKAnswer top = await(client.topK("tiny", 5, ""));

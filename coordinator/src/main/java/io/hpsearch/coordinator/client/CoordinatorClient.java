@@ -112,8 +112,14 @@ public final class CoordinatorClient implements AutoCloseable {
 
     /** Status of one campaign, or of all ({@code campaign} empty), with workers and latency percentiles. */
     public CompletionStage<StatusAnswer> status(String campaign) {
+        return status(campaign, true);
+    }
+
+    /** As {@link #status(String)}; without the latency percentiles unless {@code withStats}. */
+    public CompletionStage<StatusAnswer> status(String campaign, boolean withStats) {
         return coordinator().thenCompose(c -> AskPattern.<ToCoordinator, StatusAnswer>ask(c,
-                replyTo -> new ToCoordinator.Status(StatusQuery.newBuilder().setCampaign(campaign).build(), replyTo),
+                replyTo -> new ToCoordinator.Status(StatusQuery.newBuilder().setCampaign(campaign)
+                        .setWithoutStats(!withStats).build(), replyTo),
                 timeout, system.scheduler()));
     }
 

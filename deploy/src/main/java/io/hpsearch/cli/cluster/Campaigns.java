@@ -66,7 +66,7 @@ final class Campaigns {
     }
 
     static CampaignStatus status(CoordinatorClient client, String campaign, Duration timeout, String where) {
-        StatusAnswer a = await(client.status(campaign), timeout, where);
+        StatusAnswer a = await(client.status(campaign, false), timeout, where);
         if (!a.getError().isEmpty()) throw new UserError(a.getError() + " on the coordinator at " + where);
         return a.getCampaignsList().stream().filter(c -> c.getCampaign().equals(campaign)).findFirst()
                 .orElseThrow(() -> new UserError("no campaign " + campaign + " on the coordinator at " + where));
