@@ -73,9 +73,8 @@ printf 'dispatch latency p99 (2 workers, coordinator histogram): %.3f ms, the la
     "$(median "${p99s[@]}")" "$(printf '%s\n' "${p99s[@]}" | sort -g | tail -1)"
 echo "tables and --stats in $out"
 
-# with the coordinator's JIT settings (deploy/bin/hpsearch runs it C1-compiled, at four times the JIT's thresholds)
-bench="$("$java_bin" -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=4 -cp "$jar" \
-    io.hpsearch.coordinator.bench.DispatchBench --workers 50 2>/dev/null | tail -1)"
+# with the coordinator's JIT setting (deploy/bin/hpsearch runs it C1-compiled)
+bench="$("$java_bin" -XX:TieredStopAtLevel=1 -cp "$jar" io.hpsearch.coordinator.bench.DispatchBench --workers 50 2>/dev/null | tail -1)"
 echo "$bench" > "$out/dispatch-bench.json"
 echo "DispatchBench --workers 50: $bench"
 printf 'dispatches/s with 50 simulated workers: %s (target >= 500)\n' \
