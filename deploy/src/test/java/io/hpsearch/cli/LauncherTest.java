@@ -91,6 +91,34 @@ class LauncherTest {
         assertFalse(r.err().contains("incubator"), "incubator warning should be filtered: " + r.err());
     }
 
+    /** The JVM options the launcher gave a command, one per element. */
+    private List<String> jvmOptions(String... args) throws Exception {
+        Run r = run(Map.of(), args);
+        assertEquals(3, r.code(), r.err());
+        String line = r.out().lines().filter(l -> l.startsWith("jvm=")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
+        return List.of(line.substring("jvm=".length()).split("\\|"));
+    }
+
+    @Test
+    void givesTheClusterCommandsHigherJitThresholdsButKeepsTheCoresAsBefore() throws Exception {
+        writeProbeJar(tmp.resolve("repo/deploy/target/hpsearch.jar"));
+        String core = "-XX:CompileCommand=CompileThresholdScaling,io.hpsearch.nn.*::*,";
+        // workers, local and the clients: four times the JIT's thresholds, the core at 4 × 0.025 = 0.1 of them
+        for (String command : List.of("worker", "local", "launch", "watch", "results", "status", "cancel")) {
+            List<String> opts = jvmOptions(command);
+            assertTrue(opts.contains("-XX:CompileThresholdScaling=4"), command + ": " + opts);
+            assertTrue(opts.contains(core + "0.025"), command + ": " + opts);
+        }
+        // the coordinator (its leases wait for interpreted code), train and bench: the defaults, the core at 0.1
+        for (String command : List.of("coordinator", "train", "bench")) {
+            List<String> opts = jvmOptions(command);
+            assertTrue(opts.contains("-XX:CompileThresholdScaling=1"), command + ": " + opts);
+            assertTrue(opts.contains(core + "0.1"), command + ": " + opts);
+        }
+        assertTrue(jvmOptions("coordinator").contains("-XX:TieredStopAtLevel=1"));
+        assertFalse(jvmOptions("worker").contains("-XX:TieredStopAtLevel=1"), "workers train with C2");
+    }
+
     @Test
     void passesTheClassDataArchiveNextToTheJar() throws Exception {
         Path jar = tmp.resolve("repo/deploy/target/hpsearch.jar");
