@@ -83,6 +83,11 @@ import java.util.function.LongSupplier;
  */
 public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     public static final ServiceKey<ToCoordinator> SERVICE_KEY = ToCoordinator.KEY;
+    /**
+     * Serialized results per top-k answer: Artery drops a message over its 256 KiB frame, and a
+     * campaign's results with their curves can be megabytes, so clients ask page by page.
+     */
+    static final int TOP_K_PAGE_BYTES = 128 * 1024;
 
     /** Internal messages; never sent between nodes. */
     public interface Command extends ToCoordinator {
@@ -656,7 +661,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
                     .setError("no campaign " + m.query().getCampaign()).build());
             return this;
         }
-        m.replyTo().tell(c.topK(m.query()));
+        m.replyTo().tell(c.topK(m.query(), TOP_K_PAGE_BYTES));
         return this;
     }
 }

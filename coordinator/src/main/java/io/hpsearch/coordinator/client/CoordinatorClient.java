@@ -123,12 +123,31 @@ public final class CoordinatorClient implements AutoCloseable {
                 timeout, system.scheduler()));
     }
 
-    /** The {@code k} best trials (k ≤ 0: the campaign's top_k), of one phase unless {@code phase} is empty. */
+    /**
+     * The {@code k} best trials (k ≤ 0: the campaign's top_k), of one phase unless {@code phase} is
+     * empty: the first page of them, see {@link #topK(TopKQuery)}.
+     */
     public CompletionStage<TopKAnswer> topK(String campaign, int k, String phase) {
+        return topK(TopKQuery.newBuilder().setCampaign(campaign).setK(k).setPhase(phase == null ? "" : phase).build());
+    }
+
+    /**
+     * One page of a top-k answer: when {@link TopKAnswer#getMore()} is set, ask again with the
+     * offset moved past the results received ({@link #allTopK} does).
+     */
+    public CompletionStage<TopKAnswer> topK(TopKQuery query) {
         return coordinator().thenCompose(c -> AskPattern.<ToCoordinator, TopKAnswer>ask(c,
-                replyTo -> new ToCoordinator.TopK(TopKQuery.newBuilder().setCampaign(campaign).setK(k)
-                        .setPhase(phase == null ? "" : phase).build(), replyTo),
-                timeout, system.scheduler()));
+                replyTo -> new ToCoordinator.TopK(query, replyTo), timeout, system.scheduler()));
+    }
+
+    /** Every page of the query's answer from its offset on, as one answer. */
+    public CompletionStage<TopKAnswer> allTopK(TopKQuery query) {
+        return topK(query).thenCompose(page -> {
+            if (!page.getMore() || !page.getError().isEmpty()) return CompletableFuture.completedFuture(page);
+            TopKQuery next = query.toBuilder().setOffset(query.getOffset() + page.getRankedCount()).build();
+            return allTopK(next).thenApply(rest -> page.toBuilder().addAllRanked(rest.getRankedList())
+                    .setMore(rest.getMore()).build());
+        });
     }
 
     public CompletionStage<CancelAck> cancel(String campaign, String reason) {

@@ -239,14 +239,38 @@ public final class CampaignRun {
 
     /** The answer to a top-k query. */
     public TopKAnswer topK(TopKQuery q) {
+        return topK(q, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The query's ranked results from its offset, as many as fit in {@code maxBytes} of serialized
+     * results (at least one); {@link TopKAnswer#getMore()} says whether the rest of the k is to be
+     * asked for. A remote answer must fit the transport's frame, and a campaign's results with
+     * their curves can be megabytes.
+     */
+    public TopKAnswer topK(TopKQuery q, int maxBytes) {
         int k = q.getK() > 0 ? q.getK() : (spec.getTopK() > 0 ? spec.getTopK() : 10);
         List<TrialResult> top = q.getPhase().isEmpty() ? leaderboard().top(k) : leaderboard().top(k, q.getPhase());
-        TopKAnswer.Builder a = TopKAnswer.newBuilder().setCampaign(spec.getName()).addAllRanked(top)
-                .setTotal(results.size());
+        TopKAnswer.Builder a = TopKAnswer.newBuilder().setCampaign(spec.getName()).setTotal(results.size());
+        long bytes = 0;
+        for (int i = Math.max(0, q.getOffset()); i < top.size(); i++) {
+            TrialResult r = q.getWithoutCurves() ? withoutCurves(top.get(i)) : top.get(i);
+            bytes += r.getSerializedSize() + 8; // with its field tag and length
+            if (bytes > maxBytes && a.getRankedCount() > 0) {
+                a.setMore(true);
+                break;
+            }
+            a.addRanked(r);
+        }
         if (!q.getPhase().isEmpty() && spec.getPhasesList().stream().noneMatch(p -> p.getName().equals(q.getPhase()))) {
             a.setError("campaign " + spec.getName() + " has no phase " + q.getPhase());
         }
         return a.build();
+    }
+
+    /** The result without its per-epoch curves and confusion matrix: what a table or a status shows. */
+    public static TrialResult withoutCurves(TrialResult r) {
+        return r.getCurvesCount() == 0 && !r.hasTestConfusion() ? r : r.toBuilder().clearCurves().clearTestConfusion().build();
     }
 
     /** A status snapshot (pending and running counts are the dispatcher's to fill in). */
@@ -264,7 +288,8 @@ public final class CampaignRun {
             if (!narrowed(ps)) b.setSpace(TrialGenerator.space(spec, ps));
             s.addPhases(b);
         }
-        if (best != null && best.getStatus() == TrialStatus.TRIAL_STATUS_COMPLETED) s.setBest(best);
+        // without its curves: a status is polled twice a second by whoever follows the campaign
+        if (best != null && best.getStatus() == TrialStatus.TRIAL_STATUS_COMPLETED) s.setBest(withoutCurves(best));
         return s.build();
     }
 }

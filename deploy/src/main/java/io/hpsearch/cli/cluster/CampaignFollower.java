@@ -86,7 +86,7 @@ final class CampaignFollower {
         out.flush();
         if (filesDir != null) {
             StatusAnswer stats = Campaigns.await(client.status(campaign), timeout, where);
-            ResultFiles.writeForOption(filesDir, Campaigns.topK(client, campaign, Campaigns.ALL, timeout, where), end,
+            ResultFiles.writeForOption(filesDir, Campaigns.allResults(client, campaign, timeout, where), end,
                     stats.getStatsList(), err);
         }
         err.println("campaign " + campaign + " " + Campaigns.stateName(end.getState()) + " after "

@@ -8,6 +8,7 @@ import io.hpsearch.protocol.v1.CampaignState;
 import io.hpsearch.protocol.v1.CampaignStatus;
 import io.hpsearch.protocol.v1.StatusAnswer;
 import io.hpsearch.protocol.v1.TopKAnswer;
+import io.hpsearch.protocol.v1.TopKQuery;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -85,8 +86,19 @@ final class Campaigns {
         }
     }
 
+    /** The table's rows: the {@code k} best (k ≤ 0: the campaign's top-k), without their curves. */
     static TopKAnswer topK(CoordinatorClient client, String campaign, int k, Duration timeout, String where) {
-        TopKAnswer a = await(client.topK(campaign, k, ""), timeout, where);
+        return topK(client, TopKQuery.newBuilder().setCampaign(campaign).setK(k).setWithoutCurves(true).build(), timeout, where);
+    }
+
+    /** Every result of the campaign with its curves and confusion matrix: what the results files hold. */
+    static TopKAnswer allResults(CoordinatorClient client, String campaign, Duration timeout, String where) {
+        return topK(client, TopKQuery.newBuilder().setCampaign(campaign).setK(ALL).build(), timeout, where);
+    }
+
+    /** Every page of the answer (a long one comes in several, each under the transport's frame size). */
+    private static TopKAnswer topK(CoordinatorClient client, TopKQuery query, Duration timeout, String where) {
+        TopKAnswer a = await(client.allTopK(query), timeout, where);
         if (!a.getError().isEmpty()) throw new UserError(a.getError() + " on the coordinator at " + where);
         return a;
     }

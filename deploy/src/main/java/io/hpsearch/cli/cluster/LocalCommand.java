@@ -109,7 +109,7 @@ public final class LocalCommand implements Callable<Integer> {
                 String where = "127.0.0.1:" + port + " (in this JVM)";
                 Campaigns.submit(client, campaign, timeout, where);
                 CampaignStatus end = Campaigns.follow(client, campaign.getName(), timeout, where, err, Terminals.stderrIsTerminal());
-                TopKAnswer all = Campaigns.topK(client, campaign.getName(), Campaigns.ALL, timeout, where);
+                TopKAnswer all = Campaigns.allResults(client, campaign.getName(), timeout, where);
                 StatusAnswer stats = Campaigns.await(client.status(campaign.getName()), timeout, where);
                 TopKAnswer shown = Campaigns.topK(client, campaign.getName(), top == null ? 0 : top, timeout, where);
                 PrintWriter o = spec.commandLine().getOut();

@@ -97,8 +97,8 @@ public final class ResultsCommand implements Callable<Integer> {
             }
             out.flush();
             if (this.out != null) {
-                ResultFiles.writeForOption(this.out, Campaigns.topK(client, status.getCampaign(), Campaigns.ALL, timeout,
-                        where), status, all.getStatsList(), System.err);
+                ResultFiles.writeForOption(this.out, Campaigns.allResults(client, status.getCampaign(), timeout, where), status,
+                        all.getStatsList(), System.err);
             }
             warnIfRunning(status);
             return 0;

@@ -201,6 +201,18 @@ class CampaignQueueTest {
         }
         assertTrue(Files.readString(online.resolve("stats.txt")).contains("dispatch_latency"));
         assertTrue(!Files.exists(offline.resolve("stats.txt")), "a journal holds no latency histograms");
+        // the cancelled campaign's trials ran up to 1000 epochs each: their curves (about 90 KB a
+        // trial) come in pages under Artery's frame, and each trial's file has every epoch it ran
+        Path longRuns = dir.resolve("first-files");
+        Outcome longFiles = run("results", "--join", join, "--campaign", "first", "--out", longRuns.toString());
+        assertEquals(0, longFiles.code(), longFiles.err());
+        JsonNode firstRows = new ObjectMapper().readTree(Files.readString(longRuns.resolve("results.json")));
+        assertEquals(campaign(status(), "first").get("done").asInt(), firstRows.size(), firstRows.toString());
+        for (JsonNode row : firstRows) {
+            String[] trial = row.get("trial").asText().split("#");
+            List<String> curve = Files.readAllLines(longRuns.resolve("curves").resolve(trial[0] + "-" + trial[1] + ".csv"));
+            assertEquals(row.get("epochs").asInt() + 1, curve.size(), row.toString());
+        }
         Path notADirectory = dir.resolve("first.conf");
         Outcome refused = run("results", "--join", join, "--campaign", "second", "--out", notADirectory.toString());
         assertEquals(2, refused.code(), refused.err());
