@@ -9,6 +9,7 @@ import io.hpsearch.coordinator.client.CoordinatorClient;
 import io.hpsearch.coordinator.leaderboard.Leaderboard;
 import io.hpsearch.coordinator.sampling.FineRange;
 import io.hpsearch.coordinator.sampling.TrialGenerator;
+import io.hpsearch.coordinator.state.CampaignRun;
 import io.hpsearch.coordinator.stats.CoordinatorStats;
 import io.hpsearch.protocol.ClusterConfig;
 import io.hpsearch.protocol.v1.CampaignAck;
@@ -17,11 +18,14 @@ import io.hpsearch.protocol.v1.CampaignState;
 import io.hpsearch.protocol.v1.CampaignStatus;
 import io.hpsearch.protocol.v1.DataUnavailable;
 import io.hpsearch.protocol.v1.Dimension;
+import io.hpsearch.protocol.v1.EpochMetrics;
+import io.hpsearch.protocol.v1.Evaluation;
 import io.hpsearch.protocol.v1.HistogramSummary;
 import io.hpsearch.protocol.v1.PhaseStatus;
 import io.hpsearch.protocol.v1.SearchSpace;
 import io.hpsearch.protocol.v1.StatusAnswer;
 import io.hpsearch.protocol.v1.TopKAnswer;
+import io.hpsearch.protocol.v1.TopKQuery;
 import io.hpsearch.protocol.v1.TrialId;
 import io.hpsearch.protocol.v1.TrialResult;
 import io.hpsearch.protocol.v1.WorkLease;
@@ -89,6 +93,21 @@ class CoordinatorClusterTest {
     }
 
     /** Leases received by a scripted worker and the results it sent, in order. */
+    /** Epochs of curves in each result: 20 results of about 26 KB, more than one remote message holds. */
+    private static final int CURVE_EPOCHS = 300;
+
+    private static TrialResult withCurves(TrialResult r, int epochs) {
+        TrialResult.Builder b = r.toBuilder().setEpochs(epochs);
+        double acc = r.getValidation().getAccuracy();
+        for (int e = 1; e <= epochs; e++) {
+            b.addCurves(EpochMetrics.newBuilder().setEpoch(e).setUpdates(e * 550L).setLearningRate(0.01 / e)
+                    .setTrain(Evaluation.newBuilder().setCost(2.0 / e).setLoss(1.5 / e).setAccuracy(acc - 0.1 / e))
+                    .setValidation(Evaluation.newBuilder().setCost(2.1 / e).setLoss(1.6 / e).setAccuracy(acc - 0.12 / e))
+                    .setSeconds(e * 0.3));
+        }
+        return b.build();
+    }
+
     private static final class Script {
         final List<WorkLease> leases = new ArrayList<>();
         final List<TrialResult> results = new ArrayList<>();
@@ -123,7 +142,7 @@ class CoordinatorClusterTest {
             }
             for (WorkLease l : got) {
                 s.leases.add(l);
-                TrialResult r = TestCampaigns.train(l, info.getWorkerId());
+                TrialResult r = withCurves(TestCampaigns.train(l, info.getWorkerId()), CURVE_EPOCHS);
                 coordinator.tell(new ToCoordinator.Result(r, probe.ref()));
                 ToWorker.Ack ack = probe.expectMessageClass(ToWorker.Ack.class, TIMEOUT);
                 assertEquals(r.getId(), ack.ack().getId());
@@ -220,7 +239,7 @@ class CoordinatorClusterTest {
         }
         assertEquals("fine", cs.getCurrentPhase());
         TrialResult best = Leaderboard.of(s.results).ranked().get(0);
-        assertEquals(best, cs.getBest());
+        assertEquals(CampaignRun.withoutCurves(best), cs.getBest(), "a status' best trial, without its curves");
         Map<String, HistogramSummary> stats = new HashMap<>();
         for (HistogramSummary h : status.getStatsList()) stats.put(h.getName(), h);
         assertEquals(20, stats.get(CoordinatorStats.TRIAL_DURATION).getCount());
@@ -236,6 +255,15 @@ class CoordinatorClusterTest {
                 poll.getCampaigns(0).toBuilder().clearElapsedSeconds().build());
 
         // the leaderboard: sorted by validation accuracy, the same as ranking the results here
+        // every result with its curves is more than one remote message: it comes in pages
+        TopKQuery everything = TopKQuery.newBuilder().setCampaign("tiny").setK(1_000).build();
+        TopKAnswer firstPage = await(client.topK(everything));
+        assertTrue(firstPage.getMore() && firstPage.getRankedCount() < 20, firstPage.getRankedCount() + " of 20");
+        assertEquals(Leaderboard.of(s.results).ranked(), await(client.allTopK(everything)).getRankedList());
+        TopKAnswer lean = await(client.topK(everything.toBuilder().setWithoutCurves(true).build()));
+        assertFalse(lean.getMore());
+        assertEquals(Leaderboard.of(s.results).ranked().stream().map(CampaignRun::withoutCurves).toList(), lean.getRankedList());
+
         TopKAnswer top = await(client.topK("tiny", 5, ""));
         assertEquals(20, top.getTotal());
         assertEquals(Leaderboard.of(s.results).top(5), top.getRankedList());

@@ -16,11 +16,15 @@ import io.hpsearch.protocol.v1.StatusQuery;
 import io.hpsearch.protocol.v1.SubmitCampaign;
 import io.hpsearch.protocol.v1.TopKAnswer;
 import io.hpsearch.protocol.v1.TopKQuery;
+import io.hpsearch.protocol.v1.TrialId;
+import io.hpsearch.protocol.v1.TrialResult;
 import io.hpsearch.protocol.wire.ToCoordinator;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -140,13 +144,25 @@ public final class CoordinatorClient implements AutoCloseable {
                 replyTo -> new ToCoordinator.TopK(query, replyTo), timeout, system.scheduler()));
     }
 
-    /** Every page of the query's answer from its offset on, as one answer. */
+    /**
+     * Every page of the query's answer from its offset on, as one answer. While the campaign runs, a
+     * result recorded between two pages shifts the ranks: a trial the earlier page held may come
+     * again (it is kept once), and the new one, if it ranks on an earlier page, is not in this answer.
+     */
     public CompletionStage<TopKAnswer> allTopK(TopKQuery query) {
+        return pages(query).thenApply(all -> {
+            Set<TrialId> seen = new HashSet<>();
+            List<TrialResult> once = all.getRankedList().stream().filter(r -> seen.add(r.getId())).toList();
+            return all.toBuilder().clearRanked().addAllRanked(once).build();
+        });
+    }
+
+    private CompletionStage<TopKAnswer> pages(TopKQuery query) {
         return topK(query).thenCompose(page -> {
             if (!page.getMore() || !page.getError().isEmpty()) return CompletableFuture.completedFuture(page);
             TopKQuery next = query.toBuilder().setOffset(query.getOffset() + page.getRankedCount()).build();
-            return allTopK(next).thenApply(rest -> page.toBuilder().addAllRanked(rest.getRankedList())
-                    .setMore(rest.getMore()).build());
+            return pages(next).thenApply(rest -> page.toBuilder().addAllRanked(rest.getRankedList())
+                    .setMore(rest.getMore()).setTotal(rest.getTotal()).build());
         });
     }
 
