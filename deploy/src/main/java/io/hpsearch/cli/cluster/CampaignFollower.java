@@ -45,12 +45,12 @@ final class CampaignFollower {
     /**
      * Follows the campaign to its end and prints its table.
      *
-     * @param top          rows of the table, or null for the campaign's top-k
+     * @param rows         rows of the table, 0 for the campaign's top-k
      * @param filesDir     where to write the results files when it ends, or null
      * @param cancelOnExit whether Ctrl-C cancels the campaign (else it only stops the following)
      * @return the exit code: 0 when the campaign completed, 1 when it was cancelled or failed
      */
-    int untilEnd(Integer top, ResultsTable.Format format, Path filesDir, boolean cancelOnExit) throws InterruptedException {
+    int untilEnd(int rows, ResultsTable.Format format, Path filesDir, boolean cancelOnExit) throws InterruptedException {
         AtomicBoolean ended = new AtomicBoolean();
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> {
@@ -81,7 +81,7 @@ final class CampaignFollower {
                 // the hook has run or is running: nothing to remove
             }
         }
-        TopKAnswer answer = Campaigns.topK(client, campaign, top == null ? 0 : top, timeout, where);
+        TopKAnswer answer = Campaigns.topK(client, campaign, rows, timeout, where);
         out.print(ResultsTable.of(answer, end).format(format));
         out.flush();
         if (filesDir != null) {

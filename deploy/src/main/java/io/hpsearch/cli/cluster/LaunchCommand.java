@@ -63,7 +63,7 @@ public final class LaunchCommand implements Callable<Integer> {
         CampaignSpec campaign = CampaignFile.read(file);
         Endpoint coordinator = connection.coordinator();
         ResultsTable.Format fmt = FormatOption.parse(format);
-        if (top != null && top < 1) throw new UserError("--top must be at least 1, got " + top);
+        int rows = TopOption.rows(top);
         if (detach && out != null) {
             throw new UserError("--out writes the results when the campaign ends, which --detach does not wait for; "
                     + "use hpsearch watch --out (or results --out) later");
@@ -84,7 +84,7 @@ public final class LaunchCommand implements Callable<Integer> {
             }
             err.println("campaign " + name + " submitted to " + where + " (Ctrl-C stops following it; the campaign "
                     + (cancelOnExit ? "is then cancelled" : "keeps running") + ")");
-            return new CampaignFollower(client, name, timeout, where, out, err).untilEnd(top, fmt, this.out, cancelOnExit);
+            return new CampaignFollower(client, name, timeout, where, out, err).untilEnd(rows, fmt, this.out, cancelOnExit);
         }
     }
 }

@@ -73,7 +73,7 @@ public final class LocalCommand implements Callable<Integer> {
         CampaignSpec campaign = CampaignFile.read(file);
         if (workers < 1 || workers > 64) throw new UserError("--workers must be in 1..64, got " + workers);
         if (threadsPerTrial < 1) throw new UserError("--threads-per-trial must be at least 1, got " + threadsPerTrial);
-        if (top != null && top < 1) throw new UserError("--top must be at least 1, got " + top);
+        int rows = TopOption.rows(top);
         int cores = Runtime.getRuntime().availableProcessors();
         int n = slots != null ? slots : Math.max(1, cores / (workers * threadsPerTrial));
         if (n < 1) throw new UserError("--slots must be at least 1, got " + n);
@@ -111,7 +111,7 @@ public final class LocalCommand implements Callable<Integer> {
                 CampaignStatus end = Campaigns.follow(client, campaign.getName(), timeout, where, err, Terminals.stderrIsTerminal());
                 TopKAnswer all = Campaigns.allResults(client, campaign.getName(), timeout, where);
                 StatusAnswer stats = Campaigns.await(client.status(campaign.getName()), timeout, where);
-                TopKAnswer shown = Campaigns.topK(client, campaign.getName(), top == null ? 0 : top, timeout, where);
+                TopKAnswer shown = Campaigns.topK(client, campaign.getName(), rows, timeout, where);
                 PrintWriter o = spec.commandLine().getOut();
                 o.print(ResultsTable.of(shown, end).format(ResultsTable.Format.TABLE));
                 o.flush();

@@ -67,7 +67,7 @@ public final class ResultsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ResultsTable.Format fmt = FormatOption.parse(format);
-        if (top != null && top < 1) throw new UserError("--top must be at least 1, got " + top);
+        int rows = TopOption.rows(top);
         if (stateDir != null) {
             if (connection.join != null) {
                 throw new UserError("--state-dir reads a journal without a cluster; leave out --join (or --state-dir)");
@@ -75,7 +75,7 @@ public final class ResultsCommand implements Callable<Integer> {
             if (stats) {
                 throw new UserError("--stats: the latency histograms live in the running coordinator; use --join");
             }
-            return offline(fmt);
+            return offline(fmt, rows);
         }
         Endpoint coordinator = connection.coordinator("--state-dir D to read a journal instead");
         Duration timeout = connection.timeout();
@@ -84,7 +84,7 @@ public final class ResultsCommand implements Callable<Integer> {
         try (CoordinatorClient client = connection.connect(coordinator)) {
             StatusAnswer all = Campaigns.await(client.status(""), timeout, where);
             CampaignStatus status = pick(all, campaign, "the coordinator at " + where);
-            TopKAnswer answer = Campaigns.topK(client, status.getCampaign(), top == null ? 0 : top, timeout, where);
+            TopKAnswer answer = Campaigns.topK(client, status.getCampaign(), rows, timeout, where);
             out.print(ResultsTable.of(answer, status).format(fmt));
             if (stats) {
                 String text = ResultsTable.stats(all.getStatsList());
@@ -106,7 +106,7 @@ public final class ResultsCommand implements Callable<Integer> {
     }
 
     /** The table from the journal in {@link #stateDir}, read as it is on disk. */
-    private int offline(ResultsTable.Format fmt) throws IOException {
+    private int offline(ResultsTable.Format fmt, int rows) throws IOException {
         CoordinatorState.Read read;
         try {
             read = CoordinatorState.read(stateDir, 3);
@@ -127,7 +127,7 @@ public final class ResultsCommand implements Callable<Integer> {
         for (CampaignRun run : read.state().campaigns()) all.addCampaigns(run.status(now));
         CampaignStatus status = pick(all.build(), campaign, "the journal " + read.read().file());
         CampaignRun run = read.state().campaign(status.getCampaign()).orElseThrow();
-        TopKAnswer answer = run.topK(TopKQuery.newBuilder().setCampaign(run.name()).setK(top == null ? 0 : top).build());
+        TopKAnswer answer = run.topK(TopKQuery.newBuilder().setCampaign(run.name()).setK(rows).build());
         PrintWriter out = spec.commandLine().getOut();
         out.print(ResultsTable.of(answer, status).format(fmt));
         out.flush();

@@ -1,6 +1,5 @@
 package io.hpsearch.cli.cluster;
 
-import io.hpsearch.cli.UserError;
 import io.hpsearch.coordinator.client.CoordinatorClient;
 import io.hpsearch.protocol.v1.CampaignStatus;
 import io.hpsearch.protocol.v1.StatusAnswer;
@@ -48,7 +47,7 @@ public final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ResultsTable.Format fmt = FormatOption.parse(format);
-        if (top != null && top < 1) throw new UserError("--top must be at least 1, got " + top);
+        int rows = TopOption.rows(top);
         Endpoint coordinator = connection.coordinator();
         Duration timeout = connection.timeout();
         String where = coordinator.hostPort();
@@ -58,7 +57,7 @@ public final class WatchCommand implements Callable<Integer> {
             String name = status.getCampaign();
             System.err.println("watching campaign " + name + " on " + where + " (Ctrl-C stops watching; the campaign keeps running)");
             return new CampaignFollower(client, name, timeout, where, spec.commandLine().getOut(), System.err)
-                    .untilEnd(top, fmt, out, false);
+                    .untilEnd(rows, fmt, out, false);
         }
     }
 }

@@ -231,4 +231,20 @@ class InvalidCampaignTest {
         assertEquals(2, f.code(), f.err());
         assertTrue(f.err().contains("--format"), f.err());
     }
+
+    @Test
+    void aTableOfNoRowsIsRefusedByEveryCommandThatPrintsOne() throws Exception {
+        Path file = dir.resolve("good.conf");
+        Files.writeString(file, campaign("fashion-mnist", "", "1e-5", "1e-1", "4"));
+        for (String[] args : List.of(new String[] {"launch", file.toString(), "--join", join},
+                new String[] {"watch", "--join", join}, new String[] {"results", "--join", join},
+                new String[] {"results", "--state-dir", dir.resolve("no-state").toString()},
+                new String[] {"local", file.toString()})) {
+            List<String> withTop = new java.util.ArrayList<>(List.of(args));
+            withTop.addAll(List.of("--top", "0"));
+            Outcome r = run(withTop.toArray(String[]::new));
+            assertEquals(2, r.code(), withTop + ": " + r.err());
+            assertTrue(r.err().contains("--top must be at least 1, got 0"), withTop + ": " + r.err());
+        }
+    }
 }
