@@ -84,8 +84,9 @@ import java.util.function.LongSupplier;
 public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     public static final ServiceKey<ToCoordinator> SERVICE_KEY = ToCoordinator.KEY;
     /**
-     * Serialized results per top-k answer: Artery drops a message over its 256 KiB frame, and a
-     * campaign's results with their curves can be megabytes, so clients ask page by page.
+     * Serialized results per top-k answer. A campaign's results with their curves can be many
+     * megabytes, more than Artery's frame (hpsearch-cluster.conf) holds, and one large message holds
+     * up the others on its connection, so clients ask page by page.
      */
     static final int TOP_K_PAGE_BYTES = 128 * 1024;
 

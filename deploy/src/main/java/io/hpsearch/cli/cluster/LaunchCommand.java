@@ -54,7 +54,7 @@ public final class LaunchCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "When the campaign ends, also write its results files into DIR, as hpsearch local does "
-                    + "(not with --detach: use hpsearch results --out then).")
+                    + "(not with --detach: use hpsearch watch --out then).")
     Path out;
 
     @Override
