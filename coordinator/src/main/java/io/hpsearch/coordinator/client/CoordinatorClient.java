@@ -79,6 +79,20 @@ public final class CoordinatorClient implements AutoCloseable {
         return system;
     }
 
+    /**
+     * Whether this client has found a coordinator (and keeps asking that one). A coordinator that
+     * restarts forms a new cluster, which a client found the old one through cannot reach: such a
+     * client has to be replaced by a new one.
+     */
+    public boolean foundCoordinator() {
+        return coordinator != null;
+    }
+
+    /** Whether the client's actor system has ended (e.g. this node was downed when the coordinator was lost). */
+    public boolean terminated() {
+        return system.getWhenTerminated().toCompletableFuture().isDone();
+    }
+
     /** The coordinator, looked up through the Receptionist until found or the timeout passes. */
     public CompletionStage<ActorRef<ToCoordinator>> coordinator() {
         ActorRef<ToCoordinator> known = coordinator;
@@ -171,6 +185,15 @@ public final class CoordinatorClient implements AutoCloseable {
                 replyTo -> new ToCoordinator.Cancel(CancelCampaign.newBuilder().setCampaign(campaign)
                         .setReason(reason == null ? "" : reason).build(), replyTo),
                 timeout, system.scheduler()));
+    }
+
+    /**
+     * Stops a client whose coordinator was lost, without logging: its node's shutdown would report
+     * each broken connection to the old cluster, which the user has already been told about.
+     */
+    public void closeQuietly() {
+        if (owned) system.classicSystem().eventStream().setLogLevel(akka.event.Logging.levelFor("off").get().asInt());
+        close();
     }
 
     /** Leaves the cluster and stops the client's ActorSystem (if this client started it). */

@@ -1,5 +1,6 @@
 package io.hpsearch.cli.cluster;
 
+import io.hpsearch.cli.UserError;
 import io.hpsearch.cli.progress.Terminals;
 import io.hpsearch.coordinator.client.CoordinatorClient;
 import io.hpsearch.protocol.v1.CampaignState;
@@ -17,19 +18,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * What {@code launch} does after submitting and {@code watch} does from the start: follows a
  * campaign on the coordinator with a progress line until it ends, then prints its top-k table (and
  * writes the results files, if asked). Ctrl-C stops the following; the campaign keeps running on
- * the coordinator unless the follower was made to cancel it.
+ * the coordinator unless the follower was made to cancel it. A coordinator lost on the way is
+ * waited for ({@link CoordinatorLink}).
  */
 final class CampaignFollower {
-    private final CoordinatorClient client;
+    private final CoordinatorLink link;
     private final String campaign;
     private final Duration timeout;
     private final String where;
     private final PrintWriter out;
     private final PrintStream err;
 
-    CampaignFollower(CoordinatorClient client, String campaign, Duration timeout, String where, PrintWriter out,
+    CampaignFollower(CoordinatorLink link, String campaign, Duration timeout, String where, PrintWriter out,
                      PrintStream err) {
-        this.client = client;
+        this.link = link;
         this.campaign = campaign;
         this.timeout = timeout;
         this.where = where;
@@ -57,7 +59,7 @@ final class CampaignFollower {
             if (ended.get()) return;
             if (cancelOnExit) {
                 try {
-                    Campaigns.await(client.cancel(campaign, "launch stopped (--cancel-on-exit)"), timeout, where);
+                    Campaigns.await(link.client().cancel(campaign, "launch stopped (--cancel-on-exit)"), timeout, where);
                     err.println("\ncampaign " + campaign + " cancelled");
                 } catch (RuntimeException e) {
                     err.println("\ncould not cancel campaign " + campaign + ": " + e.getMessage());
@@ -72,7 +74,8 @@ final class CampaignFollower {
         Runtime.getRuntime().addShutdownHook(hook);
         CampaignStatus end;
         try {
-            end = Campaigns.follow(client, campaign, timeout, where, err, Terminals.stderrIsTerminal());
+            end = Campaigns.follow(progress -> link.ask(this::status, progress::notice), campaign, err,
+                    Terminals.stderrIsTerminal());
         } finally {
             ended.set(true);
             try {
@@ -81,16 +84,32 @@ final class CampaignFollower {
                 // the hook has run or is running: nothing to remove
             }
         }
-        TopKAnswer answer = Campaigns.topK(client, campaign, rows, timeout, where);
+        TopKAnswer answer = link.ask(c -> Campaigns.topK(c, campaign, rows, timeout, where), err::println);
         out.print(ResultsTable.of(answer, end).format(format));
         out.flush();
         if (filesDir != null) {
-            StatusAnswer stats = Campaigns.await(client.status(campaign), timeout, where);
-            ResultFiles.writeForOption(filesDir, Campaigns.allResults(client, campaign, timeout, where), end,
-                    stats.getStatsList(), err);
+            StatusAnswer stats = link.ask(c -> Campaigns.await(c.status(campaign), timeout, where), err::println);
+            TopKAnswer all = link.ask(c -> Campaigns.allResults(c, campaign, timeout, where), err::println);
+            ResultFiles.writeForOption(filesDir, all, end, stats.getStatsList(), err);
         }
         err.println("campaign " + campaign + " " + Campaigns.stateName(end.getState()) + " after "
                 + CampaignProgress.duration(end.getElapsedSeconds()) + "; " + answer.getTotal() + " trials with a result");
         return end.getState() == CampaignState.CAMPAIGN_STATE_COMPLETED ? 0 : 1;
+    }
+
+    /**
+     * The campaign's status. A coordinator that came back without the campaign was started without
+     * its journal (or on another one): the campaign is gone, and the message says so.
+     */
+    private CampaignStatus status(CoordinatorClient client) {
+        try {
+            return Campaigns.status(client, campaign, timeout, where);
+        } catch (CoordinatorUnreachable e) {
+            throw e;
+        } catch (UserError e) {
+            if (link.reconnections() == 0) throw e;
+            throw new UserError(e.getMessage() + " since it restarted: was it started again without its --state-dir? "
+                    + "A coordinator without one forgets its campaigns when it stops", e);
+        }
     }
 }

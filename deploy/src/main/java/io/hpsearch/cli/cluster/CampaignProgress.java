@@ -75,6 +75,14 @@ final class CampaignProgress implements AutoCloseable {
         out.flush();
     }
 
+    /** A line of its own between progress updates (on a terminal, below the bar as drawn so far). */
+    void notice(String line) {
+        if (terminal && bar != null) out.println();
+        out.println(line);
+        out.flush();
+        lastLine = ""; // the next update prints its line again
+    }
+
     static String duration(double seconds) {
         long s = Math.round(seconds);
         return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm%02ds", s / 3600, s / 60 % 60, s % 60)

@@ -38,12 +38,12 @@ final class Campaigns {
             Thread.currentThread().interrupt();
             throw new UserError("interrupted while waiting for the coordinator at " + where, e);
         } catch (TimeoutException e) {
-            throw new UserError("no answer from a coordinator at " + where + " within " + timeout.toSeconds()
+            throw new CoordinatorUnreachable("no answer from a coordinator at " + where + " within " + timeout.toSeconds()
                     + " s (is it running, and reachable from this machine?)", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof TimeoutException || cause instanceof akka.pattern.AskTimeoutException) {
-                throw new UserError("no answer from a coordinator at " + where + " within " + timeout.toSeconds()
+                throw new CoordinatorUnreachable("no answer from a coordinator at " + where + " within " + timeout.toSeconds()
                         + " s (is it running, and reachable from this machine?): " + cause.getMessage(), cause);
             }
             throw new IllegalStateException("asking the coordinator at " + where, cause);
@@ -73,12 +73,17 @@ final class Campaigns {
                 .orElseThrow(() -> new UserError("no campaign " + campaign + " on the coordinator at " + where));
     }
 
+    /** One look at a followed campaign's status; notices (e.g. a lost coordinator) go through {@code progress}. */
+    @FunctionalInterface
+    interface Poll {
+        CampaignStatus next(CampaignProgress progress) throws InterruptedException;
+    }
+
     /** Polls the campaign's status, showing progress on {@code err}, until it has ended. */
-    static CampaignStatus follow(CoordinatorClient client, String campaign, Duration timeout, String where,
-                                 PrintStream err, boolean terminal) throws InterruptedException {
+    static CampaignStatus follow(Poll poll, String campaign, PrintStream err, boolean terminal) throws InterruptedException {
         try (CampaignProgress progress = new CampaignProgress(campaign, err, terminal)) {
             while (true) {
-                CampaignStatus s = status(client, campaign, timeout, where);
+                CampaignStatus s = poll.next(progress);
                 progress.update(s);
                 if (finished(s.getState())) return s;
                 Thread.sleep(POLL.toMillis());

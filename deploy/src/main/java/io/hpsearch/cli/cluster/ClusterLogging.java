@@ -38,6 +38,11 @@ final class ClusterLogging {
             // A client leaving (or local's nodes stopping) aborts its TCP streams on purpose;
             // the stream warnings that follow say nothing to the user.
             context.getLogger("akka.stream.Materializer").setLevel(Level.ERROR);
+            // A client that loses the coordinator (launch and watch wait for it) says so in its own
+            // words; Akka's membership and transport warnings on the way (unreachable, downed,
+            // quarantined) would only bury that line.
+            context.getLogger("akka.cluster").setLevel(Level.ERROR);
+            context.getLogger("akka.remote").setLevel(Level.ERROR);
         }
     }
 }

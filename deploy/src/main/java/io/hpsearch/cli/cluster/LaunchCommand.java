@@ -2,7 +2,6 @@ package io.hpsearch.cli.cluster;
 
 import io.hpsearch.cli.UserError;
 import io.hpsearch.coordinator.campaign.CampaignFile;
-import io.hpsearch.coordinator.client.CoordinatorClient;
 import io.hpsearch.protocol.v1.CampaignSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,6 +56,9 @@ public final class LaunchCommand implements Callable<Integer> {
                     + "(not with --detach: use hpsearch watch --out then).")
     Path out;
 
+    @Mixin
+    FollowOptions follow;
+
     @Override
     public Integer call() throws Exception {
         // Everything the user wrote is checked before any connection is made.
@@ -68,14 +70,17 @@ public final class LaunchCommand implements Callable<Integer> {
             throw new UserError("--out writes the results when the campaign ends, which --detach does not wait for; "
                     + "use hpsearch watch --out (or results --out) later");
         }
+        Duration reconnectFor = follow.reconnectFor();
         Duration timeout = connection.timeout();
         String where = coordinator.hostPort();
+        String name = campaign.getName();
 
         PrintWriter out = spec.commandLine().getOut();
         PrintStream err = System.err;
-        try (CoordinatorClient client = connection.connect(coordinator)) {
-            Campaigns.submit(client, campaign, timeout, where);
-            String name = campaign.getName();
+        try (CoordinatorLink link = new CoordinatorLink(() -> connection.connect(coordinator), where, reconnectFor,
+                "the campaign may still be running there: follow it again with " + CampaignFollower.watchCommand(where, name))) {
+            // a coordinator that is not there at the start is not waited for (a wrong address, most likely)
+            Campaigns.submit(link.client(), campaign, timeout, where);
             if (detach) {
                 out.println("campaign " + name + " submitted to " + where + "; follow it with: "
                         + CampaignFollower.watchCommand(where, name));
@@ -84,7 +89,7 @@ public final class LaunchCommand implements Callable<Integer> {
             }
             err.println("campaign " + name + " submitted to " + where + " (Ctrl-C stops following it; the campaign "
                     + (cancelOnExit ? "is then cancelled" : "keeps running") + ")");
-            return new CampaignFollower(client, name, timeout, where, out, err).untilEnd(rows, fmt, this.out, cancelOnExit);
+            return new CampaignFollower(link, name, timeout, where, out, err).untilEnd(rows, fmt, this.out, cancelOnExit);
         }
     }
 }

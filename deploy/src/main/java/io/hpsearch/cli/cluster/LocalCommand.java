@@ -108,7 +108,8 @@ public final class LocalCommand implements Callable<Integer> {
                 CoordinatorClient client = CoordinatorClient.using(coordinator.system(), timeout);
                 String where = "127.0.0.1:" + port + " (in this JVM)";
                 Campaigns.submit(client, campaign, timeout, where);
-                CampaignStatus end = Campaigns.follow(client, campaign.getName(), timeout, where, err, Terminals.stderrIsTerminal());
+                CampaignStatus end = Campaigns.follow(progress -> Campaigns.status(client, campaign.getName(), timeout, where),
+                        campaign.getName(), err, Terminals.stderrIsTerminal());
                 TopKAnswer all = Campaigns.allResults(client, campaign.getName(), timeout, where);
                 StatusAnswer stats = Campaigns.await(client.status(campaign.getName()), timeout, where);
                 TopKAnswer shown = Campaigns.topK(client, campaign.getName(), rows, timeout, where);

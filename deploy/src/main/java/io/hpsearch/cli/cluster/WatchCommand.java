@@ -1,6 +1,5 @@
 package io.hpsearch.cli.cluster;
 
-import io.hpsearch.coordinator.client.CoordinatorClient;
 import io.hpsearch.protocol.v1.CampaignStatus;
 import io.hpsearch.protocol.v1.StatusAnswer;
 import picocli.CommandLine.Command;
@@ -44,19 +43,25 @@ public final class WatchCommand implements Callable<Integer> {
             description = "When the campaign ends, also write its results files into DIR, as hpsearch local does.")
     Path out;
 
+    @Mixin
+    FollowOptions follow;
+
     @Override
     public Integer call() throws Exception {
         ResultsTable.Format fmt = FormatOption.parse(format);
         int rows = TopOption.rows(top);
         Endpoint coordinator = connection.coordinator();
+        Duration reconnectFor = follow.reconnectFor();
         Duration timeout = connection.timeout();
         String where = coordinator.hostPort();
-        try (CoordinatorClient client = connection.connect(coordinator)) {
-            StatusAnswer all = Campaigns.await(client.status(""), timeout, where);
+        try (CoordinatorLink link = new CoordinatorLink(() -> connection.connect(coordinator), where, reconnectFor,
+                "run this command again to follow the campaign once the coordinator is back")) {
+            // a coordinator that is not there at the start is not waited for (a wrong address, most likely)
+            StatusAnswer all = Campaigns.await(link.client().status(""), timeout, where);
             CampaignStatus status = ResultsCommand.pick(all, campaign, "the coordinator at " + where);
             String name = status.getCampaign();
             System.err.println("watching campaign " + name + " on " + where + " (Ctrl-C stops watching; the campaign keeps running)");
-            return new CampaignFollower(client, name, timeout, where, spec.commandLine().getOut(), System.err)
+            return new CampaignFollower(link, name, timeout, where, spec.commandLine().getOut(), System.err)
                     .untilEnd(rows, fmt, out, false);
         }
     }

@@ -50,4 +50,20 @@ class CampaignProgressTest {
                 "c: 4/16 trials, phase coarse, best val acc 0.8512, 8s elapsed, about 24s left"),
                 bytes.toString(StandardCharsets.UTF_8).lines().toList());
     }
+
+    @Test
+    void aNoticeGetsALineOfItsOwnAndTheProgressIsShownAgainAfterIt() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (CampaignProgress p = new CampaignProgress("c", new PrintStream(bytes, true, StandardCharsets.UTF_8), false)) {
+            p.update(status(CampaignState.CAMPAIGN_STATE_RUNNING, 0, 0, 1));
+            p.notice("lost the coordinator");
+            p.update(status(CampaignState.CAMPAIGN_STATE_RUNNING, 0, 0, 30)); // unchanged, but after the notice
+            p.update(status(CampaignState.CAMPAIGN_STATE_RUNNING, 0, 0, 31));
+        }
+        assertEquals(List.of(
+                "c: 0/16 trials, phase coarse, no result yet, 1s elapsed",
+                "lost the coordinator",
+                "c: 0/16 trials, phase coarse, no result yet, 30s elapsed"),
+                bytes.toString(StandardCharsets.UTF_8).lines().toList());
+    }
 }

@@ -177,6 +177,10 @@ class FaultInjectionTest {
         CliProcesses.Cli launch = processes.start("launch", "launch", file.toString(), "--join", "127.0.0.1:" + port,
                 "--detach");
         assertEquals(0, launch.awaitExit(Duration.ofSeconds(60)), () -> "launch failed\n" + launch.err());
+        // a user follows the campaign through everything below
+        CliProcesses.Cli watch = processes.start("watch", "watch", "--join", "127.0.0.1:" + port, "--campaign", "faults",
+                "--top", "100", "--format", "json", "--timeout", "5");
+        watch.awaitOutput("watching campaign faults", Duration.ofSeconds(60));
 
         // --- kill -9 a worker in the middle of a trial ---
         JournalEntry.TrialLeased running = await("a finished trial and a trial running on a worker", WAIT, () -> {
@@ -245,6 +249,11 @@ class FaultInjectionTest {
         // the table: every trial once, with the undisturbed run's values
         JsonNode rows = offlineTable("results-after-kills");
         assertEquals(reference, rowsByTrial(rows));
+        // watch lost the coordinator, waited for it, followed the campaign to its end and printed that table
+        assertEquals(0, watch.awaitExit(Duration.ofSeconds(90)), () -> "watch failed\n" + watch.err());
+        assertTrue(watch.err().contains("lost the coordinator at 127.0.0.1:" + port), watch.err());
+        assertTrue(watch.err().contains("the coordinator at 127.0.0.1:" + port + " answers again"), watch.err());
+        assertEquals(reference, rowsByTrial(new ObjectMapper().readTree(watch.out())));
 
         // which trials ran more than once (at least once, exactly once in the table)
         Map<String, Integer> leasesPerTrial = new HashMap<>();
