@@ -35,6 +35,8 @@ import io.hpsearch.protocol.v1.TrialStatus;
 import io.hpsearch.protocol.v1.WorkerInfo;
 import io.hpsearch.protocol.wire.ToCoordinator;
 import io.hpsearch.protocol.wire.ToWorker;
+import org.slf4j.Logger;
+import org.slf4j.helpers.NOPLogger;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -160,7 +162,16 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
      * {@code journal}, which it closes when it stops; {@code journal} null keeps state in memory.
      */
     public static Behavior<ToCoordinator> create(Settings settings, CoordinatorState state, Journal journal) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Coordinator(ctx, timers, settings, state, journal)));
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Coordinator(ctx, timers, settings, state, journal, true)));
+    }
+
+    /**
+     * A coordinator with state in memory that no one can find (it does not register with the
+     * Receptionist) and that logs nothing: {@link ActorWarmUp}'s.
+     */
+    static Behavior<ToCoordinator> unlisted(Settings settings) {
+        CoordinatorState state = new CoordinatorState(settings.leasePrefix(), settings.defaultAttempts());
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Coordinator(ctx, timers, settings, state, null, false)));
     }
 
     private static final class Worker {
@@ -178,6 +189,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     }
 
     private final Settings settings;
+    private final Logger log;
     private final CoordinatorState state;
     private final DispatchQueue dispatch;
     private final Journal journal;
@@ -187,13 +199,14 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     private final LinkedHashMap<String, Parked> parked = new LinkedHashMap<>();
 
     private Coordinator(ActorContext<ToCoordinator> ctx, TimerScheduler<ToCoordinator> timers, Settings settings,
-                        CoordinatorState state, Journal journal) {
+                        CoordinatorState state, Journal journal, boolean listed) {
         super(ctx);
         this.settings = settings;
+        this.log = listed ? ctx.getLog() : NOPLogger.NOP_LOGGER;
         this.state = state;
         this.dispatch = state.dispatch();
         this.journal = journal;
-        ctx.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, ctx.getSelf()));
+        if (listed) ctx.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, ctx.getSelf()));
         timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
         // a journal may end right after a result, before the phase change or completion it led to
         for (CampaignRun run : List.copyOf(state.campaigns())) advance(run);
@@ -236,7 +249,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
                 else journal.appendBuffered(e);
             } catch (IOException | RuntimeException x) {
                 journalFailed = true;
-                getContext().getLog().error("cannot write the journal {}; stopping the coordinator so that nothing is "
+                log.error("cannot write the journal {}; stopping the coordinator so that nothing is "
                         + "acknowledged that a restart would not know (restart it to carry on)", journal.file(), x);
                 getContext().getSystem().terminate();
                 return false;
@@ -253,7 +266,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
             journal.sync();
         } catch (IOException | RuntimeException x) {
             journalFailed = true;
-            getContext().getLog().error("cannot write the journal {}; stopping the coordinator", journal.file(), x);
+            log.error("cannot write the journal {}; stopping the coordinator", journal.file(), x);
             getContext().getSystem().terminate();
         }
     }
@@ -263,7 +276,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
             try {
                 journal.close();
             } catch (IOException e) {
-                getContext().getLog().warn("closing the journal {}: {}", journal.file(), e.toString());
+                log.warn("closing the journal {}: {}", journal.file(), e.toString());
             }
         }
         return this;
@@ -393,7 +406,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         List<Lease> expired = dispatch.expired(now, settings.leaseMillis() * 1_000_000L);
         if (expired.isEmpty()) return;
         for (Lease l : expired) {
-            getContext().getLog().warn("lease {} of trial {} on worker {} expired: no progress for {} ms; re-queueing it",
+            log.warn("lease {} of trial {} on worker {} expired: no progress for {} ms; re-queueing it",
                     l.leaseId(), describe(l.id()), l.workerId(), settings.leaseMillis());
             Worker w = workers.get(l.workerId());
             if (w != null) {
@@ -421,7 +434,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         String id = workerId(m.report().getWorker(), m.replyTo());
         String campaign = m.report().getCampaign();
         w.excluded.add(campaign);
-        getContext().getLog().warn("worker {} cannot load the data of campaign {}: {}", id, campaign,
+        log.warn("worker {} cannot load the data of campaign {}: {}", id, campaign,
                 m.report().getError());
         // every lease the worker holds for that campaign goes back, without counting an attempt
         for (Lease l : dispatch.leasesOf(id)) {
@@ -439,7 +452,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         workers.remove(m.workerId());
         parked.remove(m.workerId());
         int n = requeueLeasesOf(m.workerId());
-        getContext().getLog().info("worker {} left; {} leases released", m.workerId(), n);
+        log.info("worker {} left; {} leases released", m.workerId(), n);
         serveParked();
         return this;
     }
@@ -471,7 +484,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
                 .setStatus(TrialStatus.TRIAL_STATUS_FAILED).addAllParams(l.trial().getParamsList())
                 .setWorkerId(l.workerId()).setLeaseId(l.leaseId()).build();
         if (failed.getError().isEmpty()) failed = failed.toBuilder().setError(error).build();
-        getContext().getLog().warn("trial {} is out of attempts ({}); recorded FAILED: {}", describe(l.id()),
+        log.warn("trial {} is out of attempts ({}); recorded FAILED: {}", describe(l.id()),
                 state.maxAttempts(c.spec()), failed.getError());
         return recordResult(failed);
     }
@@ -497,7 +510,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
             if (active == null || !active.leaseId().equals(r.getLeaseId())) return true;
             boolean ok;
             if (r.getStatus() == TrialStatus.TRIAL_STATUS_FAILED) {
-                getContext().getLog().warn("trial {} failed on worker {} (attempt {}): {}", describe(id),
+                log.warn("trial {} failed on worker {} (attempt {}): {}", describe(id),
                         active.workerId(), active.attempt(), r.getError());
                 ok = release(active, JournalEntry.LeaseReleased.Reason.REASON_TRIAL_FAILED, r.getError(), r);
             } else {
@@ -546,9 +559,9 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
             }
             if (!commit(e.build(), true)) return;
             if (step.get() instanceof CampaignRun.StartPhase sp) {
-                getContext().getLog().info("campaign {}: phase {} started", run.name(), sp.phase());
+                log.info("campaign {}: phase {} started", run.name(), sp.phase());
             } else {
-                getContext().getLog().info("campaign {} completed: {} trials recorded", run.name(), run.results().size());
+                log.info("campaign {} completed: {} trials recorded", run.name(), run.results().size());
             }
         }
         if (queued) serveParked();
@@ -574,7 +587,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
             m.replyTo().tell(ack.setError("the coordinator cannot write its journal; campaign not accepted").build());
             return this;
         }
-        getContext().getLog().info("campaign {} submitted: {} trials planned", spec.getName(), planned);
+        log.info("campaign {} submitted: {} trials planned", spec.getName(), planned);
         advance(state.campaign(spec.getName()).orElseThrow());
         m.replyTo().tell(ack.setAccepted(true).setTrialsPlanned(planned).build());
         return this;

@@ -27,7 +27,8 @@ import java.util.concurrent.CompletableFuture;
  * Stop it with {@link #close()} (a graceful cluster leave).
  *
  * <p>Before the actor system starts, the dispatch path is run on a throw-away state
- * ({@link WarmUp}) so that the first campaign's leases do not wait for the JIT.
+ * ({@link WarmUp}), then the coordinator actor with simulated workers in a throw-away local actor
+ * system ({@link ActorWarmUp}, about 0.5 s), so that the first campaign's leases do not wait for the JIT.
  *
  * <p>With a state directory, the journal there is opened and replayed before the actor system
  * starts, so a damaged journal stops the start-up before the node joins anything. The
@@ -107,6 +108,7 @@ public final class CoordinatorNode implements AutoCloseable {
 
     private static CoordinatorNode start(Config config, Behavior<ToCoordinator> behavior, Recovery recovery) {
         WarmUp.run(WARM_UP_TRIALS);
+        ActorWarmUp.run();
         CompletableFuture<ActorRef<ToCoordinator>> spawned = new CompletableFuture<>();
         Behavior<Void> guardian = Behaviors.setup(ctx -> {
             ActorRef<ToCoordinator> ref = ctx.spawn(behavior, "coordinator", DispatcherSelector.blocking());

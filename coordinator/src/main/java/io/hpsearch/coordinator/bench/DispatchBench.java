@@ -2,18 +2,17 @@ package io.hpsearch.coordinator.bench;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.Behavior;
 import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.Behaviors;
 import io.hpsearch.coordinator.Coordinator;
 import io.hpsearch.coordinator.CoordinatorNode;
+import io.hpsearch.coordinator.SimulatedWorker;
 import io.hpsearch.coordinator.client.CoordinatorClient;
 import io.hpsearch.protocol.ClusterConfig;
 import io.hpsearch.protocol.v1.CampaignAck;
 import io.hpsearch.protocol.v1.CampaignSpec;
 import io.hpsearch.protocol.v1.DataSpec;
 import io.hpsearch.protocol.v1.Dimension;
-import io.hpsearch.protocol.v1.Evaluation;
 import io.hpsearch.protocol.v1.HistogramSummary;
 import io.hpsearch.protocol.v1.NetworkSpec;
 import io.hpsearch.protocol.v1.Parameter;
@@ -23,9 +22,6 @@ import io.hpsearch.protocol.v1.Scale;
 import io.hpsearch.protocol.v1.SearchSpace;
 import io.hpsearch.protocol.v1.StatusAnswer;
 import io.hpsearch.protocol.v1.TrainingSpec;
-import io.hpsearch.protocol.v1.TrialResult;
-import io.hpsearch.protocol.v1.TrialStatus;
-import io.hpsearch.protocol.v1.WorkRequest;
 import io.hpsearch.protocol.v1.WorkerInfo;
 import io.hpsearch.protocol.wire.ToCoordinator;
 import io.hpsearch.protocol.wire.ToWorker;
@@ -75,11 +71,6 @@ public final class DispatchBench {
         }
     }
 
-    /** Local-only command of the simulated worker (not a wire message). */
-    private enum Stop implements ToWorker {
-        INSTANCE
-    }
-
     /** Percentiles in milliseconds. */
     public record Latency(long count, double p50, double p90, double p99, double max) {
         static Latency of(Histogram h) {
@@ -123,36 +114,6 @@ public final class DispatchBench {
                 .build();
     }
 
-    /** A worker that answers every lease at once with a COMPLETED result and asks again. */
-    static Behavior<ToWorker> simulatedWorker(String id, ActorRef<ToCoordinator> coordinator, Recorder latency,
-                                              AtomicInteger done, int total, CountDownLatch finished) {
-        return Behaviors.setup(ctx -> {
-            WorkRequest request = WorkRequest.newBuilder().setWorker(WorkerInfo.newBuilder().setWorkerId(id).setSlots(1))
-                    .setFreeSlots(1).build();
-            long[] sent = {System.nanoTime()};
-            coordinator.tell(new ToCoordinator.RequestWork(request, ctx.getSelf()));
-            return Behaviors.receive(ToWorker.class)
-                    .onMessage(ToWorker.Lease.class, m -> {
-                        latency.recordValue(Math.max(0, System.nanoTime() - sent[0]) / 1_000);
-                        TrialResult r = TrialResult.newBuilder().setId(m.lease().getTrial().getId())
-                                .setStatus(TrialStatus.TRIAL_STATUS_COMPLETED).setWorkerId(id)
-                                .setLeaseId(m.lease().getLeaseId())
-                                .setValidation(Evaluation.newBuilder().setAccuracy(0.5))
-                                .addAllParams(m.lease().getTrial().getParamsList()).build();
-                        coordinator.tell(new ToCoordinator.Result(r, ctx.getSelf()));
-                        if (done.incrementAndGet() == total) finished.countDown();
-                        sent[0] = System.nanoTime();
-                        coordinator.tell(new ToCoordinator.RequestWork(request, ctx.getSelf()));
-                        return Behaviors.same();
-                    })
-                    .onMessage(ToWorker.Idle.class, m -> Behaviors.same()) // campaign done: stay quiet
-                    .onMessage(ToWorker.Ack.class, m -> Behaviors.same())
-                    .onMessage(ToWorker.Cancel.class, m -> Behaviors.same())
-                    .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
-                    .build();
-        });
-    }
-
     public static Result run(Options options) throws Exception {
         Coordinator.Settings settings = Coordinator.Settings.defaults().withPark(Duration.ofSeconds(1));
         var config = CoordinatorNode.config("127.0.0.1", 0, List.of());
@@ -172,7 +133,7 @@ public final class DispatchBench {
                     // their last requests are parked; once those have expired (Idle), the measured
                     // campaign cannot be leased to them
                     Thread.sleep(settings.park().toMillis() + 2 * settings.tick().toMillis() + 200);
-                    warm.forEach(w -> w.tell(Stop.INSTANCE));
+                    warm.forEach(w -> w.tell(SimulatedWorker.Stop.INSTANCE));
                 }
                 Recorder latency = new Recorder(3);
                 int trials = options.trials();
@@ -206,8 +167,9 @@ public final class DispatchBench {
         CountDownLatch finished = new CountDownLatch(1);
         List<ActorRef<ToWorker>> refs = new java.util.ArrayList<>();
         for (int i = 0; i < workers; i++) {
-            refs.add(workerSystem.systemActorOf(simulatedWorker(name + "-" + i, coordinator, latency, done, trials,
-                    finished), name + "-worker-" + i, Props.empty()));
+            WorkerInfo info = WorkerInfo.newBuilder().setWorkerId(name + "-" + i).setSlots(1).build();
+            refs.add(workerSystem.systemActorOf(SimulatedWorker.behavior(info, coordinator, latency, false, m -> m, done,
+                    trials, finished), name + "-worker-" + i, Props.empty()));
         }
         if (!finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("only " + done.get() + " of " + trials + " trials of " + name

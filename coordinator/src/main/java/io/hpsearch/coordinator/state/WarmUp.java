@@ -74,7 +74,8 @@ public final class WarmUp {
         return e;
     }
 
-    private static CampaignSpec campaign(int coarse, int fine) {
+    /** The warm-up's campaign "warm-up": λ and η, a random coarse phase and a fine phase refined from it. */
+    public static CampaignSpec campaign(int coarse, int fine) {
         return CampaignSpec.newBuilder().setName("warm-up").setSeed(1)
                 .setData(DataSpec.getDefaultInstance())
                 .setNetwork(NetworkSpec.newBuilder().addHidden(50).addHidden(50))
