@@ -171,7 +171,10 @@ class CoordinatorClusterTest {
         // a worker holding another data set gets nothing of this campaign
         TestProbe<ToWorker> wrongData = workerKit.createTestProbe();
         coordinator.tell(new ToCoordinator.RequestWork(request(info("w-wrong", "fp-other"), 2), wrongData.ref()));
-        assertInstanceOf(ToWorker.Idle.class, wrongData.receiveMessage(TIMEOUT));
+        // after the whole park (300 ms here), told it may ask again at once
+        ToWorker.Idle parkedOut = assertInstanceOf(ToWorker.Idle.class, wrongData.receiveMessage(TIMEOUT));
+        assertEquals(0, parkedOut.noWork().getRetryAfterMillis(), parkedOut.toString());
+        assertEquals("no trial this worker can run now", parkedOut.noWork().getReason());
 
         // a worker that lists no data set is tried, says it cannot load the data, and stays out
         TestProbe<ToWorker> lazy = workerKit.createTestProbe();

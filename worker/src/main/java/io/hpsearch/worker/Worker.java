@@ -100,7 +100,7 @@ public final class Worker {
         /** Production timings: ask again after 5 s, re-send results every 5 s, heartbeat every 10 s, rejoin after 60 s. */
         public static Settings of(String workerId, String host, int slots, int threadsPerTrial, String version) {
             return new Settings(workerId, host, slots, threadsPerTrial, Runtime.getRuntime().availableProcessors(), version,
-                    Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(10),
+                    Duration.ofSeconds(5), Duration.ofMillis(20), Duration.ofSeconds(5), Duration.ofSeconds(10),
                     Duration.ofSeconds(60));
         }
 

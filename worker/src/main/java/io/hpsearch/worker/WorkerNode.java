@@ -156,7 +156,7 @@ public final class WorkerNode implements AutoCloseable {
             String workerId = host + ":" + port + "#" + Long.toHexString(cluster.selfMember().uniqueAddress().longUid());
             Worker.Settings settings = tune.apply(Worker.Settings.of(workerId, host, options.slots(),
                             options.threadsPerTrial(), options.version())
-                    .withTimings(Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(5),
+                    .withTimings(Duration.ofSeconds(5), Duration.ofMillis(20), Duration.ofSeconds(5),
                             Duration.ofSeconds(10), options.rejoinAfter()));
             ActorRef<ToWorker> worker = ctx.spawn(Worker.create(settings, data, system::terminate, outbox), "worker");
             ctx.watch(worker);
