@@ -163,7 +163,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
      * {@code journal}, which it closes when it stops; {@code journal} null keeps state in memory.
      */
     public static Behavior<ToCoordinator> create(Settings settings, CoordinatorState state, Journal journal) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Coordinator(ctx, timers, settings, state, journal, true)));
+        return behavior(settings, state, journal, true);
     }
 
     /**
@@ -171,8 +171,11 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
      * Receptionist) and that logs nothing: {@link ActorWarmUp}'s.
      */
     static Behavior<ToCoordinator> unlisted(Settings settings) {
-        CoordinatorState state = new CoordinatorState(settings.leasePrefix(), settings.defaultAttempts());
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Coordinator(ctx, timers, settings, state, null, false)));
+        return behavior(settings, new CoordinatorState(settings.leasePrefix(), settings.defaultAttempts()), null, false);
+    }
+
+    private static Behavior<ToCoordinator> behavior(Settings settings, CoordinatorState state, Journal journal, boolean listed) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Coordinator(ctx, timers, settings, state, journal, listed)));
     }
 
     private static final class Worker {

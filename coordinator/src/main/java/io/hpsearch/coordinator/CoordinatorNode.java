@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A running coordinator node: an ActorSystem named {@link ClusterConfig#SYSTEM_NAME} with role
@@ -28,7 +29,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Before the actor system starts, the dispatch path is run on a throw-away state
  * ({@link WarmUp}), then the coordinator actor with simulated workers in a throw-away local actor
- * system ({@link ActorWarmUp}, about 0.5 s), so that the first campaign's leases do not wait for the JIT.
+ * system ({@link ActorWarmUp}, about 0.5 s), so that the first campaign's leases do not wait for the JIT;
+ * once per JVM, as what the JIT compiled serves every later node.
  *
  * <p>With a state directory, the journal there is opened and replayed before the actor system
  * starts, so a damaged journal stops the start-up before the node joins anything. The
@@ -106,9 +108,14 @@ public final class CoordinatorNode implements AutoCloseable {
     /** Trials run through {@link WarmUp} before the node starts. */
     static final int WARM_UP_TRIALS = 2000;
 
+    /** Whether this JVM has run the warm-ups: what the JIT compiled stays for every later node. */
+    private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
+
     private static CoordinatorNode start(Config config, Behavior<ToCoordinator> behavior, Recovery recovery) {
-        WarmUp.run(WARM_UP_TRIALS);
-        ActorWarmUp.run();
+        if (WARMED_UP.compareAndSet(false, true)) {
+            WarmUp.run(WARM_UP_TRIALS);
+            ActorWarmUp.run();
+        }
         CompletableFuture<ActorRef<ToCoordinator>> spawned = new CompletableFuture<>();
         Behavior<Void> guardian = Behaviors.setup(ctx -> {
             ActorRef<ToCoordinator> ref = ctx.spawn(behavior, "coordinator", DispatcherSelector.blocking());

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class CampaignQueueTest {
-    /** The first campaign's trials take seconds each (1000 epochs), so it cannot end during the test. */
+    /** A small one-phase campaign on synthetic data (NAME, TRIALS and EPOCHS filled in by {@link #campaign}). */
     private static final String CAMPAIGN = String.join("\n",
             "campaign { name = NAME, seed = 3 }",
             "data { set = synthetic, validation = 500,",
@@ -43,6 +43,10 @@ class CampaignQueueTest {
             "training { batch = 50, epochs = EPOCHS, schedule { type = constant, eta = 0.05 } }",
             "search { lambda { scale = log, min = 1e-5, max = 1e-1 } }",
             "phases = [ { name = coarse, sampler = random, trials = TRIALS } ]");
+
+    static String campaign(String name, int trials, int epochs) {
+        return CAMPAIGN.replace("NAME", name).replace("TRIALS", Integer.toString(trials)).replace("EPOCHS", Integer.toString(epochs));
+    }
 
     @TempDir
     Path dir;
@@ -91,8 +95,9 @@ class CampaignQueueTest {
                 Duration.ofSeconds(60)), WorkerData.cache(null));
 
         Path first = dir.resolve("first.conf"), second = dir.resolve("second.conf");
-        Files.writeString(first, CAMPAIGN.replace("NAME", "first").replace("TRIALS", "500").replace("EPOCHS", "1000"));
-        Files.writeString(second, CAMPAIGN.replace("NAME", "second").replace("TRIALS", "3").replace("EPOCHS", "2"));
+        // the first campaign's trials take seconds each (1000 epochs), so it cannot end during the test
+        Files.writeString(first, campaign("first", 500, 1000));
+        Files.writeString(second, campaign("second", 3, 2));
         for (Path file : List.of(first, second)) {
             Outcome r = run("launch", file.toString(), "--join", join, "--detach");
             assertEquals(0, r.code(), r.err());

@@ -26,15 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class FollowThroughLostCoordinatorTest {
-    private static final String CAMPAIGN = String.join("\n",
-            "campaign { name = waiting, seed = 2 }",
-            "data { set = synthetic, validation = 500,",
-            "  synthetic { train = 3000, test = 500, dim = 32, classes = 4, clusters = 2, sep = 2.5, seed = 3 } }",
-            "network { hidden = [16], batch-norm = before-relu }",
-            "training { batch = 50, epochs = 2, schedule { type = constant, eta = 0.05 } }",
-            "search { lambda { scale = log, min = 1e-5, max = 1e-1 } }",
-            "phases = [ { name = coarse, sampler = random, trials = 3 } ]");
-
     @TempDir
     Path dir;
 
@@ -50,7 +41,7 @@ class FollowThroughLostCoordinatorTest {
         coordinator = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", port, List.of()), Coordinator.Settings.defaults());
         String join = "127.0.0.1:" + port;
         Path file = dir.resolve("waiting.conf");
-        Files.writeString(file, CAMPAIGN);
+        Files.writeString(file, CampaignQueueTest.campaign("waiting", 3, 2));
         Outcome launched = run("launch", file.toString(), "--join", join, "--detach");
         assertEquals(0, launched.code(), launched.err());
         return join;
