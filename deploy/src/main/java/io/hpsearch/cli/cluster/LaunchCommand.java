@@ -44,12 +44,8 @@ public final class LaunchCommand implements Callable<Integer> {
     @Option(names = "--cancel-on-exit", description = "Cancel the campaign when launch is stopped (Ctrl-C) before it ends.")
     boolean cancelOnExit;
 
-    @Option(names = "--top", paramLabel = "K", description = "Rows of the final table (default: the campaign's top-k).")
-    Integer top;
-
-    @Option(names = "--format", paramLabel = "F", defaultValue = "table",
-            description = "Final table as table, csv, json or markdown (default: ${DEFAULT-VALUE}).")
-    String format;
+    @Mixin
+    TableOptions table;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "When the campaign ends, also write its results files into DIR, as hpsearch local does "
@@ -64,8 +60,8 @@ public final class LaunchCommand implements Callable<Integer> {
         // Everything the user wrote is checked before any connection is made.
         CampaignSpec campaign = CampaignFile.read(file);
         Endpoint coordinator = connection.coordinator();
-        ResultsTable.Format fmt = FormatOption.parse(format);
-        int rows = TopOption.rows(top);
+        ResultsTable.Format fmt = table.format();
+        int rows = table.rows();
         if (detach && out != null) {
             throw new UserError("--out writes the results when the campaign ends, which --detach does not wait for; "
                     + "use hpsearch watch --out (or results --out) later");

@@ -18,6 +18,7 @@ import io.hpsearch.worker.data.DataSetCache;
 import io.hpsearch.worker.data.DataUnavailableException;
 import io.hpsearch.worker.trial.TrialSpecException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -65,15 +66,16 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Folder of the results files (default: runs/CAMPAIGN-NAME).")
     Path out;
 
-    @Option(names = "--top", paramLabel = "K", description = "Rows of the printed table (default: the campaign's top-k).")
-    Integer top;
+    @Mixin
+    TableOptions table;
 
     @Override
     public Integer call() throws Exception {
         CampaignSpec campaign = CampaignFile.read(file);
         if (workers < 1 || workers > 64) throw new UserError("--workers must be in 1..64, got " + workers);
         if (threadsPerTrial < 1) throw new UserError("--threads-per-trial must be at least 1, got " + threadsPerTrial);
-        int rows = TopOption.rows(top);
+        int rows = table.rows();
+        ResultsTable.Format fmt = table.format();
         int cores = Runtime.getRuntime().availableProcessors();
         int n = slots != null ? slots : Math.max(1, cores / (workers * threadsPerTrial));
         if (n < 1) throw new UserError("--slots must be at least 1, got " + n);
@@ -114,7 +116,7 @@ public final class LocalCommand implements Callable<Integer> {
                 StatusAnswer stats = Campaigns.await(client.status(campaign.getName()), timeout, where);
                 TopKAnswer shown = Campaigns.topK(client, campaign.getName(), rows, timeout, where);
                 PrintWriter o = spec.commandLine().getOut();
-                o.print(ResultsTable.of(shown, end).format(ResultsTable.Format.TABLE));
+                o.print(ResultsTable.of(shown, end).format(fmt));
                 o.flush();
                 List<Path> files = ResultFiles.write(dir, all, end, stats.getStatsList());
                 err.println("campaign " + campaign.getName() + " " + Campaigns.stateName(end.getState()) + " after "

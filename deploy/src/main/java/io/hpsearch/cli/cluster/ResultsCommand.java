@@ -46,12 +46,8 @@ public final class ResultsCommand implements Callable<Integer> {
             description = "The campaign (default: the one submitted last).")
     String campaign;
 
-    @Option(names = "--top", paramLabel = "K", description = "Rows (default: the campaign's top-k).")
-    Integer top;
-
-    @Option(names = "--format", paramLabel = "F", defaultValue = "table",
-            description = "table, csv, json (one array, snake_case keys) or markdown (default: ${DEFAULT-VALUE}).")
-    String format;
+    @Mixin
+    TableOptions table;
 
     @Option(names = "--stats",
             description = "Also print the coordinator's percentiles of trial duration, queue wait and dispatch "
@@ -66,8 +62,8 @@ public final class ResultsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ResultsTable.Format fmt = FormatOption.parse(format);
-        int rows = TopOption.rows(top);
+        ResultsTable.Format fmt = table.format();
+        int rows = table.rows();
         if (stateDir != null) {
             if (connection.join != null) {
                 throw new UserError("--state-dir reads a journal without a cluster; leave out --join (or --state-dir)");

@@ -32,12 +32,8 @@ public final class WatchCommand implements Callable<Integer> {
     @Option(names = "--campaign", paramLabel = "NAME", description = "The campaign (default: the one submitted last).")
     String campaign;
 
-    @Option(names = "--top", paramLabel = "K", description = "Rows of the final table (default: the campaign's top-k).")
-    Integer top;
-
-    @Option(names = "--format", paramLabel = "F", defaultValue = "table",
-            description = "Final table as table, csv, json or markdown (default: ${DEFAULT-VALUE}).")
-    String format;
+    @Mixin
+    TableOptions table;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "When the campaign ends, also write its results files into DIR, as hpsearch local does.")
@@ -48,8 +44,8 @@ public final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ResultsTable.Format fmt = FormatOption.parse(format);
-        int rows = TopOption.rows(top);
+        ResultsTable.Format fmt = table.format();
+        int rows = table.rows();
         Endpoint coordinator = connection.coordinator();
         Duration reconnectFor = follow.reconnectFor();
         Duration timeout = connection.timeout();

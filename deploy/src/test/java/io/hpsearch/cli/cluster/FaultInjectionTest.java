@@ -161,10 +161,11 @@ class FaultInjectionTest {
 
         // the undisturbed run of the same campaign
         CliProcesses.Cli local = processes.start("local", "local", file.toString(), "--workers", "1", "--slots", "1",
-                "--out", dir.resolve("reference").toString());
+                "--out", dir.resolve("reference").toString(), "--top", "100", "--format", "json");
         assertEquals(0, local.awaitExit(Duration.ofSeconds(180)), () -> "local failed\n" + local.err());
         Map<String, String> reference = rowsByTrial(new ObjectMapper().readTree(dir.resolve("reference/results.json").toFile()));
         assertEquals(TRIALS, reference.size());
+        assertEquals(reference, rowsByTrial(new ObjectMapper().readTree(local.out())), "local's printed table in --format json");
 
         int port = CliProcesses.freePort();
         CliProcesses.Cli c1 = coordinator("coordinator1", port);
