@@ -92,9 +92,18 @@ public final class Main implements Runnable {
         for (Object sub : subcommands()) {
             cl.addSubcommand(sub);
         }
+        // every subcommand's help offers -V, which prints nothing without a provider of its own
+        versionEverywhere(cl);
         cl.setParameterExceptionHandler(Main::handleParameterException);
         cl.setExecutionExceptionHandler(Main::handleExecutionException);
         return cl;
+    }
+
+    private static void versionEverywhere(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().versionProvider() == null) sub.getCommandSpec().versionProvider(new Version());
+            versionEverywhere(sub);
+        }
     }
 
     /**

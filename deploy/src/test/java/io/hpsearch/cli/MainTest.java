@@ -42,6 +42,11 @@ class MainTest {
         assertTrue(o.out().startsWith("hpsearch "), o.out());
         assertFalse(o.out().contains("unknown"), "version resource not filtered: " + o.out());
         assertFalse(o.out().contains("${"), o.out());
+        for (String[] sub : new String[][] {{"local", "-V"}, {"train", "--version"}, {"data", "fetch", "-V"}}) {
+            Outcome s = run(sub);
+            assertEquals(0, s.code(), String.join(" ", sub));
+            assertEquals(o.out(), s.out(), String.join(" ", sub) + " prints the same version");
+        }
     }
 
     @Test

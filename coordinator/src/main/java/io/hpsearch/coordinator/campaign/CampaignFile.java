@@ -123,9 +123,18 @@ public final class CampaignFile {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new CampaignFileException(name, "", "cannot be read: " + e, e);
+            throw new CampaignFileException(name, "", "cannot be read: " + readError(e), e);
         }
         return parse(text, name);
+    }
+
+    /** Why a file could not be read, in words (the JDK's exceptions print as class name and path). */
+    private static String readError(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        if (e instanceof java.nio.charset.CharacterCodingException) return "not UTF-8 text";
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Parses and validates campaign text; {@code fileName} is used in messages and as the spec's source. */
@@ -183,7 +192,10 @@ public final class CampaignFile {
             throw s.error("set", "(" + set + ") is not a known data set (fashion-mnist, mnist, cifar10, synthetic)");
         }
         DataSpec.Builder d = DataSpec.newBuilder().setKind(kind);
-        d.setValidationSize(bounded(s, "validation", 5000, 0, 10_000_000));
+        if (s.has("validation") && s.integer("validation") == 0) {
+            throw s.error("validation", "(0) leaves nothing to rank the trials by: a search ranks them by validation accuracy");
+        }
+        d.setValidationSize(bounded(s, "validation", 5000, 1, 10_000_000));
         trainSubset[0] = bounded(s, "train-subset", 0, 0, 10_000_000);
         String fp = s.string("fingerprint", "");
         if (!fp.isEmpty() && !fp.matches("[0-9a-fA-F]{8,128}")) {

@@ -186,6 +186,6 @@ class CampaignFileTest {
     void unreadableFileIsRefusedNamingIt() {
         CampaignFileException e = assertThrows(CampaignFileException.class,
                 () -> CampaignFile.read(RESOURCES.resolve("no-such-file.conf")));
-        assertTrue(e.getMessage().startsWith("no-such-file.conf: cannot be read"), e.getMessage());
+        assertEquals("no-such-file.conf: cannot be read: no such file", e.getMessage());
     }
 }

@@ -134,7 +134,8 @@ public final class BenchCommand implements Callable<Integer> {
 
         List<Double> sorted = new ArrayList<>(seconds);
         Collections.sort(sorted);
-        double median = sorted.get(sorted.size() / 2);
+        int mid = sorted.size() / 2;
+        double median = sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
         double gflops = trials * s.flopsPerEpoch(hidden, classes) / median / 1e9;
         long[] steps = timers.stream().flatMapToLong(EpochTimer::steps).sorted().toArray();
         PrintWriter o = spec.commandLine().getOut();

@@ -101,10 +101,17 @@ public final class CoordinatorCommand implements Callable<Integer> {
 
     /** A port in use or an address not of this machine is the user's to fix. */
     static RuntimeException bindError(RuntimeException e, String host, int port) {
+        return bindError(e, "--host " + host + " --port " + port, "is the port in use, or the address not this machine's?");
+    }
+
+    /**
+     * As {@link #bindError(RuntimeException, String, int)} for the options given as {@code options},
+     * with {@code hint} after the reason; {@code e} itself when it is not a failure to listen.
+     */
+    static RuntimeException bindError(RuntimeException e, String options, String hint) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.net.BindException || (t.getMessage() != null && t.getMessage().contains("Failed to bind"))) {
-                return new UserError("--host " + host + " --port " + port + ": cannot listen there (" + t.getMessage()
-                        + "); is the port in use, or the address not this machine's?", e);
+                return new UserError(options + ": cannot listen there (" + t.getMessage() + "); " + hint, e);
             }
         }
         return e;

@@ -46,7 +46,12 @@ final class CoordinatorOptions {
     CoordinatorClient connect(Endpoint coordinator) {
         String self = host != null ? host : coordinator.localAddressTowards();
         ClusterLogging.toStderr(Level.WARN);
-        return CoordinatorClient.join(ClusterConfig.node(ClusterConfig.ROLE_CLIENT, self, 0,
-                List.of(coordinator.seed())), timeout());
+        try {
+            return CoordinatorClient.join(ClusterConfig.node(ClusterConfig.ROLE_CLIENT, self, 0,
+                    List.of(coordinator.seed())), timeout());
+        } catch (RuntimeException e) {
+            // a client listens on a free port of --host (or of the address it reaches the coordinator from)
+            throw CoordinatorCommand.bindError(e, "--host " + self, "is the address this machine's?");
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.hpsearch.cli.cluster;
 
+import io.hpsearch.cli.output.OutputFolder;
 import io.hpsearch.cli.UserError;
 import io.hpsearch.coordinator.campaign.CampaignFile;
 import io.hpsearch.protocol.v1.CampaignSpec;
@@ -66,6 +67,7 @@ public final class LaunchCommand implements Callable<Integer> {
             throw new UserError("--out writes the results when the campaign ends, which --detach does not wait for; "
                     + "use hpsearch watch --out (or results --out) later");
         }
+        if (out != null) OutputFolder.prepare("--out", out);
         Duration reconnectFor = follow.reconnectFor();
         Duration timeout = connection.timeout();
         String where = coordinator.hostPort();

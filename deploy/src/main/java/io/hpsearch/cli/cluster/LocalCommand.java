@@ -1,5 +1,6 @@
 package io.hpsearch.cli.cluster;
 
+import io.hpsearch.cli.output.OutputFolder;
 import ch.qos.logback.classic.Level;
 import io.hpsearch.cli.UserError;
 import io.hpsearch.cli.progress.Terminals;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -39,7 +41,7 @@ import java.util.concurrent.Callable;
 @Command(name = "local", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a campaign on this machine: a coordinator and --workers workers in one JVM, with "
                 + "progress; then print the top-k table and write the results files into --out "
-                + "(results.json, results.csv, results.md, stats.txt, curves/PHASE-INDEX.csv)."})
+                + "(results.json, results.csv, results.md, stats.txt, search-NAME.png, curves/PHASE-INDEX.csv)."})
 public final class LocalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -80,6 +82,7 @@ public final class LocalCommand implements Callable<Integer> {
         int n = slots != null ? slots : Math.max(1, cores / (workers * threadsPerTrial));
         if (n < 1) throw new UserError("--slots must be at least 1, got " + n);
         Path dir = out != null ? out : Path.of("runs", campaign.getName());
+        OutputFolder.prepare("--out", dir);
         ClusterLogging.toStderr(Level.WARN);
         PrintStream err = System.err;
 
@@ -118,7 +121,12 @@ public final class LocalCommand implements Callable<Integer> {
                 PrintWriter o = spec.commandLine().getOut();
                 o.print(ResultsTable.of(shown, end).format(fmt));
                 o.flush();
-                List<Path> files = ResultFiles.write(dir, all, end, stats.getStatsList());
+                List<Path> files;
+                try {
+                    files = ResultFiles.write(dir, all, end, stats.getStatsList());
+                } catch (IOException e) {
+                    throw OutputFolder.cannotWrite("--out", dir, e);
+                }
                 err.println("campaign " + campaign.getName() + " " + Campaigns.stateName(end.getState()) + " after "
                         + CampaignProgress.duration(end.getElapsedSeconds()) + "; " + all.getTotal()
                         + " trials; " + files.size() + " files written to " + dir);

@@ -1,5 +1,6 @@
 package io.hpsearch.cli.cluster;
 
+import io.hpsearch.cli.output.OutputFolder;
 import io.hpsearch.cli.UserError;
 import io.hpsearch.protocol.v1.CampaignStatus;
 import io.hpsearch.protocol.v1.EpochMetrics;
@@ -64,7 +65,7 @@ final class ResultFiles {
         try {
             files = write(dir, all, status, stats);
         } catch (IOException e) {
-            throw new UserError("--out " + dir + ": cannot write the results files there (" + e + ")", e);
+            throw OutputFolder.cannotWrite("--out", dir, e);
         }
         err.println(files.size() + " files of campaign " + all.getCampaign() + " (" + all.getRankedCount()
                 + " trials) written to " + dir);

@@ -146,7 +146,7 @@ public final class ResultsCommand implements Callable<Integer> {
     static CampaignStatus pick(StatusAnswer all, String name, String where) {
         if (name != null) {
             return all.getCampaignsList().stream().filter(c -> c.getCampaign().equals(name)).findFirst()
-                    .orElseThrow(() -> new UserError("--campaign: no campaign " + name + " in " + where
+                    .orElseThrow(() -> new UserError("no campaign " + name + " in " + where
                             + (all.getCampaignsCount() == 0 ? "" : " (it has: " + String.join(", ",
                             all.getCampaignsList().stream().map(CampaignStatus::getCampaign).toList()) + ")")));
         }

@@ -123,7 +123,7 @@ public final class ResultsTable {
         c.add(Integer.toString(r.rank()));
         c.add(r.trial());
         c.add(r.phase());
-        for (double v : r.values()) c.add(exact ? exact(v) : String.format(Locale.ROOT, "%.4g", v));
+        for (double v : r.values()) c.add(whole(v) ? Long.toString((long) v) : exact ? exact(v) : String.format(Locale.ROOT, "%.4g", v));
         c.add(exact ? exact(r.trainAcc()) : acc(r.trainAcc()));
         c.add(exact ? exact(r.valAcc()) : acc(r.valAcc()));
         c.add(exact ? exact(r.testAcc()) : acc(r.testAcc()));
@@ -132,6 +132,14 @@ public final class ResultsTable {
         c.add(r.worker());
         c.add(r.status());
         return c;
+    }
+
+    /**
+     * A searched value that is a whole number (a batch size, a number of cycles, a choice such as 1)
+     * is written as one: "100", not "100.0" or "1.000e+02".
+     */
+    private static boolean whole(double v) {
+        return Double.isFinite(v) && v == Math.rint(v) && Math.abs(v) < 1e15;
     }
 
     private static String acc(double v) {
@@ -183,7 +191,11 @@ public final class ResultsTable {
             o.put("rank", r.rank());
             o.put("trial", r.trial());
             o.put("phase", r.phase());
-            for (int i = 0; i < dimensions.size(); i++) number(o, snake(dimensions.get(i)), r.values()[i]);
+            for (int i = 0; i < dimensions.size(); i++) {
+                double v = r.values()[i];
+                if (whole(v)) o.put(snake(dimensions.get(i)), (long) v);
+                else number(o, snake(dimensions.get(i)), v);
+            }
             number(o, "train_acc", r.trainAcc());
             number(o, "val_acc", r.valAcc());
             number(o, "test_acc", r.testAcc());

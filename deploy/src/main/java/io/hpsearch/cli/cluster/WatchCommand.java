@@ -1,5 +1,6 @@
 package io.hpsearch.cli.cluster;
 
+import io.hpsearch.cli.output.OutputFolder;
 import io.hpsearch.protocol.v1.CampaignStatus;
 import io.hpsearch.protocol.v1.StatusAnswer;
 import picocli.CommandLine.Command;
@@ -49,6 +50,7 @@ public final class WatchCommand implements Callable<Integer> {
         Endpoint coordinator = connection.coordinator();
         Duration reconnectFor = follow.reconnectFor();
         Duration timeout = connection.timeout();
+        if (out != null) OutputFolder.prepare("--out", out);
         String where = coordinator.hostPort();
         try (CoordinatorLink link = new CoordinatorLink(() -> connection.connect(coordinator), where, reconnectFor,
                 "run this command again to follow the campaign once the coordinator is back")) {

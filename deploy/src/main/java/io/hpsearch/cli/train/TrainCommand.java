@@ -1,6 +1,7 @@
 package io.hpsearch.cli.train;
 
 import io.hpsearch.cli.UserError;
+import io.hpsearch.cli.output.OutputFolder;
 import io.hpsearch.cli.output.TrainOutputs;
 import io.hpsearch.cli.progress.TrainingProgress;
 import io.hpsearch.nn.NetworkConfig;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -69,6 +71,7 @@ public final class TrainCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "network: %s%n", net);
         o.flush();
 
+        if (out != null) OutputFolder.prepare("--out", out);
         TrainingResult result;
         try (TrainingProgress progress = TrainingProgress.toStderr("train", epochs)) {
             result = core.train(net, split, config, progress);
@@ -81,9 +84,13 @@ public final class TrainCommand implements Callable<Integer> {
             hyper.put("val", split.validation().size());
             hyper.putAll(network.describe());
             hyper.putAll(training.describe());
-            for (Path p : TrainOutputs.write(out, hyper, result, data.classNames(split.train().classes()))) {
-                o.println("wrote " + p);
+            List<Path> written;
+            try {
+                written = TrainOutputs.write(out, hyper, result, data.classNames(split.train().classes()));
+            } catch (IOException e) {
+                throw OutputFolder.cannotWrite("--out", out, e);
             }
+            for (Path p : written) o.println("wrote " + p);
         }
         o.flush();
         return 0;

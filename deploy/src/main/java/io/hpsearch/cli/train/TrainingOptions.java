@@ -139,6 +139,10 @@ public final class TrainingOptions {
                 if (!(etaMaxDecay > 0 && etaMaxDecay <= 1)) {
                     throw new UserError("--eta-max-decay must be in (0, 1], got " + etaMaxDecay);
                 }
+                if (epochs > 0) {
+                    throw new UserError("--epochs has no effect under a cyclic schedule (it lasts --cycles x 2 x "
+                            + "--step-epochs); set --cycles, or use --schedule constant or step");
+                }
                 return new ScheduleConfig.Cyclical(etaMin, etaMax, stepUpdates, stepEpochs, cycles, etaMaxDecay);
             }
             case "constant" -> {

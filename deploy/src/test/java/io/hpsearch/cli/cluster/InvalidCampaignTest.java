@@ -214,6 +214,39 @@ class InvalidCampaignTest {
     }
 
     @Test
+    void anOutFolderThatCannotBeWrittenIsRefusedBeforeAnythingRuns() throws Exception {
+        Path file = dir.resolve("unwritable.conf");
+        Files.writeString(file, campaign("fashion-mnist", "", "1e-5", "1e-1", "4").replace("name = bad", "name = unwritable"));
+        Files.writeString(dir.resolve("a-file"), "in the way");
+        String out = dir.resolve("a-file").resolve("sub").toString();
+        for (String[] args : List.of(new String[] {"launch", file.toString(), "--join", join, "--out", out},
+                new String[] {"watch", "--join", join, "--out", out},
+                new String[] {"local", file.toString(), "--out", out},
+                new String[] {"train", "--dataset", "synthetic", "--epochs", "1", "--schedule", "constant", "--out", out})) {
+            Outcome r = run(args);
+            assertEquals(2, r.code(), List.of(args) + ": " + r.err());
+            assertTrue(r.err().contains("--out " + out + ": cannot write the files there") && r.err().contains("not a directory"),
+                    List.of(args) + ": " + r.err());
+            assertFalse(r.err().contains("Exception"), List.of(args) + ": " + r.err());
+            assertFalse(r.out().contains("status:"), "train refused before training: " + r.out());
+            assertFalse(r.err().contains("worker(s)"), "local refused before its cluster started: " + r.err());
+        }
+        try (CoordinatorClient client = CoordinatorClient.using(coordinator.system(), Duration.ofSeconds(10))) {
+            StatusAnswer status = client.status("").toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertTrue(status.getCampaignsList().stream().noneMatch(c -> c.getCampaign().equals("unwritable")),
+                    status.toString());
+        }
+    }
+
+    @Test
+    void aClientHostThatIsNotThisMachinesIsNamed() {
+        // 192.0.2.0/24 is reserved for documentation: no machine has it
+        Outcome r = run("status", "--join", join, "--host", "192.0.2.1", "--timeout", "5");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--host 192.0.2.1: cannot listen there"), r.err());
+    }
+
+    @Test
     void aMissingCampaignFileIsAUserError() {
         Outcome r = run("launch", dir.resolve("nope.conf").toString(), "--join", join);
         assertEquals(2, r.code(), r.err());

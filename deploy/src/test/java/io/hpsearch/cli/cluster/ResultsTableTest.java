@@ -72,6 +72,21 @@ class ResultsTableTest {
     }
 
     @Test
+    void wholeSearchedValuesAreWrittenAsWholeNumbersInEveryFormat() throws Exception {
+        // e.g. a searched batch size: 100000 read "1.000e+05" in the table and "100000.0" in CSV
+        TopKAnswer answer = TopKAnswer.newBuilder().setCampaign("c")
+                .addRanked(result("coarse", 0, 100_000, 0.5, 0.8, TrialStatus.TRIAL_STATUS_COMPLETED)).setTotal(1).build();
+        ResultsTable t = ResultsTable.of(answer, null);
+        assertEquals("1,coarse#0,coarse,100000,0.5,0.9,0.8,NaN,4,12.25,10.0.0.2:25521,completed",
+                t.format(ResultsTable.Format.CSV).lines().toList().get(1));
+        JsonNode row = new ObjectMapper().readTree(t.format(ResultsTable.Format.JSON)).get(0);
+        assertTrue(row.get("lambda").isIntegralNumber() && row.get("lambda").asLong() == 100_000, row.toString());
+        assertTrue(row.get("eta_min").isDouble(), row.toString());
+        String table = t.format(ResultsTable.Format.TABLE);
+        assertTrue(table.contains(" 100000 ") && table.contains(" 0.5000 "), table);
+    }
+
+    @Test
     void csvHasTheSameKeysAndExactNumbers() {
         List<String> lines = table().format(ResultsTable.Format.CSV).lines().toList();
         assertEquals("rank,trial,phase,eta_min,lambda,train_acc,val_acc,test_acc,epochs,seconds,worker,status", lines.get(0));

@@ -109,6 +109,7 @@ class TrainCommandTest {
             "--dataset imagenet     | imagenet",
             "--engine turbo         | --engine",
             "--train-eval sometimes | --train-eval",
+            "--epochs 1             | --epochs has no effect under a cyclic schedule",
     })
     void impossibleOptionsAreRefusedNamingTheOption(String args, String named) {
         String dataset = args.contains("--dataset") ? "" : "--dataset " + SMALL;
