@@ -79,7 +79,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
             throw new UserError("--state-dir " + dir + ": " + e.getMessage()
                     + (repair || e.offset() == 0 ? "" : " (start with --repair-journal to cut it there; nothing is deleted)"), e);
         } catch (IOException e) {
-            throw new UserError("--state-dir " + dir + ": cannot use it: " + e.getMessage(), e);
+            throw new UserError("--state-dir " + dir + ": cannot use it (" + io.hpsearch.cli.IoErrors.reason(e, dir) + ")", e);
         } catch (RuntimeException e) {
             throw bindError(e, host, port);
         }

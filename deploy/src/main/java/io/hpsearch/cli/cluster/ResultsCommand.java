@@ -113,10 +113,14 @@ public final class ResultsCommand implements Callable<Integer> {
         }
         JournalReader.Damage damage = read.read().damage();
         if (damage != null) {
-            System.err.println("warning: journal " + read.read().file() + " ends with "
-                    + (damage.kind() == JournalReader.DamageKind.TORN_TAIL ? "an incomplete record" : "a damaged record")
+            boolean torn = damage.kind() == JournalReader.DamageKind.TORN_TAIL;
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("warning: journal " + read.read().file()
+                    + (torn ? " ends with an incomplete record" : " has a damaged record, with more after it,")
                     + " at byte offset " + damage.offset() + " (" + damage.reason() + "); showing the "
-                    + read.read().records() + " records before it");
+                    + read.read().records() + " records before it"
+                    + (torn ? "" : " (a coordinator refuses to start on it without --repair-journal)"));
+            err.flush();
         }
         long now = System.currentTimeMillis();
         StatusAnswer.Builder all = StatusAnswer.newBuilder();
