@@ -82,12 +82,17 @@ final class Campaigns {
     /** Polls the campaign's status, showing progress on {@code err}, until it has ended. */
     static CampaignStatus follow(Poll poll, String campaign, PrintStream err, boolean terminal) throws InterruptedException {
         try (CampaignProgress progress = new CampaignProgress(campaign, err, terminal)) {
-            while (true) {
-                CampaignStatus s = poll.next(progress);
-                progress.update(s);
-                if (finished(s.getState())) return s;
-                Thread.sleep(POLL.toMillis());
-            }
+            return follow(poll, progress);
+        }
+    }
+
+    /** Polls the campaign's status, showing it on {@code progress} (the caller closes it), until it has ended. */
+    static CampaignStatus follow(Poll poll, CampaignProgress progress) throws InterruptedException {
+        while (true) {
+            CampaignStatus s = poll.next(progress);
+            progress.update(s);
+            if (finished(s.getState())) return s;
+            Thread.sleep(POLL.toMillis());
         }
     }
 
