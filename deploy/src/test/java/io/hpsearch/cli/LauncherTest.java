@@ -194,13 +194,18 @@ class LauncherTest {
 
     /** A jar whose main class is {@link LauncherProbe}, taken from the compiled test classes. */
     private static void writeProbeJar(Path jar) throws IOException {
+        writeProbeJar(jar, LauncherProbe.class);
+    }
+
+    /** A jar whose main class is {@code probe} (a class without nested classes), taken from the compiled test classes. */
+    static void writeProbeJar(Path jar, Class<?> probe) throws IOException {
         Files.createDirectories(jar.getParent());
         Manifest mf = new Manifest();
         mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        mf.getMainAttributes().put(Attributes.Name.MAIN_CLASS, LauncherProbe.class.getName());
-        String entry = LauncherProbe.class.getName().replace('.', '/') + ".class";
+        mf.getMainAttributes().put(Attributes.Name.MAIN_CLASS, probe.getName());
+        String entry = probe.getName().replace('.', '/') + ".class";
         byte[] bytes;
-        try (var in = LauncherProbe.class.getClassLoader().getResourceAsStream(entry)) {
+        try (var in = probe.getClassLoader().getResourceAsStream(entry)) {
             bytes = in.readAllBytes();
         }
         try (OutputStream os = Files.newOutputStream(jar); JarOutputStream jos = new JarOutputStream(os, mf)) {
@@ -208,6 +213,6 @@ class LauncherTest {
             jos.write(bytes);
             jos.closeEntry();
         }
-        assertTrue(new String(bytes, StandardCharsets.ISO_8859_1).contains("LauncherProbe"));
+        assertTrue(new String(bytes, StandardCharsets.ISO_8859_1).contains(probe.getSimpleName()));
     }
 }
