@@ -5,6 +5,10 @@
 #   deploy/local-cluster.sh [N]      start a coordinator and N workers (default 2), then return
 #   deploy/local-cluster.sh stop     stop them (also: kill the pids in $dir/pids)
 #
+# A process that ends while the cluster starts (a bad option, a port in use) stops the start at
+# once: the script shows the end of its log, stops the others and exits with its exit code (2 for
+# a user error).
+#
 # Environment:
 #   HPSEARCH_CLUSTER_DIR   folder of logs and pids (default: runs/local-cluster in the repository)
 #   HPSEARCH_PORT          coordinator port (default: the first free port from 25520)
@@ -65,9 +69,34 @@ mkdir -p "$dir"
 # If starting fails half-way, stop what did start.
 trap 'echo "start-up failed; stopping what was started" >&2; stop' ERR
 
+# The processes started so far, "pid log" each, in the order of $pids.
+started=()
+
+# Fails if a process started so far has ended: each of them runs until stopped, and one that ended
+# (a bad option, a port in use) will not come up however long it is waited for. Returns its exit
+# code (2 for a user error), after the end of its log, which says why.
+check_started() {
+    local entry pid log code
+    for entry in "${started[@]}"; do
+        pid="${entry%% *}"
+        log="${entry#* }"
+        kill -0 "$pid" 2>/dev/null && continue
+        code=0
+        wait "$pid" || code=$?
+        echo "$(basename "$log" .log) (pid $pid) ended with exit code $code; the end of $log:" >&2
+        tail -20 "$log" >&2
+        # the command's own message (what was wrong), which Akka's logging as the node stopped may
+        # have pushed out of the tail
+        if ! tail -20 "$log" | grep -q '^hpsearch: '; then grep '^hpsearch: ' "$log" >&2 || true; fi
+        [ "$code" = 0 ] && code=1
+        return "$code"
+    done
+}
+
 wait_for() { # file text seconds
     for _ in $(seq 1 $(($3 * 10))); do
         grep -q "$2" "$1" 2>/dev/null && return 0
+        check_started || return $?
         sleep 0.1
     done
     echo "no '$2' in $1 after $3 s:" >&2
@@ -78,6 +107,7 @@ wait_for() { # file text seconds
 state="${HPSEARCH_STATE_DIR:-$dir/state}"
 "$hpsearch" coordinator --host 127.0.0.1 --port "$port" --state-dir "$state" > "$dir/coordinator.log" 2>&1 &
 echo $! >> "$pids"
+started+=("$! $dir/coordinator.log")
 wait_for "$dir/coordinator.log" "coordinator up at" 60
 
 # shellcheck disable=SC2206  # split on spaces on purpose
@@ -88,6 +118,7 @@ for i in $(seq 1 "$n"); do
     nice -n "${HPSEARCH_WORKER_NICE:-10}" \
         "$hpsearch" worker --host 127.0.0.1 --port 0 --join "127.0.0.1:$port" "${worker_opts[@]}" > "$dir/worker-$i.log" 2>&1 &
     echo $! >> "$pids"
+    started+=("$! $dir/worker-$i.log")
 done
 for i in $(seq 1 "$n"); do
     # in the cluster and talking to the coordinator (after any --preload)
@@ -96,11 +127,24 @@ done
 trap - ERR
 echo "$port" > "$dir/port"
 
+# The commands below name the launcher, the example campaign and this script by paths that work
+# in the directory this script was started from: relative to it when the repository is below it
+# (deploy/bin/hpsearch from the repository's folder), else absolute. The stop command names the
+# cluster's folder when it is not the default one.
+here="$(pwd -P)"
+case "$deploy_dir" in
+    "$here") shown=. ;;
+    "$here"/*) shown="${deploy_dir#"$here"/}" ;;
+    *) shown="$deploy_dir" ;;
+esac
+stop_command="$shown/local-cluster.sh stop"
+[ -n "${HPSEARCH_CLUSTER_DIR:-}" ] && stop_command="HPSEARCH_CLUSTER_DIR=$(printf %q "$dir") $stop_command"
+
 cat <<MSG
 hpsearch cluster: coordinator on 127.0.0.1:$port, $n worker(s); logs and pids in $dir
-  launch:  deploy/bin/hpsearch launch deploy/campaigns/fashion-mnist-quick.conf --join 127.0.0.1:$port
-  watch:   deploy/bin/hpsearch watch --join 127.0.0.1:$port     (follows a campaign launched with --detach)
-  results: deploy/bin/hpsearch results --join 127.0.0.1:$port --stats
-  status:  deploy/bin/hpsearch status --join 127.0.0.1:$port
-  stop:    $0 stop
+  launch:  $shown/bin/hpsearch launch $shown/campaigns/fashion-mnist-quick.conf --join 127.0.0.1:$port
+  watch:   $shown/bin/hpsearch watch --join 127.0.0.1:$port     (follows a campaign launched with --detach)
+  results: $shown/bin/hpsearch results --join 127.0.0.1:$port --stats
+  status:  $shown/bin/hpsearch status --join 127.0.0.1:$port
+  stop:    $stop_command
 MSG

@@ -2,7 +2,22 @@ package io.hpsearch.cli;
 
 /** Main class of the stand-in jar the launcher test runs: reports what the launcher passed to the JVM. */
 public final class LauncherProbe {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("wait-for-ctrl-c")) {
+            // a command that says something as Ctrl-C stops it, as launch does: a shutdown hook
+            // prints it, a moment after the signal has reached every process of the group
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                System.err.println("probe-stopped");
+            }));
+            System.out.println("probe-waiting");
+            System.out.flush();
+            Thread.sleep(Long.MAX_VALUE);
+        }
         System.out.println("args=" + String.join("|", args));
         System.out.println("probe.x=" + System.getProperty("probe.x"));
         System.out.println("headless=" + System.getProperty("java.awt.headless"));

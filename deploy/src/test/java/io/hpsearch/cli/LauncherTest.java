@@ -51,20 +51,31 @@ class LauncherTest {
         link = Files.createSymbolicLink(tmp.resolve("links/hp"), Path.of("../tools/hpsearch"));
     }
 
-    private Run run(Map<String, String> env, String... args) throws Exception {
+    private Path out() {
+        return tmp.resolve("out.txt");
+    }
+
+    private Path err() {
+        return tmp.resolve("err.txt");
+    }
+
+    /** The launcher (through the symlinks) with {@code args}, its stdout and stderr to {@link #out()} and {@link #err()}. */
+    private ProcessBuilder launcher(Map<String, String> env, String... args) {
         List<String> command = new java.util.ArrayList<>(List.of("bash", link.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile());
         pb.environment().remove("HPSEARCH_JAR");
         pb.environment().remove("HPSEARCH_JAVA_OPTS");
+        pb.environment().remove("HPSEARCH_SHOW_JVM_WARNINGS");
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().putAll(env);
-        Path out = tmp.resolve("out.txt");
-        Path err = tmp.resolve("err.txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process p = pb.start();
+        return pb.redirectOutput(out().toFile()).redirectError(err().toFile());
+    }
+
+    private Run run(Map<String, String> env, String... args) throws Exception {
+        Process p = launcher(env, args).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "launcher hung");
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        return new Run(p.exitValue(), Files.readString(out()), Files.readString(err()));
     }
 
     @Test
@@ -89,6 +100,33 @@ class LauncherTest {
         assertTrue(r.out().contains("vector=true"), r.out());
         assertTrue(r.err().contains("probe-stderr"), r.err());
         assertFalse(r.err().contains("incubator"), "incubator warning should be filtered: " + r.err());
+    }
+
+    @Test
+    void whatTheJvmPrintsAsCtrlCStopsItIsNotLost() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid")), "no setsid");
+        writeProbeJar(tmp.resolve("repo/deploy/target/hpsearch.jar"));
+        CtrlC ctrlC = CtrlC.signal();
+        // in a process group of its own, as a terminal's foreground job, which Ctrl-C's signal
+        // reaches as a whole: the JVM and the filter of its stderr
+        ProcessBuilder pb = launcher(Map.of(), "wait-for-ctrl-c");
+        pb.command().add(0, "setsid");
+        Process p = pb.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(out()).contains("probe-waiting")) {
+            assertTrue(p.isAlive(), "the probe ended before the signal: " + Files.readString(err()));
+            assertTrue(System.nanoTime() < deadline, "the probe did not start");
+            Thread.sleep(50);
+        }
+        ctrlC.send(-p.pid()); // setsid made the launcher, now the JVM, its group's leader
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the JVM did not stop on SIG" + ctrlC.name());
+        assertEquals(ctrlC.exitCode(), p.exitValue(), "the JVM's exit code comes back: " + Files.readString(err()));
+        // the filter writes the JVM's last bytes after the JVM has ended
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!Files.readString(err()).contains("probe-stopped") && System.nanoTime() < deadline) Thread.sleep(50);
+        String err = Files.readString(err());
+        assertTrue(err.contains("probe-stopped"), "what the JVM printed as SIG" + ctrlC.name() + " stopped it was lost: '" + err + "'");
+        assertFalse(err.contains("incubator"), "incubator warning should be filtered: " + err);
     }
 
     /** The JVM options the launcher gave a command, one per element. */
@@ -156,13 +194,18 @@ class LauncherTest {
 
     /** A jar whose main class is {@link LauncherProbe}, taken from the compiled test classes. */
     private static void writeProbeJar(Path jar) throws IOException {
+        writeProbeJar(jar, LauncherProbe.class);
+    }
+
+    /** A jar whose main class is {@code probe} (a class without nested classes), taken from the compiled test classes. */
+    static void writeProbeJar(Path jar, Class<?> probe) throws IOException {
         Files.createDirectories(jar.getParent());
         Manifest mf = new Manifest();
         mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        mf.getMainAttributes().put(Attributes.Name.MAIN_CLASS, LauncherProbe.class.getName());
-        String entry = LauncherProbe.class.getName().replace('.', '/') + ".class";
+        mf.getMainAttributes().put(Attributes.Name.MAIN_CLASS, probe.getName());
+        String entry = probe.getName().replace('.', '/') + ".class";
         byte[] bytes;
-        try (var in = LauncherProbe.class.getClassLoader().getResourceAsStream(entry)) {
+        try (var in = probe.getClassLoader().getResourceAsStream(entry)) {
             bytes = in.readAllBytes();
         }
         try (OutputStream os = Files.newOutputStream(jar); JarOutputStream jos = new JarOutputStream(os, mf)) {
@@ -170,6 +213,6 @@ class LauncherTest {
             jos.write(bytes);
             jos.closeEntry();
         }
-        assertTrue(new String(bytes, StandardCharsets.ISO_8859_1).contains("LauncherProbe"));
+        assertTrue(new String(bytes, StandardCharsets.ISO_8859_1).contains(probe.getSimpleName()));
     }
 }

@@ -12,7 +12,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What {@code launch} does after submitting and {@code watch} does from the start: follows a
@@ -50,13 +49,13 @@ final class CampaignFollower {
      * @param rows         rows of the table, 0 for the campaign's top-k
      * @param filesDir     where to write the results files when it ends, or null
      * @param cancelOnExit whether Ctrl-C cancels the campaign (else it only stops the following)
-     * @return the exit code: 0 when the campaign completed, 1 when it was cancelled or failed
+     * @return the exit code: 0 when the campaign completed, 1 when it was cancelled or failed,
+     *         {@link StopHook#EXIT_STOPPED} when Ctrl-C (or SIGTERM) stopped the following
      */
     int untilEnd(int rows, ResultsTable.Format format, Path filesDir, boolean cancelOnExit) throws InterruptedException {
-        AtomicBoolean ended = new AtomicBoolean();
-        Thread main = Thread.currentThread();
-        Thread hook = new Thread(() -> {
-            if (ended.get()) return;
+        CampaignProgress progress = new CampaignProgress(campaign, err, Terminals.stderrIsTerminal());
+        StopHook stop = new StopHook("hpsearch-follow-exit", () -> {
+            progress.close(); // the bar's last draw before the message, and none after it
             if (cancelOnExit) {
                 try {
                     Campaigns.await(link.client().cancel(campaign, "launch stopped (--cancel-on-exit)"), timeout, where);
@@ -69,21 +68,18 @@ final class CampaignFollower {
                         + "Follow it again: " + watchCommand(where, campaign) + "; results so far: hpsearch results --join "
                         + where + " --campaign " + campaign);
             }
-            main.interrupt();
-        }, "hpsearch-follow-exit");
-        Runtime.getRuntime().addShutdownHook(hook);
+            err.flush();
+        });
         CampaignStatus end;
         try {
-            end = Campaigns.follow(progress -> link.ask(this::status, progress::notice), campaign, err,
-                    Terminals.stderrIsTerminal());
+            end = Campaigns.follow(p -> link.ask(this::status, p::notice), progress);
+        } catch (InterruptedException | RuntimeException e) {
+            if (!stop.settle()) return StopHook.EXIT_STOPPED; // the hook has said why, and a stack trace would bury it
+            throw e;
         } finally {
-            ended.set(true);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook has run or is running: nothing to remove
-            }
+            progress.close();
         }
+        if (!stop.settle()) return StopHook.EXIT_STOPPED;
         TopKAnswer answer = link.ask(c -> Campaigns.topK(c, campaign, rows, timeout, where), err::println);
         out.print(ResultsTable.of(answer, end).format(format));
         out.flush();

@@ -16,6 +16,10 @@ import java.util.Locale;
  * the best validation accuracy so far and the time left. On a terminal, a progress bar redrawn in
  * place; elsewhere one line per change (trials done or phase). It needs nothing but the status,
  * so {@code launch} and {@code watch} show the same.
+ *
+ * <p>Closed, it prints nothing more. It may be closed from another thread than the one that
+ * updates it: a follower stopped by Ctrl-C closes it from its shutdown hook, so that the bar's
+ * last draw comes before the hook's message and no progress comes after it.
  */
 final class CampaignProgress implements AutoCloseable {
     private final String campaign;
@@ -23,6 +27,7 @@ final class CampaignProgress implements AutoCloseable {
     private final boolean terminal;
     private ProgressBar bar; // made at the first status on a terminal, when the total is known
     private String lastLine = "";
+    private boolean closed;
 
     CampaignProgress(String campaign, PrintStream out, boolean terminal) {
         this.campaign = campaign;
@@ -48,7 +53,8 @@ final class CampaignProgress implements AutoCloseable {
         return done;
     }
 
-    void update(CampaignStatus status) {
+    synchronized void update(CampaignStatus status) {
+        if (closed) return;
         int total = total(status);
         int done = done(status);
         String best = status.hasBest() ? String.format(Locale.ROOT, "best val acc %.4f", status.getBest().getValidation().getAccuracy())
@@ -76,7 +82,8 @@ final class CampaignProgress implements AutoCloseable {
     }
 
     /** A line of its own between progress updates (on a terminal, below the bar as drawn so far). */
-    void notice(String line) {
+    synchronized void notice(String line) {
+        if (closed) return;
         if (terminal && bar != null) out.println();
         out.println(line);
         out.flush();
@@ -90,7 +97,9 @@ final class CampaignProgress implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        if (bar != null) bar.close();
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        if (bar != null) bar.close(); // draws the bar once more: only once
     }
 }

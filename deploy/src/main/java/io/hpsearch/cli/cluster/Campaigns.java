@@ -10,7 +10,6 @@ import io.hpsearch.protocol.v1.StatusAnswer;
 import io.hpsearch.protocol.v1.TopKAnswer;
 import io.hpsearch.protocol.v1.TopKQuery;
 
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -79,15 +78,16 @@ final class Campaigns {
         CampaignStatus next(CampaignProgress progress) throws InterruptedException;
     }
 
-    /** Polls the campaign's status, showing progress on {@code err}, until it has ended. */
-    static CampaignStatus follow(Poll poll, String campaign, PrintStream err, boolean terminal) throws InterruptedException {
-        try (CampaignProgress progress = new CampaignProgress(campaign, err, terminal)) {
-            while (true) {
-                CampaignStatus s = poll.next(progress);
-                progress.update(s);
-                if (finished(s.getState())) return s;
-                Thread.sleep(POLL.toMillis());
-            }
+    /**
+     * Polls the campaign's status, showing it on {@code progress}, until it has ended. The caller
+     * closes the progress: a shutdown hook may have to close it first ({@link StopHook}).
+     */
+    static CampaignStatus follow(Poll poll, CampaignProgress progress) throws InterruptedException {
+        while (true) {
+            CampaignStatus s = poll.next(progress);
+            progress.update(s);
+            if (finished(s.getState())) return s;
+            Thread.sleep(POLL.toMillis());
         }
     }
 

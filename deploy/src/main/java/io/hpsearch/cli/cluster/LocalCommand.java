@@ -41,7 +41,8 @@ import java.util.concurrent.Callable;
 @Command(name = "local", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a campaign on this machine: a coordinator and --workers workers in one JVM, with "
                 + "progress; then print the top-k table and write the results files into --out "
-                + "(results.json, results.csv, results.md, stats.txt, search-NAME.png, curves/PHASE-INDEX.csv)."})
+                + "(results.json, results.csv, results.md, stats.txt, search-NAME.png, curves/PHASE-INDEX.csv).",
+                "Ctrl-C stops it, and the campaign with it (it runs in this JVM): nothing is written then."})
 public final class LocalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -99,25 +100,46 @@ public final class LocalCommand implements Callable<Integer> {
         }
 
         Duration timeout = Duration.ofSeconds(30);
+        String name = campaign.getName();
+        CampaignProgress progress = new CampaignProgress(name, err, Terminals.stderrIsTerminal());
+        StopHook stop = new StopHook("hpsearch-local-exit", () -> {
+            progress.close(); // the bar's last draw before the message, and none after it
+            err.println("\nstopped before campaign " + name + " ended; nothing written to " + dir
+                    + " (the campaign ran in this JVM, and ends with it)");
+            err.flush();
+        });
         List<WorkerNode> nodes = new ArrayList<>();
+        List<Thread> hooks = new ArrayList<>();
         try (CoordinatorNode coordinator = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", 0, List.of()),
                 Coordinator.Settings.defaults())) {
             int port = (Integer) coordinator.system().address().getPort().orElseThrow();
             try {
                 for (int i = 0; i < workers; i++) {
-                    nodes.add(WorkerNode.start(new WorkerNode.Options("127.0.0.1", 0, List.of("127.0.0.1:" + port), n,
-                            threadsPerTrial, WorkerCommand.version(), Duration.ofSeconds(60)), data));
+                    WorkerNode w = WorkerNode.start(new WorkerNode.Options("127.0.0.1", 0, List.of("127.0.0.1:" + port), n,
+                            threadsPerTrial, WorkerCommand.version(), Duration.ofSeconds(60)), data);
+                    nodes.add(w);
+                    // Ctrl-C: Akka's own shutdown hook ends each node's actor system, and a worker whose
+                    // system ends while it is not closed takes that for a lost cluster and logs that it
+                    // starts a new one to rejoin. Closed by a hook of its own, which runs at the same
+                    // time, it just stops, as hpsearch worker does.
+                    hooks.add(new Thread(w::close, "hpsearch-local-worker-shutdown"));
+                    Runtime.getRuntime().addShutdownHook(hooks.get(hooks.size() - 1));
                 }
                 err.println("coordinator and " + workers + " worker(s) x " + n + " slot(s) x " + threadsPerTrial
                         + " thread(s) on 127.0.0.1:" + port);
                 CoordinatorClient client = CoordinatorClient.using(coordinator.system(), timeout);
                 String where = "127.0.0.1:" + port + " (in this JVM)";
                 Campaigns.submit(client, campaign, timeout, where);
-                CampaignStatus end = Campaigns.follow(progress -> Campaigns.status(client, campaign.getName(), timeout, where),
-                        campaign.getName(), err, Terminals.stderrIsTerminal());
-                TopKAnswer all = Campaigns.allResults(client, campaign.getName(), timeout, where);
-                StatusAnswer stats = Campaigns.await(client.status(campaign.getName()), timeout, where);
-                TopKAnswer shown = Campaigns.topK(client, campaign.getName(), rows, timeout, where);
+                CampaignStatus end;
+                try {
+                    end = Campaigns.follow(p -> Campaigns.status(client, name, timeout, where), progress);
+                } finally {
+                    progress.close();
+                }
+                if (!stop.settle()) return StopHook.EXIT_STOPPED;
+                TopKAnswer all = Campaigns.allResults(client, name, timeout, where);
+                StatusAnswer stats = Campaigns.await(client.status(name), timeout, where);
+                TopKAnswer shown = Campaigns.topK(client, name, rows, timeout, where);
                 PrintWriter o = spec.commandLine().getOut();
                 o.print(ResultsTable.of(shown, end).format(fmt));
                 o.flush();
@@ -127,13 +149,22 @@ public final class LocalCommand implements Callable<Integer> {
                 } catch (IOException e) {
                     throw OutputFolder.cannotWrite("--out", dir, e);
                 }
-                err.println("campaign " + campaign.getName() + " " + Campaigns.stateName(end.getState()) + " after "
+                err.println("campaign " + name + " " + Campaigns.stateName(end.getState()) + " after "
                         + CampaignProgress.duration(end.getElapsedSeconds()) + "; " + all.getTotal()
                         + " trials; " + files.size() + " files written to " + dir);
                 return end.getState() == CampaignState.CAMPAIGN_STATE_COMPLETED ? 0 : 1;
             } finally {
                 for (WorkerNode w : nodes) w.close();
+                try {
+                    for (Thread hook : hooks) Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hooks are running: they find the workers closed
+                }
             }
+        } catch (InterruptedException | RuntimeException e) {
+            // stopped by Ctrl-C: the nodes this thread asks end under it, which is no news to the user
+            if (!stop.settle()) return StopHook.EXIT_STOPPED;
+            throw e;
         }
     }
 }

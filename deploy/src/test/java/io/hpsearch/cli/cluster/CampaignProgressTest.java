@@ -52,6 +52,20 @@ class CampaignProgressTest {
     }
 
     @Test
+    void onceClosedItPrintsNothingMore() {
+        // a follower stopped by Ctrl-C closes it before its last message, while the main thread may still update it
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CampaignProgress p = new CampaignProgress("c", new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+        p.update(status(CampaignState.CAMPAIGN_STATE_RUNNING, 0, 0, 1));
+        p.close();
+        p.update(status(CampaignState.CAMPAIGN_STATE_RUNNING, 4, 0, 8));
+        p.notice("lost the coordinator");
+        p.close();
+        assertEquals(List.of("c: 0/16 trials, phase coarse, no result yet, 1s elapsed"),
+                bytes.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+
+    @Test
     void aNoticeGetsALineOfItsOwnAndTheProgressIsShownAgainAfterIt() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (CampaignProgress p = new CampaignProgress("c", new PrintStream(bytes, true, StandardCharsets.UTF_8), false)) {

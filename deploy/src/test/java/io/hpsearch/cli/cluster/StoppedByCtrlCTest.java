@@ -1,0 +1,111 @@
+package io.hpsearch.cli.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hpsearch.cli.CommandRun.Outcome;
+import io.hpsearch.cli.CtrlC;
+import io.hpsearch.coordinator.Coordinator;
+import io.hpsearch.coordinator.CoordinatorNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.hpsearch.cli.CommandRun.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The commands that wait for a campaign stopped by Ctrl-C's signal sent to their JVM (as {@code kill
+ * -INT} does), as real processes: {@code launch} and {@code watch} following campaigns on a
+ * coordinator in this JVM without workers (the campaigns wait in the queue), and {@code local}.
+ * Each says what became of its campaign, and that is the last thing it prints.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class StoppedByCtrlCTest {
+    @TempDir
+    Path dir;
+
+    private CoordinatorNode coordinator;
+
+    @AfterEach
+    void stop() {
+        if (coordinator != null) coordinator.close();
+    }
+
+    @Test
+    void ctrlCStopsTheCommandWithAMessageAndNothingAfterIt() throws Exception {
+        int port = CliProcesses.freePort();
+        String join = "127.0.0.1:" + port;
+        coordinator = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", port, List.of()), Coordinator.Settings.defaults());
+        Path kept = dir.resolve("kept.conf");
+        Path cancelled = dir.resolve("cancelled.conf");
+        Files.writeString(kept, CampaignQueueTest.campaign("kept", 3, 2));
+        Files.writeString(cancelled, CampaignQueueTest.campaign("cancelled", 3, 2));
+        Path watched = dir.resolve("watched.conf");
+        Files.writeString(watched, CampaignQueueTest.campaign("watched", 3, 2));
+        // local's trials take seconds each (1000 epochs), so its campaign cannot end during the test
+        Path alone = dir.resolve("alone.conf");
+        Files.writeString(alone, CampaignQueueTest.campaign("alone", 50, 1000));
+        Path localOut = dir.resolve("alone-results");
+        CtrlC ctrlC = CtrlC.signal();
+        try (CliProcesses processes = new CliProcesses(dir)) {
+            CliProcesses.Cli local = processes.start("local", "local", alone.toString(), "--slots", "1", "--out", localOut.toString());
+            CliProcesses.Cli launch = processes.start("launch", "launch", kept.toString(), "--join", join);
+            CliProcesses.Cli cancelling = processes.start("launch-cancel", "launch", cancelled.toString(), "--join", join,
+                    "--cancel-on-exit");
+            // while those start: a campaign for watch to follow
+            Outcome detached = run("launch", watched.toString(), "--join", join, "--detach");
+            assertEquals(0, detached.code(), detached.err());
+            CliProcesses.Cli watch = processes.start("watch", "watch", "--join", join, "--campaign", "watched");
+            // each follows its campaign once it has shown its progress: it polls, and sleeps between polls
+            Map<String, CliProcesses.Cli> byCampaign = Map.of("kept", launch, "cancelled", cancelling, "watched", watch,
+                    "alone", local);
+            for (var c : byCampaign.entrySet()) c.getValue().awaitOutput(c.getKey() + ": 0/", Duration.ofSeconds(60));
+            for (CliProcesses.Cli c : byCampaign.values()) ctrlC.send(c.process().pid());
+            for (CliProcesses.Cli c : byCampaign.values()) {
+                assertEquals(ctrlC.exitCode(), c.awaitExit(Duration.ofSeconds(30)), c.name() + ": " + c.err());
+            }
+
+            for (String name : List.of("kept", "watched")) {
+                assertLastSaid(byCampaign.get(name), "stopped following campaign " + name
+                        + "; it keeps running on the coordinator. Follow it again: hpsearch watch --join " + join
+                        + " --campaign " + name + "; results so far: hpsearch results --join " + join + " --campaign " + name);
+            }
+            assertLastSaid(cancelling, "campaign cancelled cancelled");
+            assertLastSaid(local, "stopped before campaign alone ended; nothing written to " + localOut
+                    + " (the campaign ran in this JVM, and ends with it)");
+            // its worker stopped with it, rather than taking its ended actor system for a lost cluster
+            assertFalse(local.err().contains("rejoin"), local.err());
+            assertFalse(Files.exists(localOut));
+        }
+
+        // the campaigns that were only no longer followed are still there; the other one was cancelled
+        Outcome status = run("status", "--join", join, "--format", "json");
+        assertEquals(0, status.code(), status.err());
+        JsonNode campaigns = new ObjectMapper().readTree(status.out()).get("campaigns");
+        assertEquals(3, campaigns.size(), campaigns.toString());
+        for (JsonNode c : campaigns) {
+            String state = c.get("state").asText();
+            if (c.get("campaign").asText().equals("cancelled")) assertEquals("cancelled", state, c.toString());
+            else assertTrue(state.equals("pending") || state.equals("running"), c.toString());
+        }
+    }
+
+    /** The command's last line on stderr is {@code message}: no stack trace or error after it, and no table. */
+    private static void assertLastSaid(CliProcesses.Cli command, String message) {
+        String err = command.err();
+        List<String> lines = err.lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(message, lines.get(lines.size() - 1), command.name() + " stderr:\n" + err);
+        assertFalse(err.contains("Exception") || err.contains("error"), command.name() + " stderr:\n" + err);
+        assertEquals("", command.out(), command.name() + " stdout");
+    }
+}
