@@ -79,9 +79,17 @@ import java.util.function.LongSupplier;
  * leaves the cluster, its leases go back to the queue. A lease whose trial reports no progress
  * for {@link Settings#leaseMillis} expires and goes back too (its holder is told to cancel). A
  * trial that throws goes back to the queue as well. Each of these uses one of the trial's
- * {@code max_attempts}; a trial out of attempts is recorded FAILED with the last error. A result
- * for a trial that is no longer outstanding (already recorded, or of a cancelled campaign) is
- * acknowledged and ignored: trials run at least once, and appear in the table exactly once.
+ * {@code max_attempts}; a trial out of attempts is recorded FAILED with the last error. A trial
+ * its worker reports CANCELLED (the worker was stopping) goes back to the queue too, without
+ * using an attempt. A result for a trial that is no longer outstanding (already recorded, or
+ * pending when its campaign was cancelled) is acknowledged and ignored: trials run at least once,
+ * and appear in the table exactly once.
+ *
+ * <p>Cancelling a campaign drops its pending trials and tells the holders of its leases to stop.
+ * What each holder then reports is the trial's result: CANCELLED with the epochs it ran (a FAILED
+ * report too: a cancelled campaign retries nothing), or its result if it finished first. A lease
+ * that ends without a report (worker lost, lease expired, coordinator restarted) is recorded
+ * CANCELLED without curves. So every trial a campaign leased is counted and in its table once.
  */
 public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     public static final ServiceKey<ToCoordinator> SERVICE_KEY = ToCoordinator.KEY;
@@ -212,7 +220,8 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         this.journal = journal;
         if (listed) ctx.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, ctx.getSelf()));
         timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
-        // a journal may end right after a result, before the phase change or completion it led to
+        // a journal may end before the records that a lease's end, a result or a restart led to
+        recordStoppedWithoutResult();
         for (CampaignRun run : List.copyOf(state.campaigns())) advance(run);
     }
 
@@ -487,6 +496,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         if (!commit(e.build(), failure != null)) return false;
         if (dispatch.isOutstanding(l.id())) return true; // re-queued
         CampaignRun c = state.campaign(l.campaign()).orElse(null);
+        if (c != null && c.state() == CampaignState.CAMPAIGN_STATE_CANCELLED) return recordStoppedWithoutResult();
         if (c == null || !c.active()) return true;
         TrialResult failed = failure != null ? failure : TrialResult.newBuilder().setId(l.id())
                 .setStatus(TrialStatus.TRIAL_STATUS_FAILED).addAllParams(l.trial().getParamsList())
@@ -495,6 +505,26 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         log.warn("trial {} is out of attempts ({}); recorded FAILED: {}", describe(l.id()),
                 state.maxAttempts(c.spec()), failed.getError());
         return recordResult(failed);
+    }
+
+    /**
+     * Records CANCELLED, without curves, the trials of cancelled campaigns whose lease ended
+     * without a result (see {@link CoordinatorState#stoppedWithoutResult()}). False if the journal failed.
+     */
+    private boolean recordStoppedWithoutResult() {
+        for (CoordinatorState.Stopped s : state.stoppedWithoutResult()) {
+            Lease l = s.lease();
+            String reason = state.campaign(l.campaign()).map(CampaignRun::cancelReason).orElse("");
+            TrialResult cancelled = TrialResult.newBuilder().setId(l.id()).setStatus(TrialStatus.TRIAL_STATUS_CANCELLED)
+                    .addAllParams(l.trial().getParamsList()).setWorkerId(l.workerId()).setLeaseId(l.leaseId())
+                    .setError("cancelled with its campaign" + (reason.isEmpty() ? "" : " (" + reason + ")")
+                            + "; no report from its worker: " + s.why())
+                    .build();
+            log.info("trial {} of cancelled campaign {} recorded CANCELLED without a report: {}", describe(l.id()),
+                    l.campaign(), s.why());
+            if (!recordResult(cancelled)) return false;
+        }
+        return true;
     }
 
     private Behavior<ToCoordinator> onResult(ToCoordinator.Result m) {
@@ -516,6 +546,13 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
             // a failure or cancellation counts only from the trial's current holder; an earlier
             // holder's (before a re-dispatch or a coordinator restart) is old news
             if (active == null || !active.leaseId().equals(r.getLeaseId())) return true;
+            if (state.campaign(id.getCampaign()).map(c -> c.state() == CampaignState.CAMPAIGN_STATE_CANCELLED).orElse(false)) {
+                // stopped by its campaign's cancel: what it ran is its result (a cancelled campaign
+                // retries nothing, so a failure while stopping ends it the same way)
+                log.info("trial {} stopped with its campaign after {} epoch(s)", describe(id), r.getEpochs());
+                return recordResult(r.getStatus() == TrialStatus.TRIAL_STATUS_CANCELLED ? r
+                        : r.toBuilder().setStatus(TrialStatus.TRIAL_STATUS_CANCELLED).build());
+            }
             boolean ok;
             if (r.getStatus() == TrialStatus.TRIAL_STATUS_FAILED) {
                 log.warn("trial {} failed on worker {} (attempt {}): {}", describe(id),
@@ -620,6 +657,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
             m.replyTo().tell(ack.setError("the coordinator cannot write its journal; campaign not cancelled").build());
             return this;
         }
+        // their trials stay leased until the workers report what they ran (see the class comment)
         for (Lease l : running) {
             Worker w = workers.get(l.workerId());
             if (w != null) {
@@ -627,6 +665,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
                         .setReason(reason).build()));
             }
         }
+        log.info("campaign {} cancelled ({}); {} running trial(s) told to stop", name, reason, running.size());
         m.replyTo().tell(ack.setCancelled(true).build());
         return this;
     }

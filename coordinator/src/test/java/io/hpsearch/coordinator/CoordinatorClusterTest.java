@@ -28,6 +28,7 @@ import io.hpsearch.protocol.v1.TopKAnswer;
 import io.hpsearch.protocol.v1.TopKQuery;
 import io.hpsearch.protocol.v1.TrialId;
 import io.hpsearch.protocol.v1.TrialResult;
+import io.hpsearch.protocol.v1.TrialStatus;
 import io.hpsearch.protocol.v1.WorkLease;
 import io.hpsearch.protocol.v1.WorkRequest;
 import io.hpsearch.protocol.v1.WorkerInfo;
@@ -359,10 +360,19 @@ class CoordinatorClusterTest {
         }
         assertEquals(Set.of(a.getTrial().getId(), b.getTrial().getId()), cancelled);
         assertEquals(CampaignState.CAMPAIGN_STATE_CANCELLED, await(client.status("first")).getCampaigns(0).getState());
-        // its late result is ignored
+        // what its running trials report is recorded: one had finished before the cancel reached
+        // it, the other stopped
         coordinator.tell(new ToCoordinator.Result(TestCampaigns.train(a, "w-c"), probe.ref()));
         probe.expectMessageClass(ToWorker.Ack.class, TIMEOUT);
-        assertEquals(0, await(client.topK("first", 5, "")).getTotal());
+        coordinator.tell(new ToCoordinator.Result(TrialResult.newBuilder().setId(b.getTrial().getId())
+                .setStatus(TrialStatus.TRIAL_STATUS_CANCELLED).setLeaseId(b.getLeaseId()).setWorkerId("w-c")
+                .setError("changed my mind").build(), probe.ref()));
+        probe.expectMessageClass(ToWorker.Ack.class, TIMEOUT);
+        TopKAnswer first = await(client.topK("first", 5, ""));
+        assertEquals(List.of(TrialStatus.TRIAL_STATUS_COMPLETED, TrialStatus.TRIAL_STATUS_CANCELLED),
+                first.getRankedList().stream().map(TrialResult::getStatus).toList());
+        PhaseStatus coarse = await(client.status("first")).getCampaigns(0).getPhases(0);
+        assertEquals(0, coarse.getRunning() + coarse.getPending(), coarse.toString());
 
         Script s = runWorker(coordinator, client, "second", probe, w, 1);
         assertEquals(6, s.leases.size());

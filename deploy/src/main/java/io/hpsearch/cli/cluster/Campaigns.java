@@ -79,13 +79,17 @@ final class Campaigns {
         CampaignStatus next(CampaignProgress progress) throws InterruptedException;
     }
 
-    /** Polls the campaign's status, showing progress on {@code err}, until it has ended. */
+    /**
+     * Polls the campaign's status, showing progress on {@code err}, until it has ended and no trial
+     * of it runs any more (a cancelled campaign's running trials are recorded once their workers
+     * have stopped them, so the table is complete only then).
+     */
     static CampaignStatus follow(Poll poll, String campaign, PrintStream err, boolean terminal) throws InterruptedException {
         try (CampaignProgress progress = new CampaignProgress(campaign, err, terminal)) {
             while (true) {
                 CampaignStatus s = poll.next(progress);
                 progress.update(s);
-                if (finished(s.getState())) return s;
+                if (finished(s.getState()) && CampaignProgress.running(s) == 0) return s;
                 Thread.sleep(POLL.toMillis());
             }
         }

@@ -52,6 +52,23 @@ class CampaignProgressTest {
     }
 
     @Test
+    void anEndedCampaignShowsNoTimeLeftAndCountsOnlyThePhasesItStarted() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        // cancelled in its coarse phase: two trials are still being stopped, the fine phase never started
+        CampaignStatus stopping = status(CampaignState.CAMPAIGN_STATE_CANCELLED, 10, 0, 8);
+        stopping = stopping.toBuilder().setPhases(0, stopping.getPhases(0).toBuilder().setRunning(2)).build();
+        assertEquals(12, CampaignProgress.total(stopping), "what status counts as planned");
+        try (CampaignProgress p = new CampaignProgress("c", new PrintStream(bytes, true, StandardCharsets.UTF_8), false)) {
+            p.update(stopping);
+            p.update(status(CampaignState.CAMPAIGN_STATE_CANCELLED, 12, 0, 9));
+        }
+        assertEquals(List.of(
+                "c: 10/12 trials, cancelled, waiting for 2 running trial(s) to stop, no result yet, 8s elapsed",
+                "c: 12/12 trials, cancelled, no result yet, 9s elapsed"),
+                bytes.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+
+    @Test
     void aNoticeGetsALineOfItsOwnAndTheProgressIsShownAgainAfterIt() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (CampaignProgress p = new CampaignProgress("c", new PrintStream(bytes, true, StandardCharsets.UTF_8), false)) {
