@@ -10,6 +10,7 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
+import io.hpsearch.coordinator.campaign.CampaignFile;
 import io.hpsearch.coordinator.dispatch.DispatchQueue;
 import io.hpsearch.coordinator.dispatch.Lease;
 import io.hpsearch.coordinator.journal.Journal;
@@ -41,7 +42,8 @@ import org.slf4j.helpers.NOPLogger;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,7 +75,9 @@ import java.util.function.LongSupplier;
  * <p>Eligibility: a worker gets no trials of a campaign whose data fingerprint is set and not
  * among {@code WorkerInfo.data_fingerprints} (a worker that lists no fingerprints is taken to
  * load data on demand and is eligible until it reports {@code DataMissing}), nor of a campaign it
- * reported {@code DataMissing} for.
+ * reported {@code DataMissing} for. A campaign's status says why its waiting trials do not run
+ * ({@code CampaignStatus.waiting}): no worker yet, what each worker said about the data no worker
+ * can load, or the earlier campaigns ahead of it.
  *
  * <p>Failures: the coordinator watches each worker's reply-to ref; when it stops or its node
  * leaves the cluster, its leases go back to the queue. A lease whose trial reports no progress
@@ -189,7 +193,8 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     private static final class Worker {
         WorkerInfo info;
         ActorRef<ToWorker> ref;
-        final Set<String> excluded = new HashSet<>();
+        /** Campaigns whose data it cannot load → what it said. */
+        final Map<String, String> excluded = new HashMap<>();
 
         Worker(WorkerInfo info, ActorRef<ToWorker> ref) {
             this.info = info;
@@ -323,7 +328,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     }
 
     private boolean eligible(Worker w, String campaign) {
-        if (w.excluded.contains(campaign)) return false;
+        if (w.excluded.containsKey(campaign)) return false;
         CampaignRun c = state.campaign(campaign).orElse(null);
         if (c == null) return false;
         String fp = c.spec().getData().getFingerprint();
@@ -450,7 +455,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         Worker w = worker(m.report().getWorker(), m.replyTo());
         String id = workerId(m.report().getWorker(), m.replyTo());
         String campaign = m.report().getCampaign();
-        w.excluded.add(campaign);
+        w.excluded.put(campaign, m.report().getError());
         log.warn("worker {} cannot load the data of campaign {}: {}", id, campaign,
                 m.report().getError());
         // every lease the worker holds for that campaign goes back, without counting an attempt
@@ -712,7 +717,48 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         if (b.getState() == CampaignState.CAMPAIGN_STATE_PENDING && runningTotal > 0) {
             b.setState(CampaignState.CAMPAIGN_STATE_RUNNING);
         }
-        return b.build();
+        int pendingTotal = pending.values().stream().mapToInt(Integer::intValue).sum();
+        return b.setWaiting(waitingFor(c, runningTotal, pendingTotal)).build();
+    }
+
+    /** Workers named in a status line before the rest are counted. */
+    private static final int WORKERS_NAMED = 3;
+
+    /**
+     * Why none of the campaign's waiting trials runs, for the user ("" while some run or none
+     * waits): no worker yet, no worker that can load its data (with what each worker said), or
+     * earlier campaigns holding the workers (the queue serves campaigns in submission order).
+     */
+    private String waitingFor(CampaignRun c, int running, int pending) {
+        if (running > 0 || pending == 0 || !c.active()) return "";
+        if (workers.isEmpty()) return "waiting for a worker to join";
+        if (workers.values().stream().noneMatch(w -> eligible(w, c.name()))) {
+            List<String> why = new ArrayList<>();
+            for (Map.Entry<String, Worker> e : workers.entrySet()) {
+                if (why.size() == WORKERS_NAMED) {
+                    why.add((workers.size() - WORKERS_NAMED) + " more");
+                    break;
+                }
+                String said = e.getValue().excluded.get(c.name());
+                why.add("worker " + workerName(e.getKey()) + ": " + (said != null ? said
+                        : "holds no copy with fingerprint " + c.spec().getData().getFingerprint()));
+            }
+            return "no worker can load data set " + CampaignFile.dataSetName(c.spec().getData().getKind())
+                    + " (" + String.join("; ", why) + ")";
+        }
+        List<String> ahead = new ArrayList<>();
+        for (CampaignRun earlier : state.campaigns()) {
+            if (earlier == c) break;
+            if (earlier.active() && !dispatch.runningByPhase(earlier.name()).isEmpty()) ahead.add(earlier.name());
+        }
+        if (!ahead.isEmpty()) return "queued behind earlier campaigns (" + String.join(", ", ahead) + ")";
+        return "waiting for a worker";
+    }
+
+    /** A worker id without its incarnation ({@code host:port#uid} → {@code host:port}). */
+    private static String workerName(String workerId) {
+        int hash = workerId.indexOf('#');
+        return hash < 0 ? workerId : workerId.substring(0, hash);
     }
 
     private Behavior<ToCoordinator> onTopK(ToCoordinator.TopK m) {

@@ -68,9 +68,11 @@ final class CampaignProgress implements AutoCloseable {
             message = Campaigns.stateName(status.getState())
                     + (stopping > 0 ? ", waiting for " + stopping + " running trial(s) to stop" : "") + ", " + best;
         } else if (status.getState() == CampaignState.CAMPAIGN_STATE_PENDING) {
-            message = "queued behind earlier campaigns";
+            // the coordinator says what it waits for (a coordinator before that field says nothing)
+            message = status.getWaiting().isEmpty() ? "waiting for a worker" : status.getWaiting();
         } else {
-            message = (status.getCurrentPhase().isEmpty() ? "starting" : "phase " + status.getCurrentPhase()) + ", " + best;
+            message = (status.getCurrentPhase().isEmpty() ? "starting" : "phase " + status.getCurrentPhase()) + ", " + best
+                    + (status.getWaiting().isEmpty() ? "" : "; " + status.getWaiting());
         }
         if (terminal) {
             if (bar == null) {

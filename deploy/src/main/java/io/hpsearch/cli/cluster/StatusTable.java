@@ -26,7 +26,8 @@ import java.util.function.ToIntFunction;
  * <p>A campaign's {@code planned} counts the trials of the phases whose size is known; a refined
  * phase's size is known when it starts, so until then the count is shown with a {@code +}. Every
  * trial that was queued is counted once, in {@code done}, {@code running} or {@code pending}; the
- * planned trials a campaign ended without starting (it was cancelled) are said below the table.
+ * planned trials a campaign ended without starting (it was cancelled) are said below the table,
+ * as is what a campaign whose trials wait is waiting for (the coordinator's words).
  */
 final class StatusTable {
     private final List<CampaignStatus> campaigns;
@@ -59,6 +60,7 @@ final class StatusTable {
     private List<String> notes() {
         List<String> notes = new ArrayList<>();
         for (CampaignStatus c : campaigns) {
+            if (!c.getWaiting().isEmpty()) notes.add(c.getCampaign() + ": " + c.getWaiting());
             int never = neverStarted(c);
             if (never > 0) {
                 notes.add(c.getCampaign() + ": " + Campaigns.stateName(c.getState()) + "; " + never + " of its "
@@ -141,6 +143,8 @@ final class StatusTable {
             o.put("running", sum(c, PhaseStatus::getRunning));
             o.put("pending", sum(c, PhaseStatus::getPending));
             o.put("never_started", neverStarted(c));
+            if (c.getWaiting().isEmpty()) o.putNull("waiting");
+            else o.put("waiting", c.getWaiting());
             if (c.hasBest()) {
                 o.put("best_val_acc", c.getBest().getValidation().getAccuracy());
                 o.put("best_trial", ResultsTable.trialName(c.getBest()));
