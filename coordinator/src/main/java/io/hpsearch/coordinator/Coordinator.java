@@ -10,6 +10,7 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
+import io.hpsearch.coordinator.campaign.CampaignFile;
 import io.hpsearch.coordinator.dispatch.DispatchQueue;
 import io.hpsearch.coordinator.dispatch.Lease;
 import io.hpsearch.coordinator.journal.Journal;
@@ -41,7 +42,8 @@ import org.slf4j.helpers.NOPLogger;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,15 +75,25 @@ import java.util.function.LongSupplier;
  * <p>Eligibility: a worker gets no trials of a campaign whose data fingerprint is set and not
  * among {@code WorkerInfo.data_fingerprints} (a worker that lists no fingerprints is taken to
  * load data on demand and is eligible until it reports {@code DataMissing}), nor of a campaign it
- * reported {@code DataMissing} for.
+ * reported {@code DataMissing} for. A campaign's status says why its waiting trials do not run
+ * ({@code CampaignStatus.waiting}): no worker yet, what each worker said about the data no worker
+ * can load, or the earlier campaigns ahead of it.
  *
  * <p>Failures: the coordinator watches each worker's reply-to ref; when it stops or its node
  * leaves the cluster, its leases go back to the queue. A lease whose trial reports no progress
  * for {@link Settings#leaseMillis} expires and goes back too (its holder is told to cancel). A
  * trial that throws goes back to the queue as well. Each of these uses one of the trial's
- * {@code max_attempts}; a trial out of attempts is recorded FAILED with the last error. A result
- * for a trial that is no longer outstanding (already recorded, or of a cancelled campaign) is
- * acknowledged and ignored: trials run at least once, and appear in the table exactly once.
+ * {@code max_attempts}; a trial out of attempts is recorded FAILED with the last error. A trial
+ * its worker reports CANCELLED (the worker was stopping) goes back to the queue too, without
+ * using an attempt. A result for a trial that is no longer outstanding (already recorded, or
+ * pending when its campaign was cancelled) is acknowledged and ignored: trials run at least once,
+ * and appear in the table exactly once.
+ *
+ * <p>Cancelling a campaign drops its pending trials and tells the holders of its leases to stop.
+ * What each holder then reports is the trial's result: CANCELLED with the epochs it ran (a FAILED
+ * report too: a cancelled campaign retries nothing), or its result if it finished first. A lease
+ * that ends without a report (worker lost, lease expired, coordinator restarted) is recorded
+ * CANCELLED without curves. So every trial a campaign leased is counted and in its table once.
  */
 public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     public static final ServiceKey<ToCoordinator> SERVICE_KEY = ToCoordinator.KEY;
@@ -181,7 +193,8 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     private static final class Worker {
         WorkerInfo info;
         ActorRef<ToWorker> ref;
-        final Set<String> excluded = new HashSet<>();
+        /** Campaigns whose data it cannot load → what it said. */
+        final Map<String, String> excluded = new HashMap<>();
 
         Worker(WorkerInfo info, ActorRef<ToWorker> ref) {
             this.info = info;
@@ -212,7 +225,8 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         this.journal = journal;
         if (listed) ctx.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, ctx.getSelf()));
         timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
-        // a journal may end right after a result, before the phase change or completion it led to
+        // a journal may end before the records that a lease's end, a result or a restart led to
+        recordStoppedWithoutResult();
         for (CampaignRun run : List.copyOf(state.campaigns())) advance(run);
     }
 
@@ -314,7 +328,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     }
 
     private boolean eligible(Worker w, String campaign) {
-        if (w.excluded.contains(campaign)) return false;
+        if (w.excluded.containsKey(campaign)) return false;
         CampaignRun c = state.campaign(campaign).orElse(null);
         if (c == null) return false;
         String fp = c.spec().getData().getFingerprint();
@@ -441,7 +455,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         Worker w = worker(m.report().getWorker(), m.replyTo());
         String id = workerId(m.report().getWorker(), m.replyTo());
         String campaign = m.report().getCampaign();
-        w.excluded.add(campaign);
+        w.excluded.put(campaign, m.report().getError());
         log.warn("worker {} cannot load the data of campaign {}: {}", id, campaign,
                 m.report().getError());
         // every lease the worker holds for that campaign goes back, without counting an attempt
@@ -487,6 +501,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         if (!commit(e.build(), failure != null)) return false;
         if (dispatch.isOutstanding(l.id())) return true; // re-queued
         CampaignRun c = state.campaign(l.campaign()).orElse(null);
+        if (c != null && c.state() == CampaignState.CAMPAIGN_STATE_CANCELLED) return recordStoppedWithoutResult();
         if (c == null || !c.active()) return true;
         TrialResult failed = failure != null ? failure : TrialResult.newBuilder().setId(l.id())
                 .setStatus(TrialStatus.TRIAL_STATUS_FAILED).addAllParams(l.trial().getParamsList())
@@ -495,6 +510,26 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         log.warn("trial {} is out of attempts ({}); recorded FAILED: {}", describe(l.id()),
                 state.maxAttempts(c.spec()), failed.getError());
         return recordResult(failed);
+    }
+
+    /**
+     * Records CANCELLED, without curves, the trials of cancelled campaigns whose lease ended
+     * without a result (see {@link CoordinatorState#stoppedWithoutResult()}). False if the journal failed.
+     */
+    private boolean recordStoppedWithoutResult() {
+        for (CoordinatorState.Stopped s : state.stoppedWithoutResult()) {
+            Lease l = s.lease();
+            String reason = state.campaign(l.campaign()).map(CampaignRun::cancelReason).orElse("");
+            TrialResult cancelled = TrialResult.newBuilder().setId(l.id()).setStatus(TrialStatus.TRIAL_STATUS_CANCELLED)
+                    .addAllParams(l.trial().getParamsList()).setWorkerId(l.workerId()).setLeaseId(l.leaseId())
+                    .setError("cancelled with its campaign" + (reason.isEmpty() ? "" : " (" + reason + ")")
+                            + "; no report from its worker: " + s.why())
+                    .build();
+            log.info("trial {} of cancelled campaign {} recorded CANCELLED without a report: {}", describe(l.id()),
+                    l.campaign(), s.why());
+            if (!recordResult(cancelled)) return false;
+        }
+        return true;
     }
 
     private Behavior<ToCoordinator> onResult(ToCoordinator.Result m) {
@@ -516,6 +551,13 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
             // a failure or cancellation counts only from the trial's current holder; an earlier
             // holder's (before a re-dispatch or a coordinator restart) is old news
             if (active == null || !active.leaseId().equals(r.getLeaseId())) return true;
+            if (state.campaign(id.getCampaign()).map(c -> c.state() == CampaignState.CAMPAIGN_STATE_CANCELLED).orElse(false)) {
+                // stopped by its campaign's cancel: what it ran is its result (a cancelled campaign
+                // retries nothing, so a failure while stopping ends it the same way)
+                log.info("trial {} stopped with its campaign after {} epoch(s)", describe(id), r.getEpochs());
+                return recordResult(r.getStatus() == TrialStatus.TRIAL_STATUS_CANCELLED ? r
+                        : r.toBuilder().setStatus(TrialStatus.TRIAL_STATUS_CANCELLED).build());
+            }
             boolean ok;
             if (r.getStatus() == TrialStatus.TRIAL_STATUS_FAILED) {
                 log.warn("trial {} failed on worker {} (attempt {}): {}", describe(id),
@@ -620,6 +662,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
             m.replyTo().tell(ack.setError("the coordinator cannot write its journal; campaign not cancelled").build());
             return this;
         }
+        // their trials stay leased until the workers report what they ran (see the class comment)
         for (Lease l : running) {
             Worker w = workers.get(l.workerId());
             if (w != null) {
@@ -627,6 +670,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
                         .setReason(reason).build()));
             }
         }
+        log.info("campaign {} cancelled ({}); {} running trial(s) told to stop", name, reason, running.size());
         m.replyTo().tell(ack.setCancelled(true).build());
         return this;
     }
@@ -673,7 +717,48 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         if (b.getState() == CampaignState.CAMPAIGN_STATE_PENDING && runningTotal > 0) {
             b.setState(CampaignState.CAMPAIGN_STATE_RUNNING);
         }
-        return b.build();
+        int pendingTotal = pending.values().stream().mapToInt(Integer::intValue).sum();
+        return b.setWaiting(waitingFor(c, runningTotal, pendingTotal)).build();
+    }
+
+    /** Workers named in a status line before the rest are counted. */
+    private static final int WORKERS_NAMED = 3;
+
+    /**
+     * Why none of the campaign's waiting trials runs, for the user ("" while some run or none
+     * waits): no worker yet, no worker that can load its data (with what each worker said), or
+     * earlier campaigns holding the workers (the queue serves campaigns in submission order).
+     */
+    private String waitingFor(CampaignRun c, int running, int pending) {
+        if (running > 0 || pending == 0 || !c.active()) return "";
+        if (workers.isEmpty()) return "waiting for a worker to join";
+        if (workers.values().stream().noneMatch(w -> eligible(w, c.name()))) {
+            List<String> why = new ArrayList<>();
+            for (Map.Entry<String, Worker> e : workers.entrySet()) {
+                if (why.size() == WORKERS_NAMED) {
+                    why.add((workers.size() - WORKERS_NAMED) + " more");
+                    break;
+                }
+                String said = e.getValue().excluded.get(c.name());
+                why.add("worker " + workerName(e.getKey()) + ": " + (said != null ? said
+                        : "holds no copy with fingerprint " + c.spec().getData().getFingerprint()));
+            }
+            return "no worker can load data set " + CampaignFile.dataSetName(c.spec().getData().getKind())
+                    + " (" + String.join("; ", why) + ")";
+        }
+        List<String> ahead = new ArrayList<>();
+        for (CampaignRun earlier : state.campaigns()) {
+            if (earlier == c) break;
+            if (earlier.active() && !dispatch.runningByPhase(earlier.name()).isEmpty()) ahead.add(earlier.name());
+        }
+        if (!ahead.isEmpty()) return "queued behind earlier campaigns (" + String.join(", ", ahead) + ")";
+        return "waiting for a worker";
+    }
+
+    /** A worker id without its incarnation ({@code host:port#uid} → {@code host:port}). */
+    private static String workerName(String workerId) {
+        int hash = workerId.indexOf('#');
+        return hash < 0 ? workerId : workerId.substring(0, hash);
     }
 
     private Behavior<ToCoordinator> onTopK(ToCoordinator.TopK m) {

@@ -1,5 +1,6 @@
 package io.hpsearch.coordinator;
 
+import akka.actor.AddressFromURIString;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
@@ -7,7 +8,10 @@ import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import akka.cluster.typed.JoinSeedNodes;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
 import io.hpsearch.coordinator.journal.Journal;
 import io.hpsearch.coordinator.journal.JournalCorruptException;
 import io.hpsearch.coordinator.state.CampaignRun;
@@ -17,9 +21,11 @@ import io.hpsearch.protocol.ClusterConfig;
 import io.hpsearch.protocol.wire.ToCoordinator;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -32,10 +38,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * system ({@link ActorWarmUp}, about 0.5 s), so that the first campaign's leases do not wait for the JIT;
  * once per JVM, as what the JIT compiled serves every later node.
  *
- * <p>With a state directory, the journal there is opened and replayed before the actor system
- * starts, so a damaged journal stops the start-up before the node joins anything. The
- * coordinator then runs on Akka's dispatcher for blocking work, since it waits for the disk on
- * every durable event.
+ * <p>The node binds its port first and opens its state after: a start that cannot listen (the
+ * port in use, an address not of this machine) leaves the state directory as it was, creating no
+ * journal and appending no start record. With a state directory, the journal there is then
+ * opened and replayed before the coordinator actor starts and before the node joins the cluster,
+ * so a damaged journal stops the start-up before the node joins anything. The coordinator runs on
+ * Akka's dispatcher for blocking work, since it waits for the disk on every durable event.
  */
 public final class CoordinatorNode implements AutoCloseable {
     private final ActorSystem<Void> system;
@@ -74,7 +82,11 @@ public final class CoordinatorNode implements AutoCloseable {
     /** Starts a node that keeps its state in memory only, from a full configuration (see {@link #config}). */
     public static CoordinatorNode start(Config config, Coordinator.Settings settings) {
         CoordinatorState state = new CoordinatorState(settings.leasePrefix(), settings.defaultAttempts());
-        return start(config, Coordinator.create(settings, state, null), Recovery.NONE);
+        try {
+            return start(config, () -> new Prepared(Coordinator.create(settings, state, null), Recovery.NONE));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a state in memory reads nothing
+        }
     }
 
     /**
@@ -91,18 +103,43 @@ public final class CoordinatorNode implements AutoCloseable {
      */
     public static CoordinatorNode start(Config config, Coordinator.Settings settings, Path stateDir, boolean repair,
                                         String version) throws IOException {
-        CoordinatorState.Opened opened = CoordinatorState.open(stateDir, new Journal.Options(true, repair),
-                settings.leasePrefix(), settings.defaultAttempts(), version, settings.nanoTime().getAsLong());
-        CoordinatorState state = opened.state();
-        int active = (int) state.campaigns().stream().filter(CampaignRun::active).count();
-        Recovery recovery = new Recovery(opened.journal().file(), opened.replayed(), state.campaigns().size(), active,
-                opened.voidedLeases(), opened.journal().recoveryNotes());
-        try {
-            return start(config, Coordinator.create(settings, state, opened.journal()), recovery);
-        } catch (RuntimeException e) {
-            opened.journal().close();
-            throw e;
-        }
+        return start(config, () -> {
+            CoordinatorState.Opened opened = CoordinatorState.open(stateDir, new Journal.Options(true, repair),
+                    settings.leasePrefix(), settings.defaultAttempts(), version, settings.nanoTime().getAsLong());
+            CoordinatorState state = opened.state();
+            int active = (int) state.campaigns().stream().filter(CampaignRun::active).count();
+            Recovery recovery = new Recovery(opened.journal().file(), opened.replayed(), state.campaigns().size(), active,
+                    opened.voidedLeases(), opened.journal().recoveryNotes());
+            return new Prepared(Coordinator.create(settings, state, opened.journal()), recovery);
+        });
+    }
+
+    /** The coordinator actor's behaviour and what start-up found, once its state is ready. */
+    private record Prepared(Behavior<ToCoordinator> behavior, Recovery recovery) {
+    }
+
+    /** Gets the coordinator's state ready (opens and replays a journal); run once the node listens. */
+    @FunctionalInterface
+    private interface Preparation {
+        Prepared prepare() throws IOException;
+    }
+
+    /** Tells the waiting coordinator actor what to become (or that its state could not be had). */
+    private record Ready(Behavior<ToCoordinator> behavior, Throwable failure) implements Coordinator.Command {
+    }
+
+    /**
+     * The coordinator actor before its state is ready: it becomes {@code ready}'s behaviour, or
+     * stops (and with it the node) if there is none. Nothing else reaches it meanwhile: no one can
+     * find it before it registers with the Receptionist, which the coordinator does as it starts.
+     */
+    private static Behavior<ToCoordinator> whenReady(CompletionStage<Behavior<ToCoordinator>> ready) {
+        return Behaviors.setup(ctx -> {
+            ctx.pipeToSelf(ready, Ready::new);
+            return Behaviors.receive(ToCoordinator.class)
+                    .onMessage(Ready.class, r -> r.failure() == null ? r.behavior() : Behaviors.stopped())
+                    .build();
+        });
     }
 
     /** Trials run through {@link WarmUp} before the node starts. */
@@ -111,26 +148,43 @@ public final class CoordinatorNode implements AutoCloseable {
     /** Whether this JVM has run the warm-ups: what the JIT compiled stays for every later node. */
     private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
 
-    private static CoordinatorNode start(Config config, Behavior<ToCoordinator> behavior, Recovery recovery) {
+    private static CoordinatorNode start(Config config, Preparation preparation) throws IOException {
         if (WARMED_UP.compareAndSet(false, true)) {
             WarmUp.run(WARM_UP_TRIALS);
             ActorWarmUp.run();
         }
+        CompletableFuture<Behavior<ToCoordinator>> ready = new CompletableFuture<>();
         CompletableFuture<ActorRef<ToCoordinator>> spawned = new CompletableFuture<>();
         Behavior<Void> guardian = Behaviors.setup(ctx -> {
-            ActorRef<ToCoordinator> ref = ctx.spawn(behavior, "coordinator", DispatcherSelector.blocking());
+            ActorRef<ToCoordinator> ref = ctx.spawn(whenReady(ready), "coordinator", DispatcherSelector.blocking());
             ctx.watch(ref);
             spawned.complete(ref);
             // the node is the coordinator: if it stops (a journal that cannot be written), so does the node
             return Behaviors.receive(Void.class).onSignal(Terminated.class, t -> Behaviors.stopped()).build();
         });
-        ActorSystem<Void> system = ActorSystem.create(guardian, ClusterConfig.SYSTEM_NAME, config);
-        Cluster cluster = Cluster.get(system);
-        if (config.getStringList("akka.cluster.seed-nodes").isEmpty()) {
-            // no seeds configured: this node founds the cluster
-            cluster.manager().tell(new akka.cluster.typed.Join(cluster.selfMember().address()));
+        // The seed nodes are joined once the state is ready, not as the actor system starts.
+        List<String> seeds = config.getStringList("akka.cluster.seed-nodes");
+        Config unseeded = config.withValue("akka.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of()));
+        // binds the port, or throws: nothing of the state directory has been touched yet
+        ActorSystem<Void> system = ActorSystem.create(guardian, ClusterConfig.SYSTEM_NAME, unseeded);
+        Prepared prepared;
+        try {
+            prepared = preparation.prepare();
+        } catch (IOException | RuntimeException e) {
+            ready.completeExceptionally(e);
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().join();
+            throw e;
         }
-        return new CoordinatorNode(system, spawned.join(), recovery);
+        ready.complete(prepared.behavior());
+        Cluster cluster = Cluster.get(system);
+        if (seeds.isEmpty()) {
+            // no seeds configured: this node founds the cluster
+            cluster.manager().tell(new Join(cluster.selfMember().address()));
+        } else {
+            cluster.manager().tell(new JoinSeedNodes(seeds.stream().map(AddressFromURIString::parse).toList()));
+        }
+        return new CoordinatorNode(system, spawned.join(), prepared.recovery());
     }
 
     public static CoordinatorNode start(String host, int port, List<String> seedNodes) {

@@ -28,6 +28,7 @@ import io.hpsearch.protocol.v1.TopKAnswer;
 import io.hpsearch.protocol.v1.TopKQuery;
 import io.hpsearch.protocol.v1.TrialId;
 import io.hpsearch.protocol.v1.TrialResult;
+import io.hpsearch.protocol.v1.TrialStatus;
 import io.hpsearch.protocol.v1.WorkLease;
 import io.hpsearch.protocol.v1.WorkRequest;
 import io.hpsearch.protocol.v1.WorkerInfo;
@@ -294,6 +295,50 @@ class CoordinatorClusterTest {
     }
 
     @Test
+    void aCampaignWhoseTrialsWaitSaysWhatItWaitsFor() throws Exception {
+        CoordinatorNode node = coordinator();
+        ActorTestKit workerKit = workerNode(node);
+        CoordinatorClient client = CoordinatorClient.using(workerKit.system(), TIMEOUT);
+        ActorRef<ToCoordinator> coordinator = await(client.coordinator());
+        assertTrue(await(client.submit(TestCampaigns.twoPhase("first", 1, 3, 1))).getAccepted());
+        CampaignStatus alone = await(client.status("first")).getCampaigns(0);
+        assertEquals(CampaignState.CAMPAIGN_STATE_PENDING, alone.getState());
+        assertEquals("waiting for a worker to join", alone.getWaiting(), "nothing is ahead of it");
+
+        // a worker that cannot load the data set says so: the campaign says it, in the worker's words
+        TestProbe<ToWorker> noData = workerKit.createTestProbe();
+        WorkerInfo noDataInfo = info("10.0.0.5:25521#7");
+        coordinator.tell(new ToCoordinator.RequestWork(request(noDataInfo, 1), noData.ref()));
+        WorkLease refused = noData.expectMessageClass(ToWorker.Lease.class, TIMEOUT).lease();
+        String said = "cannot load data set synthetic, validation 100: no directory /nowhere";
+        coordinator.tell(new ToCoordinator.DataMissing(DataUnavailable.newBuilder().setWorker(noDataInfo)
+                .setCampaign("first").setError(said).setLeaseId(refused.getLeaseId()).build(), noData.ref()));
+        // and a worker whose copy of the data differs is named too
+        TestProbe<ToWorker> otherData = workerKit.createTestProbe();
+        coordinator.tell(new ToCoordinator.RequestWork(request(info("10.0.0.6:25521#8", "fp-other"), 1), otherData.ref()));
+        String expected = "no worker can load data set synthetic (worker 10.0.0.5:25521: " + said
+                + "; worker 10.0.0.6:25521: holds no copy with fingerprint " + TestCampaigns.FINGERPRINT + ")";
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        CampaignStatus stuck = await(client.status("first")).getCampaigns(0);
+        while (!stuck.getWaiting().equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            stuck = await(client.status("first")).getCampaigns(0);
+        }
+        assertEquals(expected, stuck.getWaiting());
+        assertEquals(3, stuck.getPhases(0).getPending());
+
+        // a worker with the data runs it; a campaign submitted then waits behind it
+        TestProbe<ToWorker> good = workerKit.createTestProbe();
+        coordinator.tell(new ToCoordinator.RequestWork(request(info("w-good", TestCampaigns.FINGERPRINT), 3), good.ref()));
+        for (int i = 0; i < 3; i++) good.expectMessageClass(ToWorker.Lease.class, TIMEOUT);
+        assertEquals("", await(client.status("first")).getCampaigns(0).getWaiting(), "its trials run");
+        assertTrue(await(client.submit(TestCampaigns.twoPhase("second", 2, 2, 1))).getAccepted());
+        CampaignStatus queued = await(client.status("second")).getCampaigns(0);
+        assertEquals(CampaignState.CAMPAIGN_STATE_PENDING, queued.getState());
+        assertEquals("queued behind earlier campaigns (first)", queued.getWaiting());
+    }
+
+    @Test
     void leasesOfAWorkerThatLeavesAreRunByAnother() throws Exception {
         CoordinatorNode node = coordinator();
         ActorTestKit leaving = ActorTestKit.create(ClusterConfig.SYSTEM_NAME,
@@ -359,10 +404,19 @@ class CoordinatorClusterTest {
         }
         assertEquals(Set.of(a.getTrial().getId(), b.getTrial().getId()), cancelled);
         assertEquals(CampaignState.CAMPAIGN_STATE_CANCELLED, await(client.status("first")).getCampaigns(0).getState());
-        // its late result is ignored
+        // what its running trials report is recorded: one had finished before the cancel reached
+        // it, the other stopped
         coordinator.tell(new ToCoordinator.Result(TestCampaigns.train(a, "w-c"), probe.ref()));
         probe.expectMessageClass(ToWorker.Ack.class, TIMEOUT);
-        assertEquals(0, await(client.topK("first", 5, "")).getTotal());
+        coordinator.tell(new ToCoordinator.Result(TrialResult.newBuilder().setId(b.getTrial().getId())
+                .setStatus(TrialStatus.TRIAL_STATUS_CANCELLED).setLeaseId(b.getLeaseId()).setWorkerId("w-c")
+                .setError("changed my mind").build(), probe.ref()));
+        probe.expectMessageClass(ToWorker.Ack.class, TIMEOUT);
+        TopKAnswer first = await(client.topK("first", 5, ""));
+        assertEquals(List.of(TrialStatus.TRIAL_STATUS_COMPLETED, TrialStatus.TRIAL_STATUS_CANCELLED),
+                first.getRankedList().stream().map(TrialResult::getStatus).toList());
+        PhaseStatus coarse = await(client.status("first")).getCampaigns(0).getPhases(0);
+        assertEquals(0, coarse.getRunning() + coarse.getPending(), coarse.toString());
 
         Script s = runWorker(coordinator, client, "second", probe, w, 1);
         assertEquals(6, s.leases.size());

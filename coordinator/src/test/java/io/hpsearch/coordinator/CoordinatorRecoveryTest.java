@@ -10,10 +10,15 @@ import io.hpsearch.coordinator.journal.JournalReader;
 import io.hpsearch.coordinator.journal.JournalRecord;
 import io.hpsearch.coordinator.state.CoordinatorState;
 import io.hpsearch.protocol.v1.CampaignAck;
+import io.hpsearch.protocol.v1.CancelAck;
+import io.hpsearch.protocol.v1.CancelCampaign;
 import io.hpsearch.protocol.v1.CampaignSpec;
 import io.hpsearch.protocol.v1.CampaignState;
 import io.hpsearch.protocol.v1.CampaignStatus;
+import io.hpsearch.protocol.v1.EpochMetrics;
+import io.hpsearch.protocol.v1.Evaluation;
 import io.hpsearch.protocol.v1.JournalEntry;
+import io.hpsearch.protocol.v1.PhaseStatus;
 import io.hpsearch.protocol.v1.StatusAnswer;
 import io.hpsearch.protocol.v1.StatusQuery;
 import io.hpsearch.protocol.v1.SubmitCampaign;
@@ -143,6 +148,12 @@ class CoordinatorRecoveryTest {
         return p.receiveMessage(TIMEOUT);
     }
 
+    private CancelAck cancel(ActorRef<ToCoordinator> c, String campaign, String reason) {
+        TestProbe<CancelAck> p = kit.createTestProbe();
+        c.tell(new ToCoordinator.Cancel(CancelCampaign.newBuilder().setCampaign(campaign).setReason(reason).build(), p.ref()));
+        return p.receiveMessage(TIMEOUT);
+    }
+
     private CampaignStatus status(ActorRef<ToCoordinator> c, String campaign) {
         TestProbe<StatusAnswer> p = kit.createTestProbe();
         c.tell(new ToCoordinator.Status(StatusQuery.newBuilder().setCampaign(campaign).build(), p.ref()));
@@ -266,6 +277,145 @@ class CoordinatorRecoveryTest {
         assertEquals(2, st.getPhases(1).getPending());
         new Worker("b").runToEnd(c2, "catch-up", CoordinatorRecoveryTest::train);
         assertEquals(rows(reference), rows(table(c2, "catch-up")));
+    }
+
+    /** What a worker reports for a trial it stopped after {@code epochs} epochs. */
+    private static TrialResult stopped(WorkLease l, String worker, int epochs, String reason) {
+        TrialResult.Builder b = TrialResult.newBuilder().setId(l.getTrial().getId())
+                .setStatus(TrialStatus.TRIAL_STATUS_CANCELLED).setLeaseId(l.getLeaseId()).setWorkerId(worker)
+                .addAllParams(l.getTrial().getParamsList()).setEpochs(epochs).setError(reason);
+        for (int e = 1; e <= epochs; e++) {
+            b.addCurves(EpochMetrics.newBuilder().setEpoch(e)
+                    .setValidation(Evaluation.newBuilder().setAccuracy(0.5 + e / 100.0)));
+        }
+        return b.build();
+    }
+
+    private static int sum(CampaignStatus s, java.util.function.ToIntFunction<PhaseStatus> count) {
+        return s.getPhasesList().stream().mapToInt(count).sum();
+    }
+
+    private static int done(CampaignStatus s) {
+        return sum(s, p -> p.getCompleted() + p.getDiverged() + p.getFailed() + p.getCancelled());
+    }
+
+    @Test
+    void theTrialsRunningWhenTheirCampaignIsCancelledAreRecordedWithWhatTheyRan() throws IOException {
+        CampaignSpec spec = TestCampaigns.twoPhase("stop", 5, 6, 2);
+        ActorRef<ToCoordinator> c = open(settings());
+        assertTrue(submit(c, spec).getAccepted());
+        Worker a = new Worker("a");
+        List<WorkLease> leases = a.ask(c, 2);
+        a.report(c, train(leases.get(0)));
+        WorkLease stopping = leases.get(1);
+        WorkLease finishing = a.ask(c, 1).get(0);
+
+        assertTrue(cancel(c, "stop", "changed my mind").getCancelled());
+        Set<String> told = new HashSet<>();
+        for (int i = 0; i < 2; i++) told.add(a.probe.expectMessageClass(ToWorker.Cancel.class, TIMEOUT).cancel().getLeaseId());
+        assertEquals(Set.of(stopping.getLeaseId(), finishing.getLeaseId()), told);
+        CampaignStatus during = status(c, "stop");
+        assertEquals(CampaignState.CAMPAIGN_STATE_CANCELLED, during.getState());
+        assertEquals(2, sum(during, PhaseStatus::getRunning), "still running until their workers answer");
+        assertEquals(0, sum(during, PhaseStatus::getPending), "the trials no one ran are dropped");
+
+        // one stops after 3 epochs; the other had finished before the cancel reached its worker
+        a.report(c, stopped(stopping, a.id, 3, "changed my mind"));
+        a.report(c, train(finishing));
+        CampaignStatus after = status(c, "stop");
+        assertEquals(1, after.getPhases(0).getCancelled());
+        assertEquals(2, after.getPhases(0).getCompleted());
+        assertEquals(3, done(after), "every trial that was leased has an outcome");
+        assertEquals(0, sum(after, PhaseStatus::getRunning) + sum(after, PhaseStatus::getPending));
+        assertEquals(CampaignState.CAMPAIGN_STATE_CANCELLED, after.getState());
+
+        List<TrialResult> t = table(c, "stop");
+        assertEquals(done(after), t.size(), "one row per trial with an outcome");
+        TrialResult cancelled = t.stream().filter(r -> r.getStatus() == TrialStatus.TRIAL_STATUS_CANCELLED)
+                .findFirst().orElseThrow();
+        assertEquals(stopping.getTrial().getId(), cancelled.getId());
+        assertEquals(3, cancelled.getCurvesCount(), "the epochs it ran before it stopped");
+        // a report sent again is in the table once
+        a.report(c, stopped(stopping, a.id, 3, "changed my mind"));
+        assertEquals(3, table(c, "stop").size());
+        stop(c);
+
+        // the journal holds the same: a restart shows the same counts and table
+        ActorRef<ToCoordinator> c2 = open(settings());
+        assertEquals(after.toBuilder().clearElapsedSeconds().build(), status(c2, "stop").toBuilder().clearElapsedSeconds().build());
+        assertEquals(t, table(c2, "stop"));
+    }
+
+    @Test
+    void aTrialOfACancelledCampaignWhoseReportNeverCameIsRecordedCancelledAfterARestart() throws IOException {
+        CampaignSpec spec = TestCampaigns.twoPhase("silent", 5, 4, 2);
+        ActorRef<ToCoordinator> c = open(settings());
+        assertTrue(submit(c, spec).getAccepted());
+        Worker a = new Worker("a");
+        List<WorkLease> leases = a.ask(c, 2);
+        a.report(c, train(leases.get(0)));
+        assertTrue(cancel(c, "silent", "").getCancelled());
+        // the coordinator stops before the worker answers the cancel: the journal ends with the
+        // cancel and the trial's lease, as a journal of an earlier version does
+        stop(c);
+
+        ActorRef<ToCoordinator> c2 = open(settings());
+        CampaignStatus st = status(c2, "silent");
+        assertEquals(1, st.getPhases(0).getCompleted());
+        assertEquals(1, st.getPhases(0).getCancelled(), st.toString());
+        assertEquals(0, sum(st, PhaseStatus::getRunning) + sum(st, PhaseStatus::getPending));
+        TrialResult r = table(c2, "silent").stream().filter(x -> x.getStatus() == TrialStatus.TRIAL_STATUS_CANCELLED)
+                .findFirst().orElseThrow();
+        assertEquals(leases.get(1).getTrial().getId(), r.getId());
+        assertEquals(0, r.getCurvesCount());
+        assertTrue(r.getError().contains("restarted"), r.getError());
+        // the old holder's late report changes nothing
+        a.report(c2, stopped(leases.get(1), a.id, 2, "campaign cancelled"));
+        assertEquals(2, table(c2, "silent").size());
+        stop(c2);
+        // recorded once: a second restart adds nothing
+        ActorRef<ToCoordinator> c3 = open(settings());
+        assertEquals(2, table(c3, "silent").size());
+        assertEquals(1, journal().stream().filter(e -> e.hasTrialRecorded()
+                && e.getTrialRecorded().getResult().getStatus() == TrialStatus.TRIAL_STATUS_CANCELLED).count());
+    }
+
+    @Test
+    void aTrialOfACancelledCampaignWhoseWorkerIsLostIsRecordedCancelled() throws IOException {
+        CampaignSpec spec = TestCampaigns.twoPhase("lost", 5, 4, 2);
+        ActorRef<ToCoordinator> c = open(settings());
+        assertTrue(submit(c, spec).getAccepted());
+        Worker a = new Worker("a");
+        WorkLease lease = a.ask(c, 1).get(0);
+        assertTrue(cancel(c, "lost", "enough").getCancelled());
+        a.probe.expectMessageClass(ToWorker.Cancel.class, TIMEOUT);
+        a.probe.stop(); // its worker goes away without answering
+
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        CampaignStatus st = status(c, "lost");
+        while (sum(st, PhaseStatus::getCancelled) == 0 && System.nanoTime() < deadline) st = status(c, "lost");
+        assertEquals(1, st.getPhases(0).getCancelled(), st.toString());
+        assertEquals(0, sum(st, PhaseStatus::getRunning));
+        TrialResult r = table(c, "lost").get(0);
+        assertEquals(lease.getTrial().getId(), r.getId());
+        assertEquals(TrialStatus.TRIAL_STATUS_CANCELLED, r.getStatus());
+        assertTrue(r.getError().contains("enough") && r.getError().contains("lost with its worker"), r.getError());
+    }
+
+    @Test
+    void aTrialItsWorkerStopsForItsOwnReasonsRunsAgain() throws IOException {
+        CampaignSpec spec = TestCampaigns.twoPhase("restarted-worker", 5, 1, 1);
+        ActorRef<ToCoordinator> c = open(settings());
+        assertTrue(submit(c, spec).getAccepted());
+        Worker a = new Worker("a");
+        WorkLease first = a.ask(c, 1).get(0);
+        a.report(c, stopped(first, a.id, 1, "worker stopped"));
+        CampaignStatus st = status(c, "restarted-worker");
+        assertEquals(0, done(st), "not an outcome: the campaign still wants the trial");
+        assertEquals(1, st.getPhases(0).getPending());
+        WorkLease again = a.ask(c, 1).get(0);
+        assertEquals(first.getTrial().getId(), again.getTrial().getId());
+        assertEquals(1, again.getAttempt(), "a stop on the worker's side uses no attempt");
     }
 
     private static TrialResult failed(WorkLease l, String worker, String message) {

@@ -110,6 +110,12 @@ public final class CampaignFile {
             DataSetKind.DATA_SET_KIND_MNIST, 60_000,
             DataSetKind.DATA_SET_KIND_CIFAR10, 50_000);
 
+    /** The data set's name as a campaign file writes it ({@code data.set}), e.g. {@code cifar10}. */
+    public static String dataSetName(DataSetKind kind) {
+        for (Map.Entry<String, DataSetKind> e : DATA_SETS.entrySet()) if (e.getValue() == kind) return e.getKey();
+        return kind.name();
+    }
+
     /** Training samples of the synthetic data set when the file names none (io.hpsearch.nn.data.SyntheticData). */
     private static final int SYNTHETIC_TRAIN_DEFAULT = 10_000;
 

@@ -6,7 +6,6 @@ import io.hpsearch.protocol.v1.TrialSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -219,30 +218,19 @@ public final class DispatchQueue {
         return out;
     }
 
-    /** Drops a campaign: its pending trials, its leases (returned, so holders can be told). */
-    public List<Lease> removeCampaign(String campaign) {
+    /**
+     * Closes a cancelled campaign: its pending trials are dropped (no longer outstanding) and none
+     * of its trials is leased again, but its leases stay active until their holders answer, so
+     * that what those trials ran before they stopped can still be recorded. A lease of a closed
+     * campaign that is released is not re-queued ({@link Lost#requeued()} false).
+     */
+    public void closeCampaign(String campaign) {
         CampaignQueue q = campaigns.remove(campaign);
-        if (q == null) return List.of();
+        if (q == null) return;
         for (Pending p : q.pending.values()) {
             outstanding.remove(TrialKey.of(p.trial().getId()));
             failedOn.remove(TrialKey.of(p.trial().getId()));
         }
-        List<Lease> active = new ArrayList<>();
-        for (Iterator<Lease> it = leases.values().iterator(); it.hasNext(); ) {
-            Lease l = it.next();
-            if (!l.campaign().equals(campaign)) continue;
-            it.remove();
-            lastHeard.remove(l.leaseId());
-            Set<String> ofWorker = leasesByWorker.get(l.workerId());
-            if (ofWorker != null) {
-                ofWorker.remove(l.leaseId());
-                if (ofWorker.isEmpty()) leasesByWorker.remove(l.workerId());
-            }
-            outstanding.remove(TrialKey.of(l.id()));
-            failedOn.remove(TrialKey.of(l.id()));
-            active.add(l);
-        }
-        return active;
     }
 
     /** The lease's holder showed it is still working on it (progress or heartbeat); false if not active. */

@@ -64,6 +64,7 @@ public final class CampaignRun {
     private long endedMillis = -1;
     private int current = 0;
     private CampaignState state = CampaignState.CAMPAIGN_STATE_PENDING;
+    private String cancelReason = "";
     private final List<TrialResult> results = new ArrayList<>();
     private final Set<TrialKey> recorded = new HashSet<>();
     private Leaderboard board; // null when results changed since it was built
@@ -192,13 +193,16 @@ public final class CampaignRun {
     }
 
     /**
-     * Records a trial's final result. Returns false (and changes nothing) for a campaign that has
-     * ended, a trial of an unknown or not yet started phase, or a trial already recorded.
+     * Records a trial's final result. Returns false (and changes nothing) for a campaign that
+     * completed or failed, a trial of an unknown or not yet started phase, or a trial already
+     * recorded. A cancelled campaign still takes the results of the trials that were running when
+     * it was cancelled (what they ran before they stopped).
      */
     public boolean record(TrialResult r) {
         TrialId id = r.getId();
         int ordinal = id.getPhaseOrdinal();
-        if (!active() || ordinal < 0 || ordinal >= phases.length || !phases[ordinal].started
+        boolean open = active() || state == CampaignState.CAMPAIGN_STATE_CANCELLED;
+        if (!open || ordinal < 0 || ordinal >= phases.length || !phases[ordinal].started
                 || !spec.getPhases(ordinal).getName().equals(id.getPhase()) || !recorded.add(TrialKey.of(id))) {
             return false;
         }
@@ -212,13 +216,20 @@ public final class CampaignRun {
         results.add(r);
         board = null;
         if (best == null || Leaderboard.ORDER.compare(r, best) < 0) best = r;
-        state = CampaignState.CAMPAIGN_STATE_RUNNING;
+        if (active()) state = CampaignState.CAMPAIGN_STATE_RUNNING;
         return true;
     }
 
-    /** The user cancelled the campaign; no-op if it has ended. */
-    public void cancel(long atMillis) {
+    /** The user cancelled the campaign, saying why; no-op if it has ended. */
+    public void cancel(long atMillis, String reason) {
+        if (!active()) return;
         finish(CampaignState.CAMPAIGN_STATE_CANCELLED, atMillis);
+        cancelReason = reason;
+    }
+
+    /** Why the campaign was cancelled (empty if it was not, or no reason was given). */
+    public String cancelReason() {
+        return cancelReason;
     }
 
     /** The campaign ended in {@code finalState}; no-op if it has ended already. */

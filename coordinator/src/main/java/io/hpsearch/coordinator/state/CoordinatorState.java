@@ -2,11 +2,13 @@ package io.hpsearch.coordinator.state;
 
 import io.hpsearch.coordinator.dispatch.DispatchQueue;
 import io.hpsearch.coordinator.dispatch.Lease;
+import io.hpsearch.coordinator.dispatch.TrialKey;
 import io.hpsearch.coordinator.journal.Journal;
 import io.hpsearch.coordinator.journal.JournalCorruptException;
 import io.hpsearch.coordinator.journal.JournalReader;
 import io.hpsearch.coordinator.journal.JournalRecord;
 import io.hpsearch.protocol.v1.CampaignSpec;
+import io.hpsearch.protocol.v1.CampaignState;
 import io.hpsearch.protocol.v1.JournalEntry;
 import io.hpsearch.protocol.v1.JournalEntry.LeaseReleased.Reason;
 import io.hpsearch.protocol.v1.TrialSpec;
@@ -30,12 +32,27 @@ import java.util.Optional;
  * of earlier runs: their holders belonged to the old cluster. Their trials go back to the queue
  * without using up an attempt; a result still on its way from an old holder is accepted as long
  * as the trial is outstanding.
+ *
+ * <p>A cancelled campaign's pending trials are dropped, but the trials it was running stay leased
+ * until their holders report what they ran before they stopped. A lease of a cancelled campaign
+ * that ends without that report (its worker lost, its lease expired or voided by a restart) puts
+ * the trial in {@link #stoppedWithoutResult()}, for the coordinator to record it CANCELLED: every
+ * trial a campaign leased ends up with exactly one result.
  */
 public final class CoordinatorState {
     private final Map<String, CampaignRun> campaigns = new LinkedHashMap<>();
     private final DispatchQueue dispatch;
     private final int defaultAttempts;
     private long lastSequence;
+    private final Map<TrialKey, Stopped> stoppedWithoutResult = new LinkedHashMap<>();
+
+    /**
+     * A trial of a cancelled campaign whose lease ended without a result from its holder.
+     *
+     * @param why how the lease ended (the release's description)
+     */
+    public record Stopped(Lease lease, String why) {
+    }
 
     /**
      * @param leasePrefix     prefix of lease ids
@@ -65,6 +82,14 @@ public final class CoordinatorState {
     /** Campaigns in submission order. */
     public Collection<CampaignRun> campaigns() {
         return campaigns.values();
+    }
+
+    /**
+     * Trials of cancelled campaigns that were running at the cancel and whose lease ended without
+     * a result, oldest first: to be recorded CANCELLED (a {@code TrialRecorded} takes a trial out).
+     */
+    public List<Stopped> stoppedWithoutResult() {
+        return List.copyOf(stoppedWithoutResult.values());
     }
 
     /** Sequence of the last entry applied (0 before any). */
@@ -135,24 +160,39 @@ public final class CoordinatorState {
                 }
                 dispatch.release(r.getLeaseId(), countsAsAttempt(r.getReason()),
                         r.getReason() == Reason.REASON_TRIAL_FAILED, nowNanos);
+                stopWithoutResult(lease.get(), r.getError());
             }
             case TRIAL_RECORDED -> {
                 var result = e.getTrialRecorded().getResult();
                 CampaignRun run = known(result.getId().getCampaign());
                 dispatch.complete(result.getId());
                 run.record(result);
+                stoppedWithoutResult.remove(TrialKey.of(result.getId()));
             }
             case CAMPAIGN_CANCELLED -> {
                 CampaignRun run = known(e.getCampaignCancelled().getCampaign());
-                dispatch.removeCampaign(run.name());
-                run.cancel(e.getEpochMillis());
+                dispatch.closeCampaign(run.name());
+                run.cancel(e.getEpochMillis(), e.getCampaignCancelled().getReason());
             }
             case CAMPAIGN_FINISHED -> {
                 var f = e.getCampaignFinished();
                 known(f.getCampaign()).finish(f.getState(), e.getEpochMillis());
             }
-            case COORDINATOR_STARTED -> dispatch.releaseAll(nowNanos);
+            case COORDINATOR_STARTED -> {
+                for (Lease l : List.copyOf(dispatch.leases())) {
+                    stopWithoutResult(l, "the coordinator restarted before its worker reported it");
+                }
+                dispatch.releaseAll(nowNanos);
+            }
             case EVENT_NOT_SET -> throw new IllegalArgumentException("entry without an event");
+        }
+    }
+
+    /** Notes a cancelled campaign's trial whose lease ended without a result (no-op for other campaigns). */
+    private void stopWithoutResult(Lease l, String why) {
+        CampaignRun run = campaigns.get(l.campaign());
+        if (run != null && run.state() == CampaignState.CAMPAIGN_STATE_CANCELLED && !run.isRecorded(l.id())) {
+            stoppedWithoutResult.put(TrialKey.of(l.id()), new Stopped(l, why));
         }
     }
 
@@ -184,7 +224,9 @@ public final class CoordinatorState {
         } catch (Unfit u) {
             throw u.cause;
         }
-        int voided = state.dispatch.leases().size();
+        // a cancelled campaign's leases are voided too, but their trials are recorded, not queued
+        int voided = (int) state.dispatch.leases().stream()
+                .filter(l -> state.campaign(l.campaign()).map(CampaignRun::active).orElse(false)).count();
         JournalEntry started = JournalEntry.newBuilder().setSequence(state.lastSequence + 1)
                 .setEpochMillis(System.currentTimeMillis())
                 .setCoordinatorStarted(JournalEntry.CoordinatorStarted.newBuilder().setVersion(version)).build();

@@ -111,17 +111,26 @@ class DispatchQueueTest {
     }
 
     @Test
-    void removingACampaignReturnsItsLeasesAndDropsItsTrials() {
+    void closingACampaignDropsItsPendingTrialsAndKeepsItsLeasesUntilTheyEnd() {
         DispatchQueue q = new DispatchQueue("L-");
         q.addCampaign("c", 3);
         q.addCampaign("d", 3);
         for (int i = 0; i < 3; i++) q.enqueue(trial("c", 0, i), 0);
         q.enqueue(trial("d", 0, 0), 0);
-        Lease l = q.lease("w", c -> true, 1).orElseThrow();
-        assertEquals(List.of(l), q.removeCampaign("c"));
-        assertTrue(q.leasesOf("w").isEmpty());
-        assertTrue(q.complete(l.id()).isEmpty());
-        assertEquals("d", q.lease("w", c -> true, 2).orElseThrow().campaign());
+        Lease running = q.lease("w", c -> true, 1).orElseThrow();
+        Lease stopping = q.lease("v", c -> true, 1).orElseThrow();
+        q.closeCampaign("c");
+        assertFalse(q.isOutstanding(trial("c", 0, 2).getId()), "a pending trial is dropped");
+        assertEquals(0, q.pendingByPhase("c").size());
+        // the running trials stay leased: their holders' answers still count
+        assertEquals(List.of(running), q.leasesOf("w"));
+        assertEquals(2, q.runningByPhase("c").get(0));
+        assertEquals(running, q.complete(running.id()).orElseThrow().lease());
+        // a lease that ends without an answer does not go back to a closed campaign's queue
+        DispatchQueue.Lost lost = q.release(stopping.leaseId(), true, 2).orElseThrow();
+        assertFalse(lost.requeued());
+        assertFalse(q.isOutstanding(stopping.id()));
+        assertEquals("d", q.lease("w", c -> true, 3).orElseThrow().campaign());
         assertEquals(0, q.pendingCount());
     }
 }

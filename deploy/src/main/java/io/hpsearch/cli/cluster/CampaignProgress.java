@@ -37,12 +37,20 @@ final class CampaignProgress implements AutoCloseable {
 
     /**
      * Trials of the whole campaign: a phase's planned count once the coordinator knows it (a
-     * refined phase's count is known when it starts), else the count its spec asks for.
+     * refined phase's count is known when it starts), else the count its spec asks for. Once the
+     * campaign has ended, a phase that never started adds nothing: the total is then status's
+     * {@code planned}.
      */
     static int total(CampaignStatus status) {
+        boolean ended = Campaigns.finished(status.getState());
         int total = 0;
-        for (PhaseStatus p : status.getPhasesList()) total += p.getPlanned() > 0 ? p.getPlanned() : p.getRequested();
+        for (PhaseStatus p : status.getPhasesList()) total += p.getPlanned() > 0 || ended ? p.getPlanned() : p.getRequested();
         return total;
+    }
+
+    /** Trials out on workers (of an ended campaign: being stopped). */
+    static int running(CampaignStatus status) {
+        return status.getPhasesList().stream().mapToInt(PhaseStatus::getRunning).sum();
     }
 
     static int done(CampaignStatus status) {
@@ -59,8 +67,19 @@ final class CampaignProgress implements AutoCloseable {
         int done = done(status);
         String best = status.hasBest() ? String.format(Locale.ROOT, "best val acc %.4f", status.getBest().getValidation().getAccuracy())
                 : "no result yet";
-        String message = status.getState() == CampaignState.CAMPAIGN_STATE_PENDING ? "queued behind earlier campaigns"
-                : (status.getCurrentPhase().isEmpty() ? "starting" : "phase " + status.getCurrentPhase()) + ", " + best;
+        boolean ended = Campaigns.finished(status.getState());
+        String message;
+        if (ended) {
+            int stopping = running(status);
+            message = Campaigns.stateName(status.getState())
+                    + (stopping > 0 ? ", waiting for " + stopping + " running trial(s) to stop" : "") + ", " + best;
+        } else if (status.getState() == CampaignState.CAMPAIGN_STATE_PENDING) {
+            // the coordinator says what it waits for (a coordinator before that field says nothing)
+            message = status.getWaiting().isEmpty() ? "waiting for a worker" : status.getWaiting();
+        } else {
+            message = (status.getCurrentPhase().isEmpty() ? "starting" : "phase " + status.getCurrentPhase()) + ", " + best
+                    + (status.getWaiting().isEmpty() ? "" : "; " + status.getWaiting());
+        }
         if (terminal) {
             if (bar == null) {
                 bar = new ProgressBarBuilder().setTaskName(campaign).setInitialMax(total).setUnit(" trials", 1)
@@ -76,7 +95,7 @@ final class CampaignProgress implements AutoCloseable {
         if (line.equals(lastLine)) return;
         lastLine = line;
         double elapsed = status.getElapsedSeconds();
-        String left = done > 0 && done < total ? ", about " + duration(elapsed / done * (total - done)) + " left" : "";
+        String left = !ended && done > 0 && done < total ? ", about " + duration(elapsed / done * (total - done)) + " left" : "";
         out.println(line + ", " + duration(elapsed) + " elapsed" + left);
         out.flush();
     }

@@ -79,14 +79,16 @@ final class Campaigns {
     }
 
     /**
-     * Polls the campaign's status, showing it on {@code progress}, until it has ended. The caller
-     * closes the progress: a shutdown hook may have to close it first ({@link StopHook}).
+     * Polls the campaign's status, showing it on {@code progress}, until it has ended and no trial
+     * of it runs any more (a cancelled campaign's running trials are recorded once their workers
+     * have stopped them, so the table is complete only then). The caller closes the progress: a
+     * shutdown hook may have to close it first ({@link StopHook}).
      */
     static CampaignStatus follow(Poll poll, CampaignProgress progress) throws InterruptedException {
         while (true) {
             CampaignStatus s = poll.next(progress);
             progress.update(s);
-            if (finished(s.getState())) return s;
+            if (finished(s.getState()) && CampaignProgress.running(s) == 0) return s;
             Thread.sleep(POLL.toMillis());
         }
     }

@@ -62,8 +62,11 @@ public final class CancelCommand implements Callable<Integer> {
                 err.flush();
                 return 1;
             }
+            // the trials running now are stopped on their workers, and recorded with what they ran
+            int stopping = CampaignProgress.running(status);
             out.println("campaign " + campaign + " cancelled on " + where + " after " + CampaignProgress.done(status)
-                    + " trials; its results so far: " + results);
+                    + " trials" + (stopping > 0 ? " (" + stopping + " running, being stopped: each is recorded with "
+                    + "the epochs it ran)" : "") + "; its results so far: " + results);
             out.flush();
             return 0;
         }

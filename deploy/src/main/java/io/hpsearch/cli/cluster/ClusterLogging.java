@@ -7,6 +7,8 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.core.ConsoleAppender;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+
 /**
  * Logging of the cluster commands: Akka and the coordinator and worker log through slf4j, and
  * logback's default would write DEBUG lines to stdout, mixed into tables and JSON. The cluster
@@ -44,5 +46,32 @@ final class ClusterLogging {
             context.getLogger("akka.cluster").setLevel(Level.ERROR);
             context.getLogger("akka.remote").setLevel(Level.ERROR);
         }
+    }
+
+    /** A node's start-up. */
+    @FunctionalInterface
+    interface Start<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs a node's start-up with Akka's TCP listener silent. A port it cannot bind is logged there
+     * as an error with the whole {@code BindException} stack trace, and then the start fails and
+     * the command says which port in its own words (exit 2); the trace would only bury that line.
+     * After a start that succeeded the listener logs as before; after one that failed it stays
+     * silent, since its error may still be on its way through Akka's logging. A logback.xml given
+     * with {@code -Dlogback.configurationFile} is left alone.
+     */
+    static <T> T withoutBindTrace(Start<T> start) throws IOException {
+        if (System.getProperty("logback.configurationFile") != null
+                || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return start.run();
+        }
+        Logger listener = context.getLogger("akka.io.TcpListener");
+        Level before = listener.getLevel();
+        listener.setLevel(Level.OFF);
+        T started = start.run();
+        listener.setLevel(before);
+        return started;
     }
 }

@@ -73,8 +73,8 @@ public final class CoordinatorCommand implements Callable<Integer> {
                 defaults.park(), defaults.tick(), maxAttempts, defaults.nanoTime(), defaults.clock(), defaults.leasePrefix());
         CoordinatorNode node;
         try {
-            node = CoordinatorNode.start(CoordinatorNode.config(host, port, List.of()), settings, dir, repair,
-                    WorkerCommand.version());
+            node = ClusterLogging.withoutBindTrace(() -> CoordinatorNode.start(CoordinatorNode.config(host, port, List.of()),
+                    settings, dir, repair, WorkerCommand.version()));
         } catch (JournalCorruptException e) {
             throw new UserError("--state-dir " + dir + ": " + e.getMessage()
                     + (repair || e.offset() == 0 ? "" : " (start with --repair-journal to cut it there; nothing is deleted)"), e);

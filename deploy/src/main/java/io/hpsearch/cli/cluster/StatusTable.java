@@ -24,7 +24,10 @@ import java.util.function.ToIntFunction;
  * workers that take its trials.
  *
  * <p>A campaign's {@code planned} counts the trials of the phases whose size is known; a refined
- * phase's size is known when it starts, so until then the count is shown with a {@code +}.
+ * phase's size is known when it starts, so until then the count is shown with a {@code +}. Every
+ * trial that was queued is counted once, in {@code done}, {@code running} or {@code pending}; the
+ * planned trials a campaign ended without starting (it was cancelled) are said below the table,
+ * as is what a campaign whose trials wait is waiting for (the coordinator's words).
  */
 final class StatusTable {
     private final List<CampaignStatus> campaigns;
@@ -44,6 +47,27 @@ final class StatusTable {
     /** Whether a phase's size is still to come (a refined phase of a campaign that has not ended). */
     static boolean moreToPlan(CampaignStatus c) {
         return !Campaigns.finished(c.getState()) && c.getPhasesList().stream().anyMatch(p -> p.getPlanned() == 0);
+    }
+
+    /** Planned trials an ended campaign never started (0 while it runs: they are still to come). */
+    static int neverStarted(CampaignStatus c) {
+        if (!Campaigns.finished(c.getState())) return 0;
+        return Math.max(0, planned(c) - CampaignProgress.done(c) - sum(c, PhaseStatus::getRunning)
+                - sum(c, PhaseStatus::getPending));
+    }
+
+    /** What the counts do not say, one line per campaign that needs one. */
+    private List<String> notes() {
+        List<String> notes = new ArrayList<>();
+        for (CampaignStatus c : campaigns) {
+            if (!c.getWaiting().isEmpty()) notes.add(c.getCampaign() + ": " + c.getWaiting());
+            int never = neverStarted(c);
+            if (never > 0) {
+                notes.add(c.getCampaign() + ": " + Campaigns.stateName(c.getState()) + "; " + never + " of its "
+                        + planned(c) + " planned trials never started");
+            }
+        }
+        return notes;
     }
 
     private static int sum(CampaignStatus c, ToIntFunction<PhaseStatus> f) {
@@ -80,6 +104,11 @@ final class StatusTable {
             }
             boolean[] left = {true, true, true, false, false, false, false, false, false, true, false};
             sb.append(TextTable.render(header, rows, left, markdown));
+            List<String> notes = notes();
+            if (!notes.isEmpty()) {
+                sb.append('\n');
+                for (String note : notes) sb.append(note).append('\n');
+            }
         }
         sb.append('\n');
         if (workers.isEmpty()) {
@@ -113,6 +142,9 @@ final class StatusTable {
             o.put("more_to_plan", moreToPlan(c));
             o.put("running", sum(c, PhaseStatus::getRunning));
             o.put("pending", sum(c, PhaseStatus::getPending));
+            o.put("never_started", neverStarted(c));
+            if (c.getWaiting().isEmpty()) o.putNull("waiting");
+            else o.put("waiting", c.getWaiting());
             if (c.hasBest()) {
                 o.put("best_val_acc", c.getBest().getValidation().getAccuracy());
                 o.put("best_trial", ResultsTable.trialName(c.getBest()));

@@ -45,7 +45,7 @@ class CampaignProgressTest {
                     .setBest(TrialResult.newBuilder().setValidation(Evaluation.newBuilder().setAccuracy(0.8512))).build());
         }
         assertEquals(List.of(
-                "c: 0/16 trials, queued behind earlier campaigns, 0s elapsed",
+                "c: 0/16 trials, waiting for a worker, 0s elapsed",
                 "c: 0/16 trials, phase coarse, no result yet, 1s elapsed",
                 "c: 4/16 trials, phase coarse, best val acc 0.8512, 8s elapsed, about 24s left"),
                 bytes.toString(StandardCharsets.UTF_8).lines().toList());
@@ -62,6 +62,42 @@ class CampaignProgressTest {
         p.notice("lost the coordinator");
         p.close();
         assertEquals(List.of("c: 0/16 trials, phase coarse, no result yet, 1s elapsed"),
+                bytes.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+
+    @Test
+    void aCampaignWhoseTrialsWaitSaysWhatForInTheCoordinatorsWords() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        String noData = "no worker can load data set cifar10 (worker 10.0.0.2:25521: cannot load data set cifar10, "
+                + "validation 5000: no directory /data/cifar-10-batches-bin)";
+        try (CampaignProgress p = new CampaignProgress("c", new PrintStream(bytes, true, StandardCharsets.UTF_8), false)) {
+            p.update(status(CampaignState.CAMPAIGN_STATE_PENDING, 0, 0, 1).toBuilder()
+                    .setWaiting("queued behind earlier campaigns (a, b)").build());
+            p.update(status(CampaignState.CAMPAIGN_STATE_PENDING, 0, 0, 2).toBuilder().setWaiting(noData).build());
+            // trials done, the rest waiting: the phase and the reason
+            p.update(status(CampaignState.CAMPAIGN_STATE_RUNNING, 3, 0, 5).toBuilder().setWaiting(noData).build());
+        }
+        assertEquals(List.of(
+                "c: 0/16 trials, queued behind earlier campaigns (a, b), 1s elapsed",
+                "c: 0/16 trials, " + noData + ", 2s elapsed",
+                "c: 3/16 trials, phase coarse, no result yet; " + noData + ", 5s elapsed, about 22s left"),
+                bytes.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+
+    @Test
+    void anEndedCampaignShowsNoTimeLeftAndCountsOnlyThePhasesItStarted() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        // cancelled in its coarse phase: two trials are still being stopped, the fine phase never started
+        CampaignStatus stopping = status(CampaignState.CAMPAIGN_STATE_CANCELLED, 10, 0, 8);
+        stopping = stopping.toBuilder().setPhases(0, stopping.getPhases(0).toBuilder().setRunning(2)).build();
+        assertEquals(12, CampaignProgress.total(stopping), "what status counts as planned");
+        try (CampaignProgress p = new CampaignProgress("c", new PrintStream(bytes, true, StandardCharsets.UTF_8), false)) {
+            p.update(stopping);
+            p.update(status(CampaignState.CAMPAIGN_STATE_CANCELLED, 12, 0, 9));
+        }
+        assertEquals(List.of(
+                "c: 10/12 trials, cancelled, waiting for 2 running trial(s) to stop, no result yet, 8s elapsed",
+                "c: 12/12 trials, cancelled, no result yet, 9s elapsed"),
                 bytes.toString(StandardCharsets.UTF_8).lines().toList());
     }
 

@@ -117,6 +117,7 @@ class CampaignQueueTest {
         assertEquals("pending", queued.get("state").asText(), queued.toString());
         assertEquals(0, queued.get("done").asInt());
         assertEquals(3, queued.get("pending").asInt());
+        assertEquals("queued behind earlier campaigns (first)", queued.get("waiting").asText(), queued.toString());
         assertEquals(1, s.get("workers").size(), s.toString());
         assertEquals(1, s.get("workers").get(0).get("slots").asInt());
 
@@ -128,7 +129,9 @@ class CampaignQueueTest {
         assertTrue(lines.get(0).startsWith("campaign") && lines.get(0).contains("planned"), table.out());
         assertTrue(lines.get(2).startsWith("first ") && lines.get(2).contains(" running "), table.out());
         assertTrue(lines.get(3).startsWith("second ") && lines.get(3).contains(" pending "), table.out());
-        assertTrue(lines.get(5).startsWith("worker") && lines.get(7).startsWith("127.0.0.1:"), table.out());
+        // what the queued one waits for, in the coordinator's words
+        assertEquals("second: queued behind earlier campaigns (first)", lines.get(5), table.out());
+        assertTrue(lines.get(7).startsWith("worker") && lines.get(9).startsWith("127.0.0.1:"), table.out());
 
         Outcome cancel = run("cancel", "first", "--join", join);
         assertEquals(0, cancel.code(), cancel.err());

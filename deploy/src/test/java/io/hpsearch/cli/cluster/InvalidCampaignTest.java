@@ -163,6 +163,36 @@ class InvalidCampaignTest {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aCoordinatorThatCannotListenLeavesTheJournalAsItWas() throws Exception {
+        String busy = join.substring(join.lastIndexOf(':') + 1); // the running coordinator's port
+        Path existing = dir.resolve("existing");
+        try (Journal j = new Journal(existing, rec -> { })) {
+            j.append(JournalEntry.newBuilder().setSequence(1).setEpochMillis(1)
+                    .setCoordinatorStarted(JournalEntry.CoordinatorStarted.newBuilder().setVersion("test")).build());
+        }
+        byte[] bytes = Files.readAllBytes(existing.resolve(Journal.FILE_NAME));
+        Outcome r = run("coordinator", "--port", busy, "--state-dir", existing.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--port " + busy) && r.err().contains("cannot listen there"), r.err());
+        assertArrayEquals(bytes, Files.readAllBytes(existing.resolve(Journal.FILE_NAME)), "a start record was appended");
+        try (Stream<Path> files = Files.list(existing)) {
+            assertEquals(1, files.count(), "nothing written next to the journal");
+        }
+
+        // as its own process: a new state folder is not even made, and the port is named without
+        // Akka's stack trace of the BindException before it
+        Path fresh = dir.resolve("fresh");
+        try (CliProcesses processes = new CliProcesses(dir)) {
+            CliProcesses.Cli c = processes.start("busy-port", "coordinator", "--port", busy, "--state-dir", fresh.toString());
+            assertEquals(2, c.awaitExit(Duration.ofSeconds(90)), c.err());
+            assertTrue(c.err().contains("hpsearch: error: --host 127.0.0.1 --port " + busy + ": cannot listen there"), c.err());
+            assertFalse(c.err().contains("\tat "), "no stack trace: " + c.err());
+        }
+        assertFalse(Files.exists(fresh), "a start that could not listen made its state folder");
+    }
+
+    @Test
     void aWorkerRefusesToPreloadABadCampaignOrAMissingDataSet() throws Exception {
         Path bad = dir.resolve("bad.conf");
         Files.writeString(bad, campaign("fashion-mnist", ", hiden = [4]", "1e-5", "1e-1", "4"));

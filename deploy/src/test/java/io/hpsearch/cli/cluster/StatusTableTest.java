@@ -33,7 +33,7 @@ class StatusTableTest {
                         .setValidation(Evaluation.newBuilder().setAccuracy(0.85125)))
                 .build();
         CampaignStatus queued = CampaignStatus.newBuilder().setCampaign("a").setState(CampaignState.CAMPAIGN_STATE_PENDING)
-                .setCurrentPhase("coarse").setStartedEpochMillis(2_000)
+                .setCurrentPhase("coarse").setStartedEpochMillis(2_000).setWaiting("queued behind earlier campaigns (b)")
                 .addPhases(PhaseStatus.newBuilder().setName("coarse").setPlanned(5).setPending(5)).build();
         CampaignStatus cancelled = CampaignStatus.newBuilder().setCampaign("c").setState(CampaignState.CAMPAIGN_STATE_CANCELLED)
                 .setCurrentPhase("coarse").setStartedEpochMillis(3_000).setElapsedSeconds(3725)
@@ -58,10 +58,15 @@ class StatusTableTest {
         // an ended campaign's unsized phase is not "to come"
         assertEquals(List.of("c", "cancelled", "-", "3", "4", "0", "0", "0", "-", "-", "1h02m05s"),
                 List.of(lines.get(4).split(" +")));
+        // what a waiting campaign waits for; the counts of an ended one add up with the trials it
+        // never started
         assertEquals("", lines.get(5));
-        assertTrue(lines.get(6).startsWith("worker"), lines.get(6));
-        assertEquals(List.of("10.0.0.2:25521", "1", "2", "2", "0", "1.0"), List.of(lines.get(8).split(" +")));
-        assertEquals(List.of("10.0.0.3:25521", "2", "1", "2", "2", "1.0"), List.of(lines.get(9).split(" +")));
+        assertEquals("a: queued behind earlier campaigns (b)", lines.get(6));
+        assertEquals("c: cancelled; 1 of its 4 planned trials never started", lines.get(7));
+        assertEquals("", lines.get(8));
+        assertTrue(lines.get(9).startsWith("worker"), lines.get(9));
+        assertEquals(List.of("10.0.0.2:25521", "1", "2", "2", "0", "1.0"), List.of(lines.get(11).split(" +")));
+        assertEquals(List.of("10.0.0.3:25521", "2", "1", "2", "2", "1.0"), List.of(lines.get(12).split(" +")));
     }
 
     @Test
@@ -77,8 +82,12 @@ class StatusTableTest {
         assertEquals("1970-01-01T00:00:01Z", b.get("submitted").asText());
         assertEquals(2, b.get("phases").size());
         assertEquals(7, b.get("phases").get(0).get("completed").asInt());
+        assertEquals(0, b.get("never_started").asInt(), "a running campaign's trials are still to come");
         JsonNode a = root.get("campaigns").get(1);
         assertTrue(a.get("best_val_acc").isNull() && a.get("best_trial").isNull(), a.toString());
+        assertEquals("queued behind earlier campaigns (b)", a.get("waiting").asText());
+        assertTrue(b.get("waiting").isNull(), b.toString());
+        assertEquals(1, root.get("campaigns").get(2).get("never_started").asInt());
         assertEquals(2, root.get("workers").size());
         assertEquals("10.0.0.3:25521#9", root.get("workers").get(1).get("worker_id").asText());
         assertEquals(2, root.get("workers").get(1).get("data_fingerprints").size());

@@ -1,5 +1,6 @@
 package io.hpsearch.cli.cluster;
 
+import io.hpsearch.cli.CommandRun.Outcome;
 import io.hpsearch.coordinator.Coordinator;
 import io.hpsearch.coordinator.CoordinatorNode;
 import io.hpsearch.coordinator.campaign.CampaignFile;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static io.hpsearch.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,5 +79,13 @@ class WorkerMissingDataTest {
         assertEquals(1, worker.err().split("cannot load data set", -1).length - 1,
                 "one refused lease, then no more dispatch to this worker:\n" + worker.err());
         assertTrue(worker.process().isAlive(), "the worker stays up for other campaigns");
+
+        // the coordinator says why the campaign waits, in the worker's words, and status shows it
+        assertTrue(c.getWaiting().startsWith("no worker can load data set fashion-mnist (worker 127.0.0.1:"), c.getWaiting());
+        assertTrue(c.getWaiting().contains("cannot load data set fashion-mnist") && c.getWaiting().contains(missing.toString()),
+                c.getWaiting());
+        Outcome table = run("status", "--join", "127.0.0.1:" + port);
+        assertEquals(0, table.code(), table.err());
+        assertTrue(table.out().contains("needs-data: " + c.getWaiting()), table.out());
     }
 }
