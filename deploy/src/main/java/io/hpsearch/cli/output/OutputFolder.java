@@ -16,11 +16,21 @@ public final class OutputFolder {
     private OutputFolder() {
     }
 
-    /** Makes {@code dir} (and its parents) if need be and checks that a file can be written in it. */
+    /**
+     * Checks that {@code dir} can be made and written: that it, or else its nearest existing parent,
+     * is a folder a file can be written in. Leaves nothing behind: a run stopped before its end
+     * writes nothing, not even the folder.
+     */
     public static void prepare(String option, Path dir) {
+        Path existing = dir.toAbsolutePath().normalize();
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        if (existing == null) return; // nothing of it exists, not even a root: the write will say why
+        String where = existing.equals(dir.toAbsolutePath().normalize()) ? "" : existing + ": ";
+        if (!Files.isDirectory(existing)) {
+            throw new UserError(option + " " + dir + ": cannot write the files there (" + where + "not a folder)");
+        }
         try {
-            Files.createDirectories(dir);
-            Files.delete(Files.createTempFile(dir, ".hpsearch-", ".probe"));
+            Files.delete(Files.createTempFile(existing, ".hpsearch-", ".probe"));
         } catch (IOException e) {
             throw cannotWrite(option, dir, e);
         }

@@ -260,7 +260,7 @@ class InvalidCampaignTest {
                 new String[] {"train", "--dataset", "synthetic", "--epochs", "1", "--schedule", "constant", "--out", out})) {
             Outcome r = run(args);
             assertEquals(2, r.code(), List.of(args) + ": " + r.err());
-            assertTrue(r.err().contains("--out " + out + ": cannot write the files there") && r.err().contains("not a directory"),
+            assertTrue(r.err().contains("--out " + out + ": cannot write the files there") && r.err().contains("a-file: not a folder"),
                     List.of(args) + ": " + r.err());
             assertFalse(r.err().contains("Exception"), List.of(args) + ": " + r.err());
             assertFalse(r.out().contains("status:"), "train refused before training: " + r.out());
