@@ -27,7 +27,7 @@ class TeamTest {
 
     private static void sleep() {
         try {
-            Thread.sleep(2);
+            Thread.sleep(5);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
