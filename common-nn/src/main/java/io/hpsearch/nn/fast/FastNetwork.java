@@ -382,7 +382,7 @@ public final class FastNetwork {
     /** Where the work runs; the caller owns (and closes) the team. */
     public void useTeam(Team team) {
         this.team = Objects.requireNonNull(team, "team");
-        int threads = team.size();
+        int threads = team.threads();
         if (memberX.length != threads) {
             float[][] buffers = new float[threads][];
             buffers[0] = x;
@@ -488,7 +488,7 @@ public final class FastNetwork {
 
     private void collectWeightsFinite() {
         boolean all = true;
-        for (int t = 0; t < team.threads(); t++) all &= memberWeightsFinite[t]; // the members of the last run
+        for (int t = 0; t < team.threads(); t++) all &= memberWeightsFinite[t];
         lastUpdateWeightsFinite = all;
     }
 

@@ -21,15 +21,6 @@ import java.util.concurrent.locks.LockSupport;
  * <p>A team made by {@link #recording} also times each member's work and waits between its
  * barriers into a {@link PhaseTimes}, while that is recording (a diagnostic; the others pay one
  * null check per barrier for it).
- *
- * <p>A team of several threads goes solo when the machine is oversubscribed: a member that waits
- * for one the OS has descheduled waits out a time slice, at each of a step's barriers (with one
- * busy process beside a two-thread trial on two cores, its median step took 1.1 ms against 0.25 ms
- * on one thread). When in most of a window of runs the members were parked for a quarter of a
- * millisecond or more in all, the caller runs the next runs alone
- * ({@link #threads()} is then 1, and a task computes every member's share in turn), for a span
- * that doubles after each contended window and halves after each other, then tries the team again. Tasks cut their work the same way for any number of threads, so results do not
- * change, bit for bit.
  */
 public final class Team implements AutoCloseable {
     /** A body run by every member; {@code member} is in {@code [0, threads)}. */
@@ -38,40 +29,12 @@ public final class Team implements AutoCloseable {
         void run(int member);
     }
 
-    /**
-     * Spins before parking: long enough to cover a phase's wait (with 2^12, the members of a
-     * two-thread Fashion-MNIST step on this project's machine were parked for 0.25 ms or more in
-     * most steps without any contention), short enough not to hog a shared core for long.
-     */
-    private static final int SPINS = 1 << 15;
-    /** Runs of the team over which parking is counted. */
-    static final int WINDOW = 16;
-    /** Runs alone after the first contended window; doubled for each contended window in a row, up to {@link #MAX_SOLO}. */
-    static final int MIN_SOLO = 256;
-    static final int MAX_SOLO = 1 << 14;
+    /** Spins before parking: long enough to cover a short phase, short enough not to hog a shared core. */
+    private static final int SPINS = 1 << 12;
 
     private static final Team SERIAL = new Team();
 
     private final int threads;
-    /** Members taking part in the coming runs: {@link #threads}, or 1 while the caller runs alone. Written by the caller between runs. */
-    private int active;
-    /** Whether the team goes solo under contention (not while recording phases: their table is per member). */
-    private final boolean adaptive;
-    /**
-     * Parked time of a run's members, added up, that marks it contended: members waiting for one
-     * the OS has descheduled park at barrier after barrier (a Fashion-MNIST step takes about 0.15
-     * ms), while a short park now and then is common on a busy or virtual machine without contention.
-     */
-    static final long LONG_WAIT_NANOS = 250_000;
-    /** Runs of the current window, and those in which a member waited long. */
-    private int windowRuns, parkedRuns;
-    /**
-     * Solo runs left; runs of a solo period decided after the last run, to start with the next (so
-     * that between runs {@link #threads()} is what the last run used); the span of the next solo period.
-     */
-    private int soloLeft, soloPending, nextSolo = MIN_SOLO;
-    /** Nanoseconds each member spent parked since the caller last looked (after a run). */
-    private final java.util.concurrent.atomic.AtomicLongArray parkedNanos;
     private final Thread[] members;
     private final AtomicInteger arrived = new AtomicInteger();
     private final AtomicIntegerArray sleeping;
@@ -84,22 +47,16 @@ public final class Team implements AutoCloseable {
 
     private Team() {
         this.threads = 1;
-        this.active = 1;
-        this.adaptive = false;
         this.members = new Thread[] {null};
         this.sleeping = new AtomicIntegerArray(1);
-        this.parkedNanos = new java.util.concurrent.atomic.AtomicLongArray(1);
         this.phases = null;
     }
 
     private Team(int threads, String name, PhaseTimes phases) {
         this.threads = threads;
-        this.active = threads;
-        this.adaptive = phases == null;
         this.phases = phases;
         this.members = new Thread[threads];
         this.sleeping = new AtomicIntegerArray(threads);
-        this.parkedNanos = new java.util.concurrent.atomic.AtomicLongArray(threads);
         for (int t = 1; t < threads; t++) {
             int member = t;
             Thread w = new Thread(() -> workerLoop(member), name + "-" + t);
@@ -136,22 +93,8 @@ public final class Team implements AutoCloseable {
         return SERIAL;
     }
 
-    /**
-     * Members of the coming run: what a task cuts its work by. The team's size, or 1 while the caller
-     * runs alone (call it from inside a task, or between runs).
-     */
     public int threads() {
-        return active;
-    }
-
-    /** The team's size, whether or not it runs alone for now: what per-member workspaces are made for. */
-    public int size() {
         return threads;
-    }
-
-    /** Runs the next {@code runs} runs on the caller alone, as under contention (for tests). */
-    void soloFor(int runs) {
-        soloPending = runs;
     }
 
     /** Ids of the team's own worker threads (not the caller's), e.g. to measure what they allocate. */
@@ -175,19 +118,6 @@ public final class Team implements AutoCloseable {
             return;
         }
         if (broken) throw new IllegalStateException("team is closed or failed", failure);
-        if (soloPending > 0) {
-            active = 1;
-            soloLeft = soloPending;
-            soloPending = 0;
-        } else if (active == 1 && soloLeft == 0) {
-            active = threads;
-            for (int t = 0; t < threads; t++) parkedNanos.set(t, 0); // the members parked while the caller ran alone
-        }
-        if (active == 1) {
-            soloLeft--;
-            task.run(0);
-            return;
-        }
         members[0] = Thread.currentThread();
         this.task = task;
         boolean ok = false;
@@ -203,7 +133,6 @@ public final class Team implements AutoCloseable {
         } finally {
             this.task = null;
         }
-        if (ok && adaptive) observe();
         if (!ok) {
             Throwable f = failure;
             if (f instanceof RuntimeException re) throw re;
@@ -220,7 +149,7 @@ public final class Team implements AutoCloseable {
     public void barrier(int member) {
         PhaseTimes times = phases;
         if (times == null || !times.recording()) {
-            if (active > 1) await(member);
+            if (threads > 1) await(member);
             return;
         }
         long arrived = System.nanoTime();
@@ -254,7 +183,6 @@ public final class Team implements AutoCloseable {
         }
         boolean interrupted = false;
         int spins = 0;
-        long parkedAt = 0;
         while (generation == gen) {
             if (broken) {
                 if (interrupted) Thread.currentThread().interrupt();
@@ -264,7 +192,6 @@ public final class Team implements AutoCloseable {
                 spins++;
                 Thread.onSpinWait();
             } else {
-                if (parkedAt == 0) parkedAt = System.nanoTime();
                 sleeping.set(member, 1);
                 // Re-check after announcing: the releaser reads `sleeping` after bumping the generation.
                 if (generation == gen && !broken) LockSupport.park(this);
@@ -274,25 +201,7 @@ public final class Team implements AutoCloseable {
                 if (Thread.interrupted()) interrupted = true;
             }
         }
-        if (parkedAt != 0) parkedNanos.addAndGet(member, System.nanoTime() - parkedAt);
         if (interrupted) Thread.currentThread().interrupt();
-    }
-
-    /** After a team run: goes solo when most runs of a window had a member wait long. */
-    private void observe() {
-        long parked = 0;
-        for (int t = 0; t < threads; t++) parked += parkedNanos.getAndSet(t, 0);
-        if (parked >= LONG_WAIT_NANOS) parkedRuns++;
-        if (++windowRuns < WINDOW) return;
-        if (2 * parkedRuns > WINDOW) {
-            soloPending = nextSolo;
-            nextSolo = Math.min(MAX_SOLO, 2 * nextSolo);
-        } else {
-            // halved, not reset: under lasting contention a window now and then passes, and each
-            // window on the team costs a few time slices
-            nextSolo = Math.max(MIN_SOLO, nextSolo / 2);
-        }
-        windowRuns = parkedRuns = 0;
     }
 
     private void workerLoop(int member) {
