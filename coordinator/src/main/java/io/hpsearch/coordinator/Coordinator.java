@@ -17,6 +17,7 @@ import io.hpsearch.coordinator.journal.Journal;
 import io.hpsearch.coordinator.state.CampaignRun;
 import io.hpsearch.coordinator.state.CoordinatorState;
 import io.hpsearch.coordinator.stats.CoordinatorStats;
+import io.hpsearch.protocol.WorkerIds;
 import io.hpsearch.protocol.v1.CampaignAck;
 import io.hpsearch.protocol.v1.CampaignSpec;
 import io.hpsearch.protocol.v1.CampaignState;
@@ -740,7 +741,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
                     break;
                 }
                 String said = e.getValue().excluded.get(c.name());
-                why.add("worker " + workerName(e.getKey()) + ": " + (said != null ? said
+                why.add("worker " + WorkerIds.hostPort(e.getKey()) + ": " + (said != null ? said
                         : "holds no copy with fingerprint " + c.spec().getData().getFingerprint()));
             }
             return "no worker can load data set " + CampaignFile.dataSetName(c.spec().getData().getKind())
@@ -753,12 +754,6 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         }
         if (!ahead.isEmpty()) return "queued behind earlier campaigns (" + String.join(", ", ahead) + ")";
         return "waiting for a worker";
-    }
-
-    /** A worker id without its incarnation ({@code host:port#uid} → {@code host:port}). */
-    private static String workerName(String workerId) {
-        int hash = workerId.indexOf('#');
-        return hash < 0 ? workerId : workerId.substring(0, hash);
     }
 
     private Behavior<ToCoordinator> onTopK(ToCoordinator.TopK m) {

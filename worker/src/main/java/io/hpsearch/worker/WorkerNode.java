@@ -9,6 +9,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.hpsearch.protocol.ClusterConfig;
+import io.hpsearch.protocol.WorkerIds;
 import io.hpsearch.protocol.wire.ToWorker;
 import io.hpsearch.worker.data.DataSetCache;
 import org.slf4j.Logger;
@@ -153,7 +154,7 @@ public final class WorkerNode implements AutoCloseable {
             var self = cluster.selfMember().address();
             String host = self.getHost().orElse(options.host());
             int port = (Integer) self.getPort().orElse(options.port());
-            String workerId = host + ":" + port + "#" + Long.toHexString(cluster.selfMember().uniqueAddress().longUid());
+            String workerId = WorkerIds.of(host, port, cluster.selfMember().uniqueAddress().longUid());
             Worker.Settings settings = tune.apply(Worker.Settings.of(workerId, host, options.slots(),
                             options.threadsPerTrial(), options.version())
                     .withTimings(Duration.ofSeconds(5), Duration.ofMillis(20), Duration.ofSeconds(5),

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hpsearch.protocol.WorkerIds;
 import io.hpsearch.protocol.v1.CampaignStatus;
 import io.hpsearch.protocol.v1.Dimension;
 import io.hpsearch.protocol.v1.HistogramSummary;
@@ -69,7 +70,7 @@ public final class ResultsTable {
             for (ParamValue v : r.getParamsList()) values[dims.indexOf(v.getName())] = v.getValue();
             rows.add(new Row(++rank, trialName(r), r.getId().getPhase(), values, r.getTrain().getAccuracy(),
                     r.getValidation().getAccuracy(), r.getTest().getAccuracy(), r.getEpochs(), r.getSeconds(),
-                    workerName(r.getWorkerId()), status(r)));
+                    WorkerIds.hostPort(r.getWorkerId()), status(r)));
         }
         return new ResultsTable(dims, rows);
     }
@@ -77,12 +78,6 @@ public final class ResultsTable {
     /** {@code coarse#3}: the phase and the trial's index in it. */
     public static String trialName(TrialResult r) {
         return r.getId().getPhase() + "#" + r.getId().getIndex();
-    }
-
-    /** The worker's {@code host:port} (its id without the incarnation uid). */
-    static String workerName(String workerId) {
-        int hash = workerId.indexOf('#');
-        return hash < 0 ? workerId : workerId.substring(0, hash);
     }
 
     static String status(TrialResult r) {

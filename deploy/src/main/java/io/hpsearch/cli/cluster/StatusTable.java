@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hpsearch.protocol.WorkerIds;
 import io.hpsearch.protocol.v1.CampaignState;
 import io.hpsearch.protocol.v1.CampaignStatus;
 import io.hpsearch.protocol.v1.PhaseStatus;
@@ -117,7 +118,7 @@ final class StatusTable {
             List<String> header = List.of("worker", "slots", "threads per trial", "cores", "data sets", "version");
             List<List<String>> rows = new ArrayList<>();
             for (WorkerInfo w : workers) {
-                rows.add(List.of(ResultsTable.workerName(w.getWorkerId()), Integer.toString(w.getSlots()),
+                rows.add(List.of(WorkerIds.hostPort(w.getWorkerId()), Integer.toString(w.getSlots()),
                         Integer.toString(w.getThreadsPerTrial()), Integer.toString(w.getCores()),
                         Integer.toString(w.getDataFingerprintsCount()), w.getVersion()));
             }
@@ -170,7 +171,7 @@ final class StatusTable {
         ArrayNode ws = root.putArray("workers");
         for (WorkerInfo w : workers) {
             ObjectNode o = ws.addObject();
-            o.put("worker", ResultsTable.workerName(w.getWorkerId()));
+            o.put("worker", WorkerIds.hostPort(w.getWorkerId()));
             o.put("worker_id", w.getWorkerId());
             o.put("slots", w.getSlots());
             o.put("threads_per_trial", w.getThreadsPerTrial());

@@ -137,7 +137,7 @@ class ClusterEndToEndTest {
         // both workers used, and they are the two worker processes (not the client or coordinator)
         assertEquals(2, usedWorkers.size(), "workers used: " + usedWorkers);
         Set<String> known = new HashSet<>();
-        status.getWorkersList().forEach(w -> known.add(ResultsTable.workerName(w.getWorkerId())));
+        status.getWorkersList().forEach(w -> known.add(io.hpsearch.protocol.WorkerIds.hostPort(w.getWorkerId())));
         assertEquals(known, usedWorkers);
 
         // sorted by validation accuracy, ranks 1..n
