@@ -184,7 +184,7 @@ public final class CampaignFile {
         List<PhaseSpec> phases = phases(root, search, training);
         spec.addAllPhases(phases);
         checkLength(trainingSection, root, training, search, phases);
-        checkTrainSubset(root, spec.getData(), training, phases);
+        checkTrainingSamples(root, spec.getData(), training, search, phases);
         root.finish();
         return spec.build();
     }
@@ -605,16 +605,82 @@ public final class CampaignFile {
         return TRAIN_SIZES.get(data.getKind());
     }
 
-    private static void checkTrainSubset(Section root, DataSpec data, TrainingSpec t, List<PhaseSpec> phases) {
+    /**
+     * Every trial must have a training set it can fill a batch from: a searched {@code
+     * train-subset} must fit in the data set after validation, and the largest batch any trial
+     * can draw must not exceed the smallest training set any trial of a phase can get. (The
+     * trainer would otherwise use the whole set as one batch while the table showed the batch
+     * asked for, and trials whose batches differ only above that size would be the same trial.)
+     */
+    private static void checkTrainingSamples(Section root, DataSpec data, TrainingSpec t, SearchSpace search,
+                                             List<PhaseSpec> phases) {
         Integer size = trainSize(data);
         if (size == null) return;
         int available = size - data.getValidationSize();
+        Dimension subsetDim = searched(search, Parameter.PARAMETER_TRAIN_SUBSET);
+        if (subsetDim != null) {
+            double most = largest(subsetDim);
+            if (most > available) {
+                throw new CampaignFileException(root.file(), dimensionKey(root, subsetDim, true),
+                        "(" + Section.fmt(most) + ") exceeds the " + available + " training samples left after validation");
+            }
+        }
         for (int i = 0; i < phases.size(); i++) {
             if (phases.get(i).getTrainSubset() > available) {
                 throw new CampaignFileException(root.file(), root.path("phases") + "[" + i + "].train-subset",
                         "(" + phases.get(i).getTrainSubset() + ") exceeds the " + available + " training samples left after validation");
             }
         }
+        Dimension batchDim = searched(search, Parameter.PARAMETER_BATCH_SIZE);
+        long batch = batchDim != null ? (long) Math.rint(largest(batchDim)) : t.getBatchSize(); // integer options are rounded
+        String batchKey = batchDim != null ? dimensionKey(root, batchDim, true) : root.path("training") + ".batch";
+        for (int i = 0; i < phases.size(); i++) {
+            PhaseSpec p = phases.get(i);
+            int samples;
+            String from;
+            if (p.getTrainSubset() > 0) {
+                samples = p.getTrainSubset();
+                from = root.path("phases") + "[" + i + "].train-subset";
+            } else if (subsetDim != null) {
+                samples = (int) Math.rint(smallest(subsetDim));
+                from = dimensionKey(root, subsetDim, false);
+            } else if (t.getTrainSubset() > 0) {
+                samples = t.getTrainSubset();
+                from = root.path("data") + ".train-subset";
+            } else {
+                samples = available;
+                from = dataSetName(data.getKind()) + " after validation";
+            }
+            if (batch > samples) {
+                throw new CampaignFileException(root.file(), batchKey, "(" + batch + ") exceeds the " + samples
+                        + " training samples of a trial in phase " + p.getName() + " (" + from + ")");
+            }
+        }
+    }
+
+    private static Dimension searched(SearchSpace search, Parameter parameter) {
+        for (Dimension d : search.getDimensionsList()) if (d.getParameter() == parameter) return d;
+        return null;
+    }
+
+    /** The key of a dimension's largest ({@code max} or {@code choices}) or smallest value. */
+    private static String dimensionKey(Section root, Dimension d, boolean largest) {
+        String base = root.path("search") + "." + d.getName();
+        return base + (d.getScale() == Scale.SCALE_CHOICE ? ".choices" : largest ? ".max" : ".min");
+    }
+
+    private static double largest(Dimension d) {
+        if (d.getScale() != Scale.SCALE_CHOICE) return d.getMax();
+        double m = Double.NEGATIVE_INFINITY;
+        for (double c : d.getChoicesList()) m = Math.max(m, c);
+        return m;
+    }
+
+    private static double smallest(Dimension d) {
+        if (d.getScale() != Scale.SCALE_CHOICE) return d.getMin();
+        double m = Double.POSITIVE_INFINITY;
+        for (double c : d.getChoicesList()) m = Math.min(m, c);
+        return m;
     }
 
     // ---- helpers ----------------------------------------------------------------------------

@@ -183,6 +183,29 @@ class CampaignFileTest {
     }
 
     @Test
+    void aBatchAsLargeAsTheSmallestTrainingSetIsAccepted() {
+        String text = """
+                campaign { name = b }
+                data { set = fashion-mnist, train-subset = 2000 }
+                network { hidden = [10] }
+                training { epochs = 1, schedule { type = constant, eta = 0.01 } }
+                search {
+                  batch { choices = [100, 300] }
+                  train-subset { min = 300, max = 55000 }
+                }
+                phases = [ { name = p, trials = 2 }, { name = q, trials = 1 } ]
+                """;
+        CampaignSpec c = CampaignFile.parse(text, "b.conf");
+        assertEquals(2, c.getPhasesCount());
+        // A searched training set that can be one sample smaller than the largest batch is refused, naming the batch's key.
+        CampaignFileException e = assertThrows(CampaignFileException.class,
+                () -> CampaignFile.parse(text.replace("min = 300", "min = 299"), "b.conf"));
+        assertEquals("search.batch.choices", e.key());
+        assertTrue(e.getMessage().contains("(300) exceeds the 299 training samples of a trial in phase p (search.train-subset.min)"),
+                e.getMessage());
+    }
+
+    @Test
     void unreadableFileIsRefusedNamingIt() {
         CampaignFileException e = assertThrows(CampaignFileException.class,
                 () -> CampaignFile.read(RESOURCES.resolve("no-such-file.conf")));
