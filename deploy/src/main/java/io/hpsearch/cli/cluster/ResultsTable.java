@@ -32,7 +32,10 @@ import java.util.Set;
 public final class ResultsTable {
     public enum Format { TABLE, CSV, JSON, MARKDOWN }
 
-    /** One row; {@code values} are in the order of {@link #dimensions}. */
+    /**
+     * One row; {@code values} are in the order of {@link #dimensions}. The accuracies are NaN for a
+     * trial that ended without final evaluations (failed, or cancelled while it trained).
+     */
     public record Row(int rank, String trial, String phase, double[] values, double trainAcc, double valAcc,
                       double testAcc, int epochs, double seconds, String worker, String status) {
     }
@@ -68,8 +71,10 @@ public final class ResultsTable {
             double[] values = new double[dims.size()];
             java.util.Arrays.fill(values, Double.NaN);
             for (ParamValue v : r.getParamsList()) values[dims.indexOf(v.getName())] = v.getValue();
-            rows.add(new Row(++rank, trialName(r), r.getId().getPhase(), values, r.getTrain().getAccuracy(),
-                    r.getValidation().getAccuracy(), r.getTest().getAccuracy(), r.getEpochs(), r.getSeconds(),
+            rows.add(new Row(++rank, trialName(r), r.getId().getPhase(), values,
+                    r.hasTrain() ? r.getTrain().getAccuracy() : Double.NaN,
+                    r.hasValidation() ? r.getValidation().getAccuracy() : Double.NaN,
+                    r.hasTest() ? r.getTest().getAccuracy() : Double.NaN, r.getEpochs(), r.getSeconds(),
                     WorkerIds.hostPort(r.getWorkerId()), status(r)));
         }
         return new ResultsTable(dims, rows);

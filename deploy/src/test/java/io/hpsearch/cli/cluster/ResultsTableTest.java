@@ -121,6 +121,25 @@ class ResultsTableTest {
     }
 
     @Test
+    void aTrialWithoutFinalEvaluationsHasNoAccuraciesRatherThanZeros() throws Exception {
+        // a failed trial, or one cancelled while it trained, carries no train/validation/test evaluation
+        TrialResult cancelled = result("coarse", 5, 1e-3, 1e-5, 0, TrialStatus.TRIAL_STATUS_CANCELLED).toBuilder()
+                .clearTrain().clearValidation().clearTest().setEpochs(2).build();
+        TopKAnswer answer = TopKAnswer.newBuilder().setCampaign("c")
+                .addRanked(result("coarse", 0, 1e-4, 2e-5, 0.5, TrialStatus.TRIAL_STATUS_COMPLETED))
+                .addRanked(cancelled).setTotal(2).build();
+        ResultsTable t = ResultsTable.of(answer, null);
+        JsonNode row = new ObjectMapper().readTree(t.format(ResultsTable.Format.JSON)).get(1);
+        assertTrue(row.get("train_acc").isNull() && row.get("val_acc").isNull() && row.get("test_acc").isNull(), row.toString());
+        assertEquals(2, row.get("epochs").asInt());
+        assertEquals("2,coarse#5,coarse,0.001,1.0E-5,NaN,NaN,NaN,2,12.25,10.0.0.2:25521,cancelled",
+                t.format(ResultsTable.Format.CSV).lines().toList().get(2));
+        String line = t.format(ResultsTable.Format.TABLE).lines().toList().get(3);
+        assertTrue(line.matches(".*coarse#5 .* - +- +- +2 .*cancelled"), line);
+        assertTrue(!line.contains("0.0000"), line);
+    }
+
+    @Test
     void statsListEachHistogramInMilliseconds() {
         String text = ResultsTable.stats(List.of(io.hpsearch.protocol.v1.HistogramSummary.newBuilder()
                 .setName("dispatch_latency").setCount(12).setP50Ms(0.5).setP90Ms(1.25).setP99Ms(3.5).setMaxMs(4)
