@@ -95,7 +95,13 @@ final class Campaigns {
 
     /** The table's rows: the {@code k} best (k ≤ 0: the campaign's top-k), without their curves. */
     static TopKAnswer topK(CoordinatorClient client, String campaign, int k, Duration timeout, String where) {
-        return topK(client, TopKQuery.newBuilder().setCampaign(campaign).setK(k).setWithoutCurves(true).build(), timeout, where);
+        return topK(client, campaign, "", k, timeout, where);
+    }
+
+    /** {@link #topK(CoordinatorClient, String, int, Duration, String)} of one phase ("" for every phase). */
+    static TopKAnswer topK(CoordinatorClient client, String campaign, String phase, int k, Duration timeout, String where) {
+        return topK(client, TopKQuery.newBuilder().setCampaign(campaign).setPhase(phase).setK(k).setWithoutCurves(true).build(),
+                timeout, where);
     }
 
     /** Every result of the campaign with its curves and confusion matrix: what the results files hold. */

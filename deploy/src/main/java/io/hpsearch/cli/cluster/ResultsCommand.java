@@ -7,6 +7,7 @@ import io.hpsearch.coordinator.journal.JournalReader;
 import io.hpsearch.coordinator.state.CampaignRun;
 import io.hpsearch.coordinator.state.CoordinatorState;
 import io.hpsearch.protocol.v1.CampaignStatus;
+import io.hpsearch.protocol.v1.PhaseStatus;
 import io.hpsearch.protocol.v1.StatusAnswer;
 import io.hpsearch.protocol.v1.TopKAnswer;
 import io.hpsearch.protocol.v1.TopKQuery;
@@ -22,6 +23,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code hpsearch results}: a campaign's top-k table (and the coordinator's latency percentiles). */
@@ -45,6 +47,11 @@ public final class ResultsCommand implements Callable<Integer> {
     @Option(names = "--campaign", paramLabel = "NAME",
             description = "The campaign (default: the one submitted last).")
     String campaign;
+
+    @Option(names = "--phase", paramLabel = "NAME",
+            description = "Only the trials of this phase (e.g. fine), ranked among themselves (default: every phase). "
+                    + "--out still writes the whole campaign.")
+    String phase;
 
     @Mixin
     TableOptions table;
@@ -80,7 +87,7 @@ public final class ResultsCommand implements Callable<Integer> {
         try (CoordinatorClient client = connection.connect(coordinator)) {
             StatusAnswer all = Campaigns.await(client.status(""), timeout, where);
             CampaignStatus status = pick(all, campaign, "the coordinator at " + where);
-            TopKAnswer answer = Campaigns.topK(client, status.getCampaign(), rows, timeout, where);
+            TopKAnswer answer = Campaigns.topK(client, status.getCampaign(), phase(status), rows, timeout, where);
             out.print(ResultsTable.of(answer, status).format(fmt));
             if (stats) {
                 String text = ResultsTable.stats(all.getStatsList());
@@ -127,7 +134,7 @@ public final class ResultsCommand implements Callable<Integer> {
         for (CampaignRun run : read.state().campaigns()) all.addCampaigns(run.status(now));
         CampaignStatus status = pick(all.build(), campaign, "the journal " + read.read().file());
         CampaignRun run = read.state().campaign(status.getCampaign()).orElseThrow();
-        TopKAnswer answer = run.topK(TopKQuery.newBuilder().setCampaign(run.name()).setK(rows).build());
+        TopKAnswer answer = run.topK(TopKQuery.newBuilder().setCampaign(run.name()).setPhase(phase(status)).setK(rows).build());
         PrintWriter out = spec.commandLine().getOut();
         out.print(ResultsTable.of(answer, status).format(fmt));
         out.flush();
@@ -137,6 +144,17 @@ public final class ResultsCommand implements Callable<Integer> {
         }
         warnIfRunning(status);
         return 0;
+    }
+
+    /** The --phase asked for ("" for every phase), checked against the campaign's phases. */
+    private String phase(CampaignStatus status) {
+        if (phase == null) return "";
+        List<String> names = status.getPhasesList().stream().map(PhaseStatus::getName).toList();
+        if (!names.contains(phase)) {
+            throw new UserError("--phase " + phase + ": campaign " + status.getCampaign() + " has no such phase (it has: "
+                    + String.join(", ", names) + ")");
+        }
+        return phase;
     }
 
     private static void warnIfRunning(CampaignStatus status) {

@@ -167,5 +167,24 @@ class ClusterEndToEndTest {
             }
         }
         assertTrue(narrowed, "the rule narrowed no dimension, so the check above proves nothing: " + fineSpace);
+
+        // one phase's table (read from the journal): its trials only, in the order of the whole table, ranked 1..n
+        CliProcesses.Cli finePhase = processes.start("results-fine", "results", "--state-dir", dir.resolve("state").toString(),
+                "--campaign", "e2e", "--phase", "fine", "--top", "100", "--format", "json");
+        assertEquals(0, finePhase.awaitExit(Duration.ofSeconds(60)), () -> "results --phase failed\n" + finePhase.err());
+        JsonNode fineRows = new ObjectMapper().readTree(finePhase.out());
+        List<String> fineInWholeTable = new ArrayList<>();
+        for (JsonNode r : rows) if (r.get("phase").asText().equals("fine")) fineInWholeTable.add(r.get("trial").asText());
+        List<String> fineTable = new ArrayList<>();
+        for (int i = 0; i < fineRows.size(); i++) {
+            assertEquals(i + 1, fineRows.get(i).get("rank").asInt());
+            fineTable.add(fineRows.get(i).get("trial").asText());
+        }
+        assertEquals(fineInWholeTable, fineTable);
+        CliProcesses.Cli noSuchPhase = processes.start("results-nope", "results", "--state-dir", dir.resolve("state").toString(),
+                "--campaign", "e2e", "--phase", "nope");
+        assertEquals(2, noSuchPhase.awaitExit(Duration.ofSeconds(60)), noSuchPhase::err);
+        assertTrue(noSuchPhase.err().contains("--phase nope: campaign e2e has no such phase (it has: coarse, fine)"),
+                noSuchPhase.err());
     }
 }
