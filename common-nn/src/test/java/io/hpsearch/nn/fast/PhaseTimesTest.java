@@ -57,6 +57,39 @@ class PhaseTimesTest {
     }
 
     @Test
+    void theMedianWorkLeavesOutARunThatTookFarLonger() {
+        PhaseTimes times = new PhaseTimes(1);
+        Team team = Team.recording(1, "phase-test", times);
+        times.record(true);
+        int[] run = {0};
+        for (int i = 0; i < 5; i++) {
+            team.run(t -> {
+                sleep(run[0]++ == 2 ? 80 : 2); // one run, as if the OS took the thread away for a while
+                team.barrier(t);
+            });
+        }
+        double mean = times.work(0, 0) / 5.0, median = times.medianWork(0, 0);
+        assertTrue(mean >= 17 * MS, "mean " + mean);
+        assertTrue(median >= 2 * MS && median < 10 * MS, "median " + median);
+        assertEquals(0, times.medianWork(0, 5), "a phase no run reached");
+        times.clear();
+        assertEquals(0, times.medianWork(0, 0));
+    }
+
+    @Test
+    void histogramBinsAreWithinTwoPercentOfTheDuration() {
+        int last = -1;
+        for (long v = 0; v < 1L << 40; v = v < 300 ? v + 1 : v + v / 37) {
+            int bin = PhaseTimes.bin(v);
+            assertTrue(bin >= last, "bins grow with the duration: " + v);
+            last = bin;
+            assertTrue(Math.abs(PhaseTimes.binMiddle(bin) - v) <= Math.max(0.5, v * 0.016), v + " in a bin around "
+                    + PhaseTimes.binMiddle(bin));
+        }
+        assertTrue(PhaseTimes.bin(Long.MAX_VALUE) >= 0);
+    }
+
+    @Test
     void oneThreadIsTimedPhaseByPhaseWithoutWaits() {
         PhaseTimes times = new PhaseTimes(1);
         Team team = Team.recording(1, "phase-test", times);
