@@ -75,7 +75,7 @@ import java.util.regex.Pattern;
  *              step:     eta, factor, every-epochs
  *              cyclic:   eta-min, eta-max, step-epochs | step-updates, cycles = 1, max-decay = 1 },
  *   optimizer = sgd | momentum | adam, or { type, momentum = 0.9, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 },
- *   bn-stats = ema (ema | precise), precise-samples = 10000, flip = false, threads = 1,
+ *   bn-stats = ema (ema | precise), precise-samples = 10000, flip = false (images only),
  *   train-eval = epoch (epoch | end: measure the training set after every epoch, or the last only)
  * }
  * search {                         # at least one dimension; keys: SearchParameters.keys()
@@ -178,6 +178,13 @@ public final class CampaignFile {
         spec.setNetwork(network);
         Section trainingSection = root.section("training");
         TrainingSpec training = training(trainingSection, trainSubset[0]);
+        DataSpec data = spec.getData();
+        if (training.getFlip() && data.getKind() == DataSetKind.DATA_SET_KIND_SYNTHETIC
+                && data.getSynthetic().getImageChannels() == 0) {
+            // every trial would fail on its worker, attempt after attempt
+            throw trainingSection.error("flip", "needs images, and the synthetic data set has none: set data.synthetic.image"
+                    + " (e.g. \"3x32x32\") or remove flip");
+        }
         spec.setTraining(training);
         SearchSpace search = search(root.section("search"), network, training);
         spec.setSearch(search);
@@ -220,7 +227,8 @@ public final class CampaignFile {
                     .setSeed(y.longValue("seed", 0));
             if (y.has("sep")) {
                 double sep = y.number("sep");
-                if (!(sep >= 0 && Double.isFinite(sep))) throw y.error("sep", "(" + sep + ") must be ≥ 0");
+                // the message carries 0 as "the default", so a separation of 0 cannot be asked for
+                if (!(sep > 0 && Double.isFinite(sep))) throw y.error("sep", "(" + Section.fmt(sep) + ") must be positive");
                 b.setSeparation(sep);
             }
             if (y.has("image")) {
@@ -311,7 +319,12 @@ public final class CampaignFile {
         t.setTestStatistics(stats.equals("precise") ? BnStatistics.BN_STATISTICS_PRECISE : BnStatistics.BN_STATISTICS_MOVING_AVERAGE);
         t.setPreciseSamples(bounded(s, "precise-samples", 10_000, 1, 10_000_000));
         t.setFlip(s.bool("flip", false));
-        t.setThreads(bounded(s, "threads", 1, 1, 1024));
+        if (s.has("threads")) {
+            // A worker sizes its slots by its --threads-per-trial and runs every trial on that many
+            // threads, so a count in the campaign could only be ignored.
+            throw s.error("threads", "is not a campaign setting: each worker runs a trial on its own number of threads"
+                    + " (hpsearch worker or hpsearch local --threads-per-trial); remove it");
+        }
         String trainEval = s.keyword("train-eval", "epoch", List.of("epoch", "end"));
         t.setTrainEvaluation(trainEval.equals("end") ? TrainEvaluation.TRAIN_EVALUATION_LAST_EPOCH
                 : TrainEvaluation.TRAIN_EVALUATION_EVERY_EPOCH);

@@ -101,6 +101,7 @@ class CampaignFileTest {
                   optimizer { type = adam, beta2 = 0.99 }
                   bn-stats = precise
                   train-eval = end
+                  flip = true
                 }
                 search {
                   batch { choices = [32, 64] }
@@ -122,7 +123,10 @@ class CampaignFileTest {
         assertEquals(0.001, c.getNetwork().getInit().getSigma());
         assertEquals(0.0, c.getTraining().getLambda());
         assertEquals(100, c.getTraining().getBatchSize());
-        assertEquals(1, c.getTraining().getThreads());
+        // a trial's threads are the worker's --threads-per-trial, not the campaign's
+        assertEquals(0, c.getTraining().getThreads());
+        // flips need images, which this synthetic set has
+        assertTrue(c.getTraining().getFlip());
         assertEquals(io.hpsearch.protocol.v1.TrainEvaluation.TRAIN_EVALUATION_LAST_EPOCH, c.getTraining().getTrainEvaluation());
         assertEquals(OptimizerKind.OPTIMIZER_KIND_ADAM, c.getTraining().getOptimizer().getKind());
         assertEquals(0.9, c.getTraining().getOptimizer().getBeta1());
