@@ -273,6 +273,21 @@ class InvalidCampaignTest {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void localRefusesAFingerprintItsDataDoesNotHave() throws Exception {
+        // every worker of local shares the one copy it loaded: a campaign it does not match would wait for ever
+        Path file = dir.resolve("fingerprint.conf");
+        Files.writeString(file, campaign("synthetic", "", "1e-5", "1e-1", "2")
+                .replace("validation = 500", "validation = 500, fingerprint = abcdef12, synthetic { train = 2000, dim = 8 }"));
+        Outcome r = run("local", file.toString(), "--out", dir.resolve("out").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("fingerprint.conf: data.fingerprint (abcdef12) does not match this machine's copy of synthetic"),
+                r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertFalse(Files.exists(dir.resolve("out")));
+    }
+
+    @Test
     void aClientHostThatIsNotThisMachinesIsNamed() {
         // 192.0.2.0/24 is reserved for documentation: no machine has it
         Outcome r = run("status", "--join", join, "--host", "192.0.2.1", "--timeout", "5");
