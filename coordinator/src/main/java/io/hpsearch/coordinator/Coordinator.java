@@ -672,7 +672,8 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
             }
         }
         log.info("campaign {} cancelled ({}); {} running trial(s) told to stop", name, reason, running.size());
-        m.replyTo().tell(ack.setCancelled(true).build());
+        // counted here, not from a status asked for before: trials end between two questions
+        m.replyTo().tell(ack.setCancelled(true).setStatus(liveStatus(c)).build());
         return this;
     }
 

@@ -310,7 +310,11 @@ class CoordinatorRecoveryTest {
         WorkLease stopping = leases.get(1);
         WorkLease finishing = a.ask(c, 1).get(0);
 
-        assertTrue(cancel(c, "stop", "changed my mind").getCancelled());
+        CancelAck ack = cancel(c, "stop", "changed my mind");
+        assertTrue(ack.getCancelled());
+        // what hpsearch cancel reports: counted as the cancellation happened
+        assertEquals(2, sum(ack.getStatus(), PhaseStatus::getRunning), "the trials being stopped");
+        assertEquals(1, done(ack.getStatus()), "the trial reported before the cancel");
         Set<String> told = new HashSet<>();
         for (int i = 0; i < 2; i++) told.add(a.probe.expectMessageClass(ToWorker.Cancel.class, TIMEOUT).cancel().getLeaseId());
         assertEquals(Set.of(stopping.getLeaseId(), finishing.getLeaseId()), told);
