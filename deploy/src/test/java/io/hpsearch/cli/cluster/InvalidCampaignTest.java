@@ -296,6 +296,24 @@ class InvalidCampaignTest {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aWorkerOrClientThatCannotListenSaysSoWithoutAStackTrace() throws Exception {
+        // as processes, where Akka's listener would log the BindException's stack trace before the message
+        try (CliProcesses processes = new CliProcesses(dir)) {
+            CliProcesses.Cli worker = processes.start("worker-bad-host", "worker", "--join", join, "--host", "192.0.2.1");
+            CliProcesses.Cli status = processes.start("status-bad-host", "status", "--join", join, "--host", "192.0.2.1",
+                    "--timeout", "5");
+            for (CliProcesses.Cli c : List.of(worker, status)) {
+                assertEquals(2, c.awaitExit(Duration.ofSeconds(90)), c.err());
+                assertTrue(c.err().contains("hpsearch: error: --host 192.0.2.1") && c.err().contains("cannot listen there"),
+                        c.name() + ": " + c.err());
+                assertFalse(c.err().contains("\tat ") || c.err().contains("ERROR TcpListener"), c.name() + ": no stack trace: "
+                        + c.err());
+            }
+        }
+    }
+
+    @Test
     void aMissingCampaignFileIsAUserError() {
         Outcome r = run("launch", dir.resolve("nope.conf").toString(), "--join", join);
         assertEquals(2, r.code(), r.err());
