@@ -235,12 +235,16 @@ class InvalidCampaignTest {
     }
 
     @Test
-    void outWithDetachIsRefusedBeforeAnythingIsSubmitted() throws Exception {
+    void outOrCancelOnExitWithDetachIsRefusedBeforeAnythingIsSubmitted() throws Exception {
         Path file = dir.resolve("detached.conf");
         Files.writeString(file, campaign("fashion-mnist", "", "1e-5", "1e-1", "4").replace("name = bad", "name = detached"));
         Outcome r = run("launch", file.toString(), "--join", join, "--detach", "--out", dir.resolve("out").toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--out") && r.err().contains("--detach"), r.err());
+        // launch --detach ends once the campaign is accepted: there is no exit of a follower to cancel on
+        Outcome cancelling = run("launch", file.toString(), "--join", join, "--detach", "--cancel-on-exit");
+        assertEquals(2, cancelling.code(), cancelling.err());
+        assertTrue(cancelling.err().contains("--cancel-on-exit") && cancelling.err().contains("--detach"), cancelling.err());
         try (CoordinatorClient client = CoordinatorClient.using(coordinator.system(), Duration.ofSeconds(10))) {
             StatusAnswer status = client.status("").toCompletableFuture().get(20, TimeUnit.SECONDS);
             assertTrue(status.getCampaignsList().stream().noneMatch(c -> c.getCampaign().equals("detached")),
