@@ -67,7 +67,7 @@ import java.util.regex.Pattern;
  *   synthetic { train, test, dim, classes, clusters, sep, image = "CxHxW", seed }  (synthetic only)
  * }
  * network { hidden (required list, [] allowed), batch-norm = before-relu (off | before-relu |
- *           after-relu), init = he (he | xavier | "sigma:&lt;σ&gt;"), bn-alpha = 0.9 }
+ *           after-relu), init = he (he | xavier | "sigma:&lt;σ&gt;"), bn-alpha = 0.9 (with BN only) }
  * training {
  *   lambda = 0, batch = 100, epochs (constant/step schedules; or set in every phase),
  *   schedule { type (constant | step | cyclic)
@@ -75,7 +75,7 @@ import java.util.regex.Pattern;
  *              step:     eta, factor, every-epochs
  *              cyclic:   eta-min, eta-max, step-epochs | step-updates, cycles = 1, max-decay = 1 },
  *   optimizer = sgd | momentum | adam, or { type, momentum = 0.9, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 },
- *   bn-stats = ema (ema | precise), precise-samples = 10000, flip = false (images only),
+ *   bn-stats = ema (ema | precise), precise-samples = 10000 (precise only), flip = false (images only),
  *   train-eval = epoch (epoch | end: measure the training set after every epoch, or the last only)
  * }
  * search {                         # at least one dimension; keys: SearchParameters.keys()
@@ -297,6 +297,9 @@ public final class CampaignFile {
         } else {
             throw s.error("init", "(" + init + ") is not one of he, xavier, sigma:<σ>");
         }
+        if (n.getBatchNorm() == BatchNormMode.BATCH_NORM_MODE_OFF && s.has("bn-alpha")) {
+            throw s.error("bn-alpha", "has no effect without batch normalisation (batch-norm = off); remove it");
+        }
         double alpha = s.number("bn-alpha", 0.9);
         if (!(alpha >= 0 && alpha < 1)) throw s.error("bn-alpha", "(" + alpha + ") must be in [0, 1)");
         n.setBnAlpha(alpha);
@@ -317,6 +320,9 @@ public final class CampaignFile {
         t.setOptimizer(optimizer(s));
         String stats = s.keyword("bn-stats", "ema", List.of("ema", "precise"));
         t.setTestStatistics(stats.equals("precise") ? BnStatistics.BN_STATISTICS_PRECISE : BnStatistics.BN_STATISTICS_MOVING_AVERAGE);
+        if (t.getTestStatistics() != BnStatistics.BN_STATISTICS_PRECISE && s.has("precise-samples")) {
+            throw s.error("precise-samples", "is used only with bn-stats = precise; remove it or set bn-stats = precise");
+        }
         t.setPreciseSamples(bounded(s, "precise-samples", 10_000, 1, 10_000_000));
         t.setFlip(s.bool("flip", false));
         if (s.has("threads")) {
@@ -530,6 +536,7 @@ public final class CampaignFile {
                 p.setSampler(SamplerKind.SAMPLER_KIND_RANDOM);
                 p.setTrials(trialCount(s, s.integer("trials")));
                 trials = p.getTrials();
+                if (s.has("points")) throw s.error("points", "is for sampler = grid; a random phase draws trials values");
             } else {
                 p.setSampler(SamplerKind.SAMPLER_KIND_GRID);
                 p.setGridPoints(bounded(s, "points", 4, 1, MAX_GRID_POINTS));
