@@ -34,7 +34,8 @@ public final class GradcheckCommand implements Callable<Integer> {
             description = "Data set the samples come from (default: ${DEFAULT-VALUE}).")
     String dataset;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder holding the data set's files.")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder holding the data set's files (default: as "
+            + "for train).")
     java.nio.file.Path dataDir;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "20",
@@ -70,7 +71,7 @@ public final class GradcheckCommand implements Callable<Integer> {
         if (!(tolerance > 0)) throw new UserError("--tolerance must be positive, got " + tolerance);
         network.toConfig(1, 2);
 
-        DataSplit split = io.hpsearch.nn.data.DataSets.load(dataset, dataDir, 0, 0, seed);
+        DataSplit split = io.hpsearch.nn.data.DataSets.load(dataset, DataOptions.directory(dataset, dataDir), 0, 0, seed);
         DataSet train = split.train();
         if (dims > train.dim()) throw new UserError("--dims (" + dims + ") exceeds the data's " + train.dim() + " features");
         if (samples > train.size()) throw new UserError("--samples (" + samples + ") exceeds the data's " + train.size() + " samples");
