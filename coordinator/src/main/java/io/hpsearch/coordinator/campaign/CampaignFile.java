@@ -60,7 +60,7 @@ import java.util.regex.Pattern;
  *
  * <p>The format, with defaults ({@code deploy/campaigns/*.conf} are commented examples):
  * <pre>
- * campaign { name (required, [A-Za-z0-9._-]+), seed = 1, top-k = 10, max-attempts = 3 }
+ * campaign { name (required, [A-Za-z0-9._-]+), seed = 1, top-k = 10, max-attempts (default: the coordinator's, 3) }
  * data {
  *   set (required: fashion-mnist | mnist | cifar10 | synthetic), validation = 5000,
  *   train-subset = 0 (0: all), fingerprint = "" (hex SHA-256 the workers must match),
@@ -169,7 +169,8 @@ public final class CampaignFile {
         spec.setName(name);
         spec.setSeed(campaign.longValue("seed", 1));
         spec.setTopK(bounded(campaign, "top-k", 10, 1, 10_000));
-        spec.setMaxAttempts(bounded(campaign, "max-attempts", 3, 1, 100));
+        // left at 0 when not set: the coordinator's --max-attempts then decides
+        spec.setMaxAttempts(bounded(campaign, "max-attempts", 0, 1, 100));
         campaign.finish();
 
         int[] trainSubset = new int[1];
