@@ -473,6 +473,25 @@ class CoordinatorRecoveryTest {
     }
 
     @Test
+    void aCampaignWhoseEveryTrialFailedEndsFailedAndOneWithAResultCompleted() throws IOException {
+        ActorRef<ToCoordinator> c = open(settings());
+        Worker a = new Worker("a");
+        for (String name : List.of("nothing", "something")) {
+            assertTrue(submit(c, TestCampaigns.twoPhase(name, 5, 1, 1).toBuilder().setMaxAttempts(1).build()).getAccepted());
+            WorkLease coarse = a.ask(c, 1).get(0);
+            a.report(c, failed(coarse, a.id, "java.lang.IllegalStateException: no data"));
+            WorkLease fine = a.ask(c, 1).get(0);
+            a.report(c, name.equals("nothing") ? failed(fine, a.id, "java.lang.IllegalStateException: no data") : train(fine));
+        }
+        assertEquals(CampaignState.CAMPAIGN_STATE_FAILED, status(c, "nothing").getState());
+        assertEquals(CampaignState.CAMPAIGN_STATE_COMPLETED, status(c, "something").getState());
+        stop(c);
+        // as journaled: a restart knows it
+        ActorRef<ToCoordinator> again = open(settings());
+        assertEquals(CampaignState.CAMPAIGN_STATE_FAILED, status(again, "nothing").getState());
+    }
+
+    @Test
     void aDivergedTrialIsAResultAndIsNotRetried() throws IOException {
         CampaignSpec spec = TestCampaigns.twoPhase("nan", 5, 2, 1);
         ActorRef<ToCoordinator> c = open(settings());
