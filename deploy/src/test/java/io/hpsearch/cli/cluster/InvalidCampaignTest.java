@@ -318,6 +318,18 @@ class InvalidCampaignTest {
     }
 
     @Test
+    void resultsFromAJournalRefusesTheOptionsOfAConnection() {
+        // read from the journal, with nothing to connect to, they would be ignored
+        for (String[] option : List.of(new String[] {"--join", join}, new String[] {"--host", "127.0.0.1"},
+                new String[] {"--timeout", "5"})) {
+            Outcome r = run("results", "--state-dir", stateDir.toString(), option[0], option[1]);
+            assertEquals(2, r.code(), List.of(option) + ": " + r.err());
+            assertTrue(r.err().contains("--state-dir reads a journal without a cluster; leave out " + option[0]), r.err());
+            assertEquals("", r.out());
+        }
+    }
+
+    @Test
     void aMissingCampaignFileIsAUserError() {
         Outcome r = run("launch", dir.resolve("nope.conf").toString(), "--join", join);
         assertEquals(2, r.code(), r.err());
