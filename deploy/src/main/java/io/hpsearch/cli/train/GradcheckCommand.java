@@ -66,9 +66,11 @@ public final class GradcheckCommand implements Callable<Integer> {
     public Integer call() {
         if (samples < 2) throw new UserError("--samples must be at least 2 (batch statistics need them), got " + samples);
         if (dims <= 0) throw new UserError("--dims must be positive, got " + dims);
-        if (!(lambda >= 0)) throw new UserError("--lambda must be >= 0, got " + lambda);
+        if (!(lambda >= 0 && Double.isFinite(lambda))) throw new UserError("--lambda must be a finite number >= 0, got " + lambda);
         if (!(step > 0 && step < 1)) throw new UserError("--step must be in (0, 1), got " + step);
-        if (!(tolerance > 0)) throw new UserError("--tolerance must be positive, got " + tolerance);
+        if (!(tolerance > 0 && Double.isFinite(tolerance))) {
+            throw new UserError("--tolerance must be a finite positive number, got " + tolerance);
+        }
         network.toConfig(1, 2);
 
         DataSplit split = io.hpsearch.nn.data.DataSets.load(dataset, DataOptions.directory(dataset, dataDir), 0, 0, seed);

@@ -53,6 +53,15 @@ class GradcheckCommandTest {
     }
 
     @Test
+    void nonFiniteNumbersAreRefusedNamingTheOption() {
+        for (String[] bad : new String[][] {{"--lambda", "Infinity"}, {"--lambda", "NaN"}, {"--tolerance", "Infinity"}}) {
+            var o = run("gradcheck", "--hidden", "5", bad[0], bad[1]);
+            assertEquals(2, o.code(), String.join(" ", bad) + ": " + o.out() + o.err());
+            assertTrue(o.err().contains(bad[0] + " must be a finite"), o.err());
+        }
+    }
+
+    @Test
     void exitsOneWhenAnErrorExceedsTheTolerance() {
         // No double-precision check agrees to 1e-15 on every entry: the command must report failure.
         var o = run("gradcheck", "--hidden", "10", "--tolerance", "1e-15");
