@@ -228,7 +228,8 @@ public final class CampaignFile {
                     .setSeed(y.longValue("seed", 0));
             if (y.has("sep")) {
                 double sep = y.number("sep");
-                // the message carries 0 as "the default", so a separation of 0 cannot be asked for
+                // a separation of 0 reaches the workers as "not set" and becomes the default 4,
+                // so it cannot be asked for
                 if (!(sep > 0 && Double.isFinite(sep))) throw y.error("sep", "(" + Section.fmt(sep) + ") must be positive");
                 b.setSeparation(sep);
             }
@@ -537,7 +538,7 @@ public final class CampaignFile {
                 p.setSampler(SamplerKind.SAMPLER_KIND_RANDOM);
                 p.setTrials(trialCount(s, s.integer("trials")));
                 trials = p.getTrials();
-                if (s.has("points")) throw s.error("points", "is for sampler = grid; a random phase draws trials values");
+                if (s.has("points")) throw s.error("points", "is for sampler = grid (values per dimension); a random phase draws its trials at random");
             } else {
                 p.setSampler(SamplerKind.SAMPLER_KIND_GRID);
                 p.setGridPoints(bounded(s, "points", 4, 1, MAX_GRID_POINTS));
