@@ -606,16 +606,26 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
                 queued = true;
             } else {
                 e.setCampaignFinished(JournalEntry.CampaignFinished.newBuilder().setCampaign(run.name())
-                        .setState(CampaignState.CAMPAIGN_STATE_COMPLETED));
+                        .setState(endState(run.results())));
             }
             if (!commit(e.build(), true)) return;
             if (step.get() instanceof CampaignRun.StartPhase sp) {
                 log.info("campaign {}: phase {} started", run.name(), sp.phase());
             } else {
-                log.info("campaign {} completed: {} trials recorded", run.name(), run.results().size());
+                log.info("campaign {} {}: {} trials recorded", run.name(), stateName(run.state()), run.results().size());
             }
         }
         if (queued) serveParked();
+    }
+
+    /**
+     * How a campaign whose trials all have an outcome ended: failed when not one of them trained
+     * (every trial failed, e.g. on data no worker could use), so that launch, watch and local
+     * exit 1 instead of calling a table of failures a completed search; completed otherwise.
+     */
+    static CampaignState endState(List<TrialResult> results) {
+        boolean anyTrained = results.stream().anyMatch(r -> r.getStatus() != TrialStatus.TRIAL_STATUS_FAILED);
+        return anyTrained ? CampaignState.CAMPAIGN_STATE_COMPLETED : CampaignState.CAMPAIGN_STATE_FAILED;
     }
 
     // --- campaigns ---
@@ -672,7 +682,8 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
             }
         }
         log.info("campaign {} cancelled ({}); {} running trial(s) told to stop", name, reason, running.size());
-        m.replyTo().tell(ack.setCancelled(true).build());
+        // counted here, not from a status asked for before: trials end between two questions
+        m.replyTo().tell(ack.setCancelled(true).setStatus(liveStatus(c)).build());
         return this;
     }
 

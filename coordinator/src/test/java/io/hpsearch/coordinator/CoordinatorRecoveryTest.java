@@ -310,7 +310,11 @@ class CoordinatorRecoveryTest {
         WorkLease stopping = leases.get(1);
         WorkLease finishing = a.ask(c, 1).get(0);
 
-        assertTrue(cancel(c, "stop", "changed my mind").getCancelled());
+        CancelAck ack = cancel(c, "stop", "changed my mind");
+        assertTrue(ack.getCancelled());
+        // what hpsearch cancel reports: counted as the cancellation happened
+        assertEquals(2, sum(ack.getStatus(), PhaseStatus::getRunning), "the trials being stopped");
+        assertEquals(1, done(ack.getStatus()), "the trial reported before the cancel");
         Set<String> told = new HashSet<>();
         for (int i = 0; i < 2; i++) told.add(a.probe.expectMessageClass(ToWorker.Cancel.class, TIMEOUT).cancel().getLeaseId());
         assertEquals(Set.of(stopping.getLeaseId(), finishing.getLeaseId()), told);
@@ -466,6 +470,25 @@ class CoordinatorRecoveryTest {
         assertEquals(3, releases);
         assertTrue(j.stream().anyMatch(e -> e.hasTrialRecorded()
                 && e.getTrialRecorded().getResult().getStatus() == TrialStatus.TRIAL_STATUS_FAILED));
+    }
+
+    @Test
+    void aCampaignWhoseEveryTrialFailedEndsFailedAndOneWithAResultCompleted() throws IOException {
+        ActorRef<ToCoordinator> c = open(settings());
+        Worker a = new Worker("a");
+        for (String name : List.of("nothing", "something")) {
+            assertTrue(submit(c, TestCampaigns.twoPhase(name, 5, 1, 1).toBuilder().setMaxAttempts(1).build()).getAccepted());
+            WorkLease coarse = a.ask(c, 1).get(0);
+            a.report(c, failed(coarse, a.id, "java.lang.IllegalStateException: no data"));
+            WorkLease fine = a.ask(c, 1).get(0);
+            a.report(c, name.equals("nothing") ? failed(fine, a.id, "java.lang.IllegalStateException: no data") : train(fine));
+        }
+        assertEquals(CampaignState.CAMPAIGN_STATE_FAILED, status(c, "nothing").getState());
+        assertEquals(CampaignState.CAMPAIGN_STATE_COMPLETED, status(c, "something").getState());
+        stop(c);
+        // as journaled: a restart knows it
+        ActorRef<ToCoordinator> again = open(settings());
+        assertEquals(CampaignState.CAMPAIGN_STATE_FAILED, status(again, "nothing").getState());
     }
 
     @Test

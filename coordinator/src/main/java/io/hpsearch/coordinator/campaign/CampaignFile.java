@@ -60,14 +60,14 @@ import java.util.regex.Pattern;
  *
  * <p>The format, with defaults ({@code deploy/campaigns/*.conf} are commented examples):
  * <pre>
- * campaign { name (required, [A-Za-z0-9._-]+), seed = 1, top-k = 10, max-attempts = 3 }
+ * campaign { name (required, [A-Za-z0-9._-]+), seed = 1, top-k = 10, max-attempts (default: the coordinator's, 3) }
  * data {
  *   set (required: fashion-mnist | mnist | cifar10 | synthetic), validation = 5000,
  *   train-subset = 0 (0: all), fingerprint = "" (hex SHA-256 the workers must match),
  *   synthetic { train, test, dim, classes, clusters, sep, image = "CxHxW", seed }  (synthetic only)
  * }
  * network { hidden (required list, [] allowed), batch-norm = before-relu (off | before-relu |
- *           after-relu), init = he (he | xavier | "sigma:&lt;σ&gt;"), bn-alpha = 0.9 }
+ *           after-relu), init = he (he | xavier | "sigma:&lt;σ&gt;"), bn-alpha = 0.9 (with BN only) }
  * training {
  *   lambda = 0, batch = 100, epochs (constant/step schedules; or set in every phase),
  *   schedule { type (constant | step | cyclic)
@@ -75,7 +75,7 @@ import java.util.regex.Pattern;
  *              step:     eta, factor, every-epochs
  *              cyclic:   eta-min, eta-max, step-epochs | step-updates, cycles = 1, max-decay = 1 },
  *   optimizer = sgd | momentum | adam, or { type, momentum = 0.9, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 },
- *   bn-stats = ema (ema | precise), precise-samples = 10000, flip = false, threads = 1,
+ *   bn-stats = ema (ema | precise), precise-samples = 10000 (precise only), flip = false (images only),
  *   train-eval = epoch (epoch | end: measure the training set after every epoch, or the last only)
  * }
  * search {                         # at least one dimension; keys: SearchParameters.keys()
@@ -169,7 +169,8 @@ public final class CampaignFile {
         spec.setName(name);
         spec.setSeed(campaign.longValue("seed", 1));
         spec.setTopK(bounded(campaign, "top-k", 10, 1, 10_000));
-        spec.setMaxAttempts(bounded(campaign, "max-attempts", 3, 1, 100));
+        // left at 0 when not set: the coordinator's --max-attempts then decides
+        spec.setMaxAttempts(bounded(campaign, "max-attempts", 0, 1, 100));
         campaign.finish();
 
         int[] trainSubset = new int[1];
@@ -178,6 +179,13 @@ public final class CampaignFile {
         spec.setNetwork(network);
         Section trainingSection = root.section("training");
         TrainingSpec training = training(trainingSection, trainSubset[0]);
+        DataSpec data = spec.getData();
+        if (training.getFlip() && data.getKind() == DataSetKind.DATA_SET_KIND_SYNTHETIC
+                && data.getSynthetic().getImageChannels() == 0) {
+            // every trial would fail on its worker, attempt after attempt
+            throw trainingSection.error("flip", "needs images, and the synthetic data set has none: set data.synthetic.image"
+                    + " (e.g. \"3x32x32\") or remove flip");
+        }
         spec.setTraining(training);
         SearchSpace search = search(root.section("search"), network, training);
         spec.setSearch(search);
@@ -220,7 +228,9 @@ public final class CampaignFile {
                     .setSeed(y.longValue("seed", 0));
             if (y.has("sep")) {
                 double sep = y.number("sep");
-                if (!(sep >= 0 && Double.isFinite(sep))) throw y.error("sep", "(" + sep + ") must be ≥ 0");
+                // a separation of 0 reaches the workers as "not set" and becomes the default 4,
+                // so it cannot be asked for
+                if (!(sep > 0 && Double.isFinite(sep))) throw y.error("sep", "(" + Section.fmt(sep) + ") must be positive");
                 b.setSeparation(sep);
             }
             if (y.has("image")) {
@@ -289,6 +299,9 @@ public final class CampaignFile {
         } else {
             throw s.error("init", "(" + init + ") is not one of he, xavier, sigma:<σ>");
         }
+        if (n.getBatchNorm() == BatchNormMode.BATCH_NORM_MODE_OFF && s.has("bn-alpha")) {
+            throw s.error("bn-alpha", "has no effect without batch normalisation (batch-norm = off); remove it");
+        }
         double alpha = s.number("bn-alpha", 0.9);
         if (!(alpha >= 0 && alpha < 1)) throw s.error("bn-alpha", "(" + alpha + ") must be in [0, 1)");
         n.setBnAlpha(alpha);
@@ -309,9 +322,17 @@ public final class CampaignFile {
         t.setOptimizer(optimizer(s));
         String stats = s.keyword("bn-stats", "ema", List.of("ema", "precise"));
         t.setTestStatistics(stats.equals("precise") ? BnStatistics.BN_STATISTICS_PRECISE : BnStatistics.BN_STATISTICS_MOVING_AVERAGE);
+        if (t.getTestStatistics() != BnStatistics.BN_STATISTICS_PRECISE && s.has("precise-samples")) {
+            throw s.error("precise-samples", "is used only with bn-stats = precise; remove it or set bn-stats = precise");
+        }
         t.setPreciseSamples(bounded(s, "precise-samples", 10_000, 1, 10_000_000));
         t.setFlip(s.bool("flip", false));
-        t.setThreads(bounded(s, "threads", 1, 1, 1024));
+        if (s.has("threads")) {
+            // A worker sizes its slots by its --threads-per-trial and runs every trial on that many
+            // threads, so a count in the campaign could only be ignored.
+            throw s.error("threads", "is not a campaign setting: each worker runs a trial on its own number of threads"
+                    + " (hpsearch worker or hpsearch local --threads-per-trial); remove it");
+        }
         String trainEval = s.keyword("train-eval", "epoch", List.of("epoch", "end"));
         t.setTrainEvaluation(trainEval.equals("end") ? TrainEvaluation.TRAIN_EVALUATION_LAST_EPOCH
                 : TrainEvaluation.TRAIN_EVALUATION_EVERY_EPOCH);
@@ -517,6 +538,7 @@ public final class CampaignFile {
                 p.setSampler(SamplerKind.SAMPLER_KIND_RANDOM);
                 p.setTrials(trialCount(s, s.integer("trials")));
                 trials = p.getTrials();
+                if (s.has("points")) throw s.error("points", "is for sampler = grid (values per dimension); a random phase draws its trials at random");
             } else {
                 p.setSampler(SamplerKind.SAMPLER_KIND_GRID);
                 p.setGridPoints(bounded(s, "points", 4, 1, MAX_GRID_POINTS));

@@ -21,14 +21,15 @@ import java.util.zip.CRC32C;
  * <p>How damage is judged, for a record starting at offset {@code p} in a file of {@code size}
  * bytes:
  * <ul>
- *   <li>fewer than 8 header bytes left, or the payload runs past the end of the file: a torn tail
- *       (a crash during the last append);</li>
+ *   <li>fewer than 8 header bytes left, or the payload runs past the end of the file with no whole
+ *       record after its start: a torn tail (a crash during the last append);</li>
  *   <li>checksum mismatch on a record that ends exactly at the end of the file: a torn tail (the
  *       file grew but not all the data reached the disk);</li>
  *   <li>an impossible length (0, negative, above {@link #MAX_PAYLOAD}) with nothing but zero bytes
  *       from {@code p} to the end: a torn tail (a zero-filled tail after a crash);</li>
- *   <li>anything else (checksum mismatch or impossible length with data after it, or a payload
- *       that passes the checksum but does not parse): damage in the middle, reported as
+ *   <li>anything else (checksum mismatch or impossible length with data after it, a length that
+ *       runs past the end of the file with a whole record after it, or a payload that passes the
+ *       checksum but does not parse): damage in the middle, reported as
  *       {@link JournalCorruptException} unless the caller tolerates it.</li>
  * </ul>
  */
@@ -145,8 +146,14 @@ public final class JournalReader {
             }
             long end = pos + RECORD_HEADER_BYTES + length;
             if (end > size) {
-                damage = new Damage(DamageKind.TORN_TAIL, pos, "record payload cut short: "
-                        + (left - RECORD_HEADER_BYTES) + " of " + length + " bytes");
+                // A crash in an append leaves part of one record and nothing after it; a damaged
+                // length in the middle points past the end too, but whole records follow it.
+                long next = nextWholeRecord(ch, pos + 1, size);
+                damage = next < 0
+                        ? new Damage(DamageKind.TORN_TAIL, pos, "record payload cut short: "
+                                + (left - RECORD_HEADER_BYTES) + " of " + length + " bytes")
+                        : new Damage(DamageKind.CORRUPT, pos, "record length " + length + " runs past the end of the file,"
+                                + " but a whole record starts at byte offset " + next);
                 break;
             }
             ByteBuffer payload = ByteBuffer.allocate(length);
@@ -195,6 +202,36 @@ public final class JournalReader {
                         + " is not an hpsearch journal (bad magic/version header); refusing to read or append to it");
             }
         }
+    }
+
+    /**
+     * The offset of the first whole record (a possible length, a payload within the file that
+     * passes its checksum and parses) starting at or after {@code from}, or -1 if there is none.
+     * A checksum that matches by chance is a one in four billion event per candidate. A record
+     * is at most {@link #MAX_PAYLOAD} long, so the one after a damaged record, if any, lies within
+     * twice that of {@code from}: no more is read.
+     */
+    private static long nextWholeRecord(FileChannel ch, long from, long size) throws IOException {
+        if (size - from < RECORD_HEADER_BYTES) return -1;
+        ByteBuffer tail = ByteBuffer.allocate((int) Math.min(size - from, 2L * (RECORD_HEADER_BYTES + MAX_PAYLOAD)));
+        int n = readAt(ch, tail, from, size);
+        CRC32C crc = new CRC32C();
+        for (int q = 0; q + RECORD_HEADER_BYTES <= n; q++) {
+            int length = tail.getInt(q);
+            if (length <= 0 || length > MAX_PAYLOAD || (long) q + RECORD_HEADER_BYTES + length > n) continue;
+            crc.reset();
+            crc.update(tail.slice(q + RECORD_HEADER_BYTES, length));
+            if ((int) crc.getValue() != tail.getInt(q + 4)) continue;
+            byte[] payload = new byte[length];
+            tail.get(q + RECORD_HEADER_BYTES, payload);
+            try {
+                JournalEntry.parseFrom(payload);
+                return from + q;
+            } catch (InvalidProtocolBufferException e) {
+                // bytes that happen to pass the checksum: look further
+            }
+        }
+        return -1;
     }
 
     /** Whether every byte from {@code from} to {@code size} is zero. */

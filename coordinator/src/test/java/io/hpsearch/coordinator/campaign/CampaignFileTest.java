@@ -1,6 +1,7 @@
 package io.hpsearch.coordinator.campaign;
 
 import io.hpsearch.coordinator.sampling.TrialGenerator;
+import io.hpsearch.coordinator.state.CoordinatorState;
 import io.hpsearch.protocol.v1.BatchNormMode;
 import io.hpsearch.protocol.v1.CampaignSpec;
 import io.hpsearch.protocol.v1.DataSetKind;
@@ -101,6 +102,7 @@ class CampaignFileTest {
                   optimizer { type = adam, beta2 = 0.99 }
                   bn-stats = precise
                   train-eval = end
+                  flip = true
                 }
                 search {
                   batch { choices = [32, 64] }
@@ -111,7 +113,7 @@ class CampaignFileTest {
         CampaignSpec c = CampaignFile.parse(text, "d.conf");
         assertEquals(1, c.getSeed());
         assertEquals(10, c.getTopK());
-        assertEquals(3, c.getMaxAttempts());
+        assertEquals(0, c.getMaxAttempts(), "not set: the coordinator's --max-attempts decides");
         assertEquals(DataSetKind.DATA_SET_KIND_SYNTHETIC, c.getData().getKind());
         assertEquals(3000, c.getData().getSynthetic().getTrainSamples());
         assertEquals(3, c.getData().getSynthetic().getImageChannels());
@@ -122,7 +124,10 @@ class CampaignFileTest {
         assertEquals(0.001, c.getNetwork().getInit().getSigma());
         assertEquals(0.0, c.getTraining().getLambda());
         assertEquals(100, c.getTraining().getBatchSize());
-        assertEquals(1, c.getTraining().getThreads());
+        // a trial's threads are the worker's --threads-per-trial, not the campaign's
+        assertEquals(0, c.getTraining().getThreads());
+        // flips need images, which this synthetic set has
+        assertTrue(c.getTraining().getFlip());
         assertEquals(io.hpsearch.protocol.v1.TrainEvaluation.TRAIN_EVALUATION_LAST_EPOCH, c.getTraining().getTrainEvaluation());
         assertEquals(OptimizerKind.OPTIMIZER_KIND_ADAM, c.getTraining().getOptimizer().getKind());
         assertEquals(0.9, c.getTraining().getOptimizer().getBeta1());
@@ -134,6 +139,23 @@ class CampaignFileTest {
         assertEquals(SamplerKind.SAMPLER_KIND_GRID, c.getPhases(0).getSampler());
         assertEquals(0, c.getPhases(0).getTrials());
         assertEquals(2 * 3, TrialGenerator.trialCount(c, c.getPhases(0)));
+    }
+
+    @Test
+    void maxAttemptsLeftOutIsTheCoordinatorsAndSetIsTheCampaigns() {
+        String text = """
+                campaign { name = m MAX }
+                data { set = fashion-mnist, train-subset = 1000 }
+                network { hidden = [10] }
+                training { epochs = 1, schedule { type = constant, eta = 0.01 } }
+                search { lambda { min = 1e-5, max = 1e-1 } }
+                phases = [ { name = p, trials = 2 } ]
+                """;
+        CoordinatorState coordinator = new CoordinatorState("t", 5); // hpsearch coordinator --max-attempts 5
+        assertEquals(5, coordinator.maxAttempts(CampaignFile.parse(text.replace("MAX", ""), "m.conf")));
+        assertEquals(2, coordinator.maxAttempts(CampaignFile.parse(text.replace("MAX", ", max-attempts = 2"), "m.conf")));
+        assertEquals(3, new CoordinatorState("t", 3).maxAttempts(CampaignFile.parse(text.replace("MAX", ""), "m.conf")),
+                "the coordinator's default");
     }
 
     @TestFactory

@@ -227,6 +227,27 @@ class JournalTest {
     }
 
     @Test
+    void aLengthInTheMiddleThatRunsPastTheEndIsCorruptionNotATornTail() throws IOException {
+        long[] offsets = write(tmp, 6);
+        Path file = tmp.resolve(Journal.FILE_NAME);
+        byte[] bytes = Files.readAllBytes(file);
+        int past = bytes.length; // a possible length, longer than what is left of the file
+        ByteBuffer.wrap(bytes).putInt((int) offsets[1], past);
+        Files.write(file, bytes);
+
+        // the records after it would otherwise be cut off as a torn tail, without --repair-journal
+        JournalCorruptException e = assertThrows(JournalCorruptException.class, () -> new Journal(tmp, r -> { }));
+        assertEquals(offsets[1], e.offset());
+        assertTrue(e.getMessage().contains("runs past the end of the file") && e.getMessage().contains("offset " + offsets[2]),
+                e.getMessage());
+        assertArrayEquals(bytes, Files.readAllBytes(file), "a refused open must not change the file");
+        assertTrue(sideFiles(tmp, ".torn-").isEmpty());
+        JournalReader.Result offline = JournalReader.read(file, true, r -> { });
+        assertEquals(JournalReader.DamageKind.CORRUPT, offline.damage().kind());
+        assertEquals(1, offline.records());
+    }
+
+    @Test
     void repairKeepsTheRecordsBeforeTheDamageAndSavesTheRest() throws IOException {
         long[] offsets = write(tmp, 5);
         Path file = tmp.resolve(Journal.FILE_NAME);

@@ -62,9 +62,11 @@ public final class CancelCommand implements Callable<Integer> {
                 err.flush();
                 return 1;
             }
-            // the trials running now are stopped on their workers, and recorded with what they ran
-            int stopping = CampaignProgress.running(status);
-            out.println("campaign " + campaign + " cancelled on " + where + " after " + CampaignProgress.done(status)
+            // the trials running now are stopped on their workers, and recorded with what they ran;
+            // counted by the coordinator as it cancelled, since trials end between two questions
+            CampaignStatus cancelled = ack.hasStatus() ? ack.getStatus() : status;
+            int stopping = CampaignProgress.running(cancelled);
+            out.println("campaign " + campaign + " cancelled on " + where + " after " + CampaignProgress.done(cancelled)
                     + " trials" + (stopping > 0 ? " (" + stopping + " running, being stopped: each is recorded with "
                     + "the epochs it ran)" : "") + "; its results so far: " + results);
             out.flush();

@@ -6,6 +6,8 @@ import io.hpsearch.coordinator.client.CoordinatorClient;
 import io.hpsearch.protocol.ClusterConfig;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 
@@ -47,8 +49,10 @@ final class CoordinatorOptions {
         String self = host != null ? host : coordinator.localAddressTowards();
         ClusterLogging.toStderr(Level.WARN);
         try {
-            return CoordinatorClient.join(ClusterConfig.node(ClusterConfig.ROLE_CLIENT, self, 0,
-                    List.of(coordinator.seed())), timeout());
+            return ClusterLogging.withoutBindTrace(() -> CoordinatorClient.join(ClusterConfig.node(ClusterConfig.ROLE_CLIENT,
+                    self, 0, List.of(coordinator.seed())), timeout()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             // a client listens on a free port of --host (or of the address it reaches the coordinator from)
             throw CoordinatorCommand.bindError(e, "--host " + self, "is the address this machine's?");

@@ -67,6 +67,10 @@ public final class LaunchCommand implements Callable<Integer> {
             throw new UserError("--out writes the results when the campaign ends, which --detach does not wait for; "
                     + "use hpsearch watch --out (or results --out) later");
         }
+        if (detach && cancelOnExit) {
+            throw new UserError("--cancel-on-exit cancels the campaign when launch stops following it, and --detach "
+                    + "does not follow it; to cancel it later, use hpsearch cancel");
+        }
         if (out != null) OutputFolder.prepare("--out", out);
         Duration reconnectFor = follow.reconnectFor();
         Duration timeout = connection.timeout();

@@ -14,9 +14,9 @@ import io.hpsearch.protocol.v1.CampaignStatus;
 import io.hpsearch.protocol.v1.StatusAnswer;
 import io.hpsearch.protocol.v1.TopKAnswer;
 import io.hpsearch.worker.WorkerNode;
-import io.hpsearch.worker.data.DataKey;
 import io.hpsearch.worker.data.DataSetCache;
 import io.hpsearch.worker.data.DataUnavailableException;
+import io.hpsearch.worker.data.FingerprintMismatchException;
 import io.hpsearch.worker.trial.TrialSpecException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -90,10 +90,15 @@ public final class LocalCommand implements Callable<Integer> {
         // One copy of the data for every worker of this JVM, loaded before anything starts, so a
         // missing data set is an error here rather than a campaign that waits for ever.
         DataSetCache data = WorkerData.cache(dataDir);
+        String dataSetName = CampaignFile.dataSetName(campaign.getData().getKind());
         try {
-            err.println("loading " + campaign.getData().getKind().name().replace("DATA_SET_KIND_", "").toLowerCase(java.util.Locale.ROOT)
-                    + " ...");
-            data.load(DataKey.of(campaign.getData()));
+            err.println("loading " + dataSetName + " ...");
+            // with the campaign's fingerprint checked: every worker here shares this copy, so
+            // a mismatch would leave the campaign waiting for a worker that can never come
+            data.get(campaign.getData());
+        } catch (FingerprintMismatchException e) {
+            throw new UserError(file + ": data.fingerprint (" + e.expected() + ") does not match this machine's copy of "
+                    + dataSetName + ", whose fingerprint is " + e.actual(), e);
         } catch (DataUnavailableException | TrialSpecException e) {
             throw new UserError(file + ": data: " + e.getMessage()
                     + (dataDir == null ? " (give the folder with --data-dir, or run 'hpsearch data fetch')" : ""), e);

@@ -72,8 +72,11 @@ public final class ResultsCommand implements Callable<Integer> {
         ResultsTable.Format fmt = table.format();
         int rows = table.rows();
         if (stateDir != null) {
-            if (connection.join != null) {
-                throw new UserError("--state-dir reads a journal without a cluster; leave out --join (or --state-dir)");
+            for (String option : new String[] {"--join", "--host", "--timeout"}) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw new UserError("--state-dir reads a journal without a cluster; leave out " + option
+                            + " (or --state-dir)");
+                }
             }
             if (stats) {
                 throw new UserError("--stats: the latency histograms live in the running coordinator; use --join");

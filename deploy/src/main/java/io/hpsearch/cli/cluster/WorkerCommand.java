@@ -89,7 +89,7 @@ public final class WorkerCommand implements Callable<Integer> {
         for (Path file : preload) preload(file, data, out);
         WorkerNode node;
         try {
-            node = WorkerNode.start(options, data);
+            node = ClusterLogging.withoutBindTrace(() -> WorkerNode.start(options, data));
         } catch (RuntimeException e) {
             throw CoordinatorCommand.bindError(e, host, port);
         }

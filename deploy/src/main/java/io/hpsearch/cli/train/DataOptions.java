@@ -32,17 +32,26 @@ public final class DataOptions {
     /** Loads and standardises the data set; missing or damaged files raise DataSetException (exit 2). */
     public DataSplit load(long seed) {
         if (validation < 0) throw new UserError("--val must be >= 0, got " + validation);
+        return DataSets.load(dataset, directory(dataset, dataDir), validation, 0, seed);
+    }
+
+    /**
+     * The folder to read {@code dataset} from: {@code dataDir} if given, else for CIFAR-10 the
+     * one {@code hpsearch data fetch} fills (the other named sets know their own default).
+     *
+     * @throws UserError naming --dataset for a data set that does not exist
+     */
+    static Path directory(String dataset, Path dataDir) {
         String canonical;
         try {
             canonical = DataSets.canonicalName(dataset);
         } catch (RuntimeException e) {
             throw new UserError("--dataset: " + e.getMessage());
         }
-        Path dir = dataDir;
-        if (dir == null && canonical.equals(DataSets.CIFAR10)) {
-            dir = io.hpsearch.cli.data.DataDirs.defaultDataDir();
+        if (dataDir == null && canonical.equals(DataSets.CIFAR10)) {
+            return io.hpsearch.cli.data.DataDirs.defaultDataDir();
         }
-        return DataSets.load(dataset, dir, validation, 0, seed);
+        return dataDir;
     }
 
     public List<String> classNames(int classes) {

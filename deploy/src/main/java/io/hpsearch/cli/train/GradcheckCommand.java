@@ -34,7 +34,8 @@ public final class GradcheckCommand implements Callable<Integer> {
             description = "Data set the samples come from (default: ${DEFAULT-VALUE}).")
     String dataset;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder holding the data set's files.")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder holding the data set's files (default: as "
+            + "for train).")
     java.nio.file.Path dataDir;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "20",
@@ -65,12 +66,14 @@ public final class GradcheckCommand implements Callable<Integer> {
     public Integer call() {
         if (samples < 2) throw new UserError("--samples must be at least 2 (batch statistics need them), got " + samples);
         if (dims <= 0) throw new UserError("--dims must be positive, got " + dims);
-        if (!(lambda >= 0)) throw new UserError("--lambda must be >= 0, got " + lambda);
+        if (!(lambda >= 0 && Double.isFinite(lambda))) throw new UserError("--lambda must be a finite number >= 0, got " + lambda);
         if (!(step > 0 && step < 1)) throw new UserError("--step must be in (0, 1), got " + step);
-        if (!(tolerance > 0)) throw new UserError("--tolerance must be positive, got " + tolerance);
+        if (!(tolerance > 0 && Double.isFinite(tolerance))) {
+            throw new UserError("--tolerance must be a finite positive number, got " + tolerance);
+        }
         network.toConfig(1, 2);
 
-        DataSplit split = io.hpsearch.nn.data.DataSets.load(dataset, dataDir, 0, 0, seed);
+        DataSplit split = io.hpsearch.nn.data.DataSets.load(dataset, DataOptions.directory(dataset, dataDir), 0, 0, seed);
         DataSet train = split.train();
         if (dims > train.dim()) throw new UserError("--dims (" + dims + ") exceeds the data's " + train.dim() + " features");
         if (samples > train.size()) throw new UserError("--samples (" + samples + ") exceeds the data's " + train.size() + " samples");

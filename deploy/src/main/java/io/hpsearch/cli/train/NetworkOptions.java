@@ -4,7 +4,9 @@ import io.hpsearch.cli.UserError;
 import io.hpsearch.nn.BatchNormMode;
 import io.hpsearch.nn.Initialization;
 import io.hpsearch.nn.NetworkConfig;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,6 +33,10 @@ public final class NetworkOptions {
             description = "Weight initialisation (default: ${DEFAULT-VALUE}).")
     String init;
 
+    /** The command these options are mixed into: tells an option given on the command line from its default. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     /** The network for data of {@code inputDim} features and {@code classes} classes. */
     public NetworkConfig toConfig(int inputDim, int classes) {
         for (int h : hidden) {
@@ -41,7 +47,13 @@ public final class NetworkOptions {
     }
 
     public BatchNormMode batchNorm() {
-        if (noBn) return BatchNormMode.OFF;
+        if (noBn) {
+            // a plain network has no BN layer to place or average: a run without what was asked for would mislead
+            for (String option : new String[] {"--bn", "--bn-alpha"}) {
+                if (given(option)) throw new UserError(option + " has no effect with --no-bn (a network without batch normalisation)");
+            }
+            return BatchNormMode.OFF;
+        }
         return switch (bnPosition.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "before", "before-relu" -> BatchNormMode.BEFORE_RELU;
             case "after", "after-relu" -> BatchNormMode.AFTER_RELU;
@@ -55,6 +67,11 @@ public final class NetworkOptions {
         } catch (IllegalArgumentException e) {
             throw new UserError("--init: " + e.getMessage());
         }
+    }
+
+    private boolean given(String option) {
+        return command != null && command.commandLine().getParseResult() != null
+                && command.commandLine().getParseResult().hasMatchedOption(option);
     }
 
     /** The hyperparameters these options set, for result files. */

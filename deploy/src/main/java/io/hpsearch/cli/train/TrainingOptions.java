@@ -6,7 +6,9 @@ import io.hpsearch.nn.train.OptimizerConfig;
 import io.hpsearch.nn.train.ScheduleConfig;
 import io.hpsearch.nn.train.TrainEvaluation;
 import io.hpsearch.nn.train.TrainingConfig;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -42,7 +44,7 @@ public final class TrainingOptions {
     double stepEpochs;
 
     @Option(names = "--step-updates", paramLabel = "N", defaultValue = "0",
-            description = "Cyclic: half-cycle n_s in updates; overrides --step-epochs when > 0.")
+            description = "Cyclic: half-cycle n_s in updates, instead of --step-epochs.")
     long stepUpdates;
 
     @Option(names = "--eta-max-decay", paramLabel = "D", defaultValue = "1",
@@ -82,7 +84,7 @@ public final class TrainingOptions {
     String bnStats;
 
     @Option(names = "--precise-samples", paramLabel = "N", defaultValue = "10000",
-            description = "Training samples for precise BN statistics (default: ${DEFAULT-VALUE}).")
+            description = "Training samples for precise BN statistics, 0 for all (default: ${DEFAULT-VALUE}).")
     int preciseSamples;
 
     @Option(names = "--flip", description = "Random horizontal flips of the training images.")
@@ -105,6 +107,10 @@ public final class TrainingOptions {
     @Option(names = "--threads", paramLabel = "T", defaultValue = "1",
             description = "Threads of the training run (default: ${DEFAULT-VALUE}).")
     int threads;
+
+    /** The command these options are mixed into: tells an option given on the command line from its default. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     public long seed() {
         return seed;
@@ -143,14 +149,26 @@ public final class TrainingOptions {
                     throw new UserError("--epochs has no effect under a cyclic schedule (it lasts --cycles x 2 x "
                             + "--step-epochs); set --cycles, or use --schedule constant or step");
                 }
+                if (given("--step-epochs") && given("--step-updates")) {
+                    throw new UserError("--step-epochs and --step-updates both set the half-cycle n_s; give one");
+                }
+                refuseGiven("has no effect under a cyclic schedule, which runs from --eta-min to --eta-max; "
+                        + "use --schedule constant or step", "--eta");
+                refuseGiven("has no effect under a cyclic schedule (--eta-max-decay lowers its peak each cycle); "
+                        + "use --schedule step", "--decay-factor", "--decay-every");
                 return new ScheduleConfig.Cyclical(etaMin, etaMax, stepUpdates, stepEpochs, cycles, etaMaxDecay);
             }
             case "constant" -> {
+                refuseGiven("is for a cyclic schedule, not a 'constant' one; use --eta, or --schedule cyclic", CYCLIC_ONLY);
+                refuseGiven("is for a step schedule, not a 'constant' one; use --schedule step", "--decay-factor",
+                        "--decay-every");
                 requirePositive("--eta", eta);
                 requireEpochs();
                 return new ScheduleConfig.Constant(eta);
             }
             case "step" -> {
+                refuseGiven("is for a cyclic schedule, not a 'step' one; use --eta, --decay-factor and --decay-every, "
+                        + "or --schedule cyclic", CYCLIC_ONLY);
                 requirePositive("--eta", eta);
                 if (!(decayFactor > 0 && decayFactor <= 1)) {
                     throw new UserError("--decay-factor must be in (0, 1], got " + decayFactor);
@@ -170,6 +188,9 @@ public final class TrainingOptions {
         } catch (IllegalArgumentException e) {
             throw new UserError("--optimizer: " + e.getMessage());
         }
+        if (base.kind() != OptimizerConfig.Kind.MOMENTUM) {
+            refuseGiven("is used only with --optimizer momentum", "--momentum");
+        }
         if (base.kind() == OptimizerConfig.Kind.MOMENTUM) {
             if (!(momentum >= 0 && momentum < 1)) throw new UserError("--momentum must be in [0, 1), got " + momentum);
             return new OptimizerConfig(OptimizerConfig.Kind.MOMENTUM, momentum, 0, 0, 0);
@@ -186,11 +207,13 @@ public final class TrainingOptions {
     }
 
     public BnStatistics bnStatistics() {
-        return switch (bnStats.trim().toLowerCase(Locale.ROOT)) {
+        BnStatistics stats = switch (bnStats.trim().toLowerCase(Locale.ROOT)) {
             case "ema", "moving-average" -> BnStatistics.MOVING_AVERAGE;
             case "precise" -> BnStatistics.PRECISE;
             default -> throw new UserError("--bn-stats must be 'ema' or 'precise', got '" + bnStats + "'");
         };
+        if (stats != BnStatistics.PRECISE) refuseGiven("is used only with --bn-stats precise", "--precise-samples");
+        return stats;
     }
 
     /**
@@ -243,6 +266,25 @@ public final class TrainingOptions {
         m.put("seed", seed);
         m.put("threads", threads);
         return m;
+    }
+
+    /** The options only a cyclic schedule reads. */
+    private static final String[] CYCLIC_ONLY = {"--eta-min", "--eta-max", "--cycles", "--step-epochs", "--step-updates",
+            "--eta-max-decay"};
+
+    /**
+     * Refuses any of {@code options} given on the command line: the recipe chosen would not read
+     * it, and a run that silently trained without what was asked for would mislead.
+     */
+    private void refuseGiven(String why, String... options) {
+        for (String option : options) {
+            if (given(option)) throw new UserError(option + " " + why);
+        }
+    }
+
+    private boolean given(String option) {
+        return command != null && command.commandLine().getParseResult() != null
+                && command.commandLine().getParseResult().hasMatchedOption(option);
     }
 
     private void requireEpochs() {

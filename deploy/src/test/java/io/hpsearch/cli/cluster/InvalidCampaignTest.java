@@ -235,12 +235,16 @@ class InvalidCampaignTest {
     }
 
     @Test
-    void outWithDetachIsRefusedBeforeAnythingIsSubmitted() throws Exception {
+    void outOrCancelOnExitWithDetachIsRefusedBeforeAnythingIsSubmitted() throws Exception {
         Path file = dir.resolve("detached.conf");
         Files.writeString(file, campaign("fashion-mnist", "", "1e-5", "1e-1", "4").replace("name = bad", "name = detached"));
         Outcome r = run("launch", file.toString(), "--join", join, "--detach", "--out", dir.resolve("out").toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--out") && r.err().contains("--detach"), r.err());
+        // launch --detach ends once the campaign is accepted: there is no exit of a follower to cancel on
+        Outcome cancelling = run("launch", file.toString(), "--join", join, "--detach", "--cancel-on-exit");
+        assertEquals(2, cancelling.code(), cancelling.err());
+        assertTrue(cancelling.err().contains("--cancel-on-exit") && cancelling.err().contains("--detach"), cancelling.err());
         try (CoordinatorClient client = CoordinatorClient.using(coordinator.system(), Duration.ofSeconds(10))) {
             StatusAnswer status = client.status("").toCompletableFuture().get(20, TimeUnit.SECONDS);
             assertTrue(status.getCampaignsList().stream().noneMatch(c -> c.getCampaign().equals("detached")),
@@ -273,11 +277,56 @@ class InvalidCampaignTest {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void localRefusesAFingerprintItsDataDoesNotHave() throws Exception {
+        // every worker of local shares the one copy it loaded: a campaign it does not match would wait for ever
+        Path file = dir.resolve("fingerprint.conf");
+        Files.writeString(file, campaign("synthetic", "", "1e-5", "1e-1", "2")
+                .replace("validation = 500", "validation = 500, fingerprint = abcdef12, synthetic { train = 2000, dim = 8 }"));
+        Outcome r = run("local", file.toString(), "--out", dir.resolve("out").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("fingerprint.conf: data.fingerprint (abcdef12) does not match this machine's copy of synthetic"),
+                r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertFalse(Files.exists(dir.resolve("out")));
+    }
+
+    @Test
     void aClientHostThatIsNotThisMachinesIsNamed() {
         // 192.0.2.0/24 is reserved for documentation: no machine has it
         Outcome r = run("status", "--join", join, "--host", "192.0.2.1", "--timeout", "5");
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--host 192.0.2.1: cannot listen there"), r.err());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aWorkerOrClientThatCannotListenSaysSoWithoutAStackTrace() throws Exception {
+        // as processes, where Akka's listener would log the BindException's stack trace before the message
+        try (CliProcesses processes = new CliProcesses(dir)) {
+            CliProcesses.Cli worker = processes.start("worker-bad-host", "worker", "--join", join, "--host", "192.0.2.1");
+            CliProcesses.Cli status = processes.start("status-bad-host", "status", "--join", join, "--host", "192.0.2.1",
+                    "--timeout", "5");
+            for (CliProcesses.Cli c : List.of(worker, status)) {
+                assertEquals(2, c.awaitExit(Duration.ofSeconds(90)), c.err());
+                assertTrue(c.err().contains("hpsearch: error: --host 192.0.2.1") && c.err().contains("cannot listen there"),
+                        c.name() + ": " + c.err());
+                assertFalse(c.err().contains("\tat ") || c.err().contains("ERROR TcpListener"), c.name() + ": no stack trace: "
+                        + c.err());
+            }
+        }
+    }
+
+    @Test
+    void resultsFromAJournalRefusesTheOptionsOfAConnection() {
+        // read from the journal, with nothing to connect to, they would be ignored
+        for (String[] option : List.of(new String[] {"--join", join}, new String[] {"--host", "127.0.0.1"},
+                new String[] {"--timeout", "5"})) {
+            Outcome r = run("results", "--state-dir", stateDir.toString(), option[0], option[1]);
+            assertEquals(2, r.code(), List.of(option) + ": " + r.err());
+            assertTrue(r.err().contains("--state-dir reads a journal without a cluster; leave out " + option[0]), r.err());
+            assertEquals("", r.out());
+        }
     }
 
     @Test

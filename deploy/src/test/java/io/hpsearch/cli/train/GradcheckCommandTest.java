@@ -1,12 +1,16 @@
 package io.hpsearch.cli.train;
 
+import io.hpsearch.cli.data.DataDirs;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static io.hpsearch.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 class GradcheckCommandTest {
 
@@ -30,6 +34,31 @@ class GradcheckCommandTest {
         assertEquals(0, plain.code(), plain.err());
         assertTrue(plain.out().contains("b1") && !plain.out().contains("gamma1"), plain.out());
         assertTrue(lastLineValue(plain.out()) <= 1e-6);
+    }
+
+    @Test
+    void findsItsDataSetAsTrainDoesAndNamesTheOption() {
+        var unknown = run("gradcheck", "--dataset", "imagenet");
+        assertEquals(2, unknown.code(), unknown.err());
+        assertTrue(unknown.err().contains("--dataset: unknown data set 'imagenet'"), unknown.err());
+
+        // CIFAR-10 without --data-dir is looked for where 'hpsearch data fetch' puts it
+        Path fetched = DataDirs.defaultDataDir();
+        assumeFalse(Files.isDirectory(fetched), "CIFAR-10 may be fetched into " + fetched);
+        var gradcheck = run("gradcheck", "--dataset", "cifar10");
+        var train = run("train", "--dataset", "cifar10");
+        assertEquals(2, gradcheck.code(), gradcheck.err());
+        assertTrue(gradcheck.err().contains(fetched.toString()), gradcheck.err());
+        assertEquals(train.err(), gradcheck.err());
+    }
+
+    @Test
+    void nonFiniteNumbersAreRefusedNamingTheOption() {
+        for (String[] bad : new String[][] {{"--lambda", "Infinity"}, {"--lambda", "NaN"}, {"--tolerance", "Infinity"}}) {
+            var o = run("gradcheck", "--hidden", "5", bad[0], bad[1]);
+            assertEquals(2, o.code(), String.join(" ", bad) + ": " + o.out() + o.err());
+            assertTrue(o.err().contains(bad[0] + " must be a finite"), o.err());
+        }
     }
 
     @Test

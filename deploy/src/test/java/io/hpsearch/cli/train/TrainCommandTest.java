@@ -14,6 +14,7 @@ import java.util.List;
 
 import static io.hpsearch.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -118,6 +119,43 @@ class TrainCommandTest {
         assertEquals(2, o.code(), o.out() + o.err());
         assertTrue(o.err().contains(named), "error should name " + named + ": " + o.err());
         assertTrue(!o.err().contains("\tat "), "no stack trace for a user error: " + o.err());
+    }
+
+    /** An option the chosen recipe would not read is refused, as --epochs under a cyclic schedule is. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--eta 0.05                                          | --eta has no effect under a cyclic schedule",
+            "--decay-factor 0.5                                  | --decay-factor has no effect under a cyclic schedule",
+            "--decay-every 2                                     | --decay-every has no effect under a cyclic schedule",
+            "--step-epochs 1 --step-updates 20                   | --step-epochs and --step-updates both",
+            "--schedule constant --epochs 2 --eta-max 0.5        | --eta-max is for a cyclic schedule",
+            "--schedule constant --epochs 2 --cycles 3           | --cycles is for a cyclic schedule",
+            "--schedule constant --epochs 2 --decay-every 1      | --decay-every is for a step schedule",
+            "--schedule step --epochs 2 --eta-min 1e-4           | --eta-min is for a cyclic schedule",
+            "--schedule step --epochs 2 --step-updates 5         | --step-updates is for a cyclic schedule",
+            "--momentum 0.5                                      | --momentum is used only with --optimizer momentum",
+            "--optimizer adam --momentum 0.5                     | --momentum is used only with --optimizer momentum",
+            "--precise-samples 100                               | --precise-samples is used only with --bn-stats precise",
+            "--no-bn --bn after                                  | --bn has no effect with --no-bn",
+            "--no-bn --bn-alpha 0.5                              | --bn-alpha has no effect with --no-bn",
+    })
+    void optionsTheRecipeWouldIgnoreAreRefused(String args, String message) {
+        String[] argv = ("train --dataset " + SMALL + " --val 500 " + args).trim().split("\\s+");
+        Outcome o = run(argv);
+        assertEquals(2, o.code(), o.out() + o.err());
+        assertTrue(o.err().contains(message), "error should say '" + message + "': " + o.err());
+        assertFalse(o.out().contains("status:"), "refused before training: " + o.out());
+    }
+
+    @Test
+    void theOptionsOfTheChosenRecipeAreAccepted(@TempDir Path dir) {
+        for (String args : List.of("--schedule step --epochs 2 --eta 0.05 --decay-factor 0.5 --decay-every 1",
+                "--cycles 1 --step-updates 10 --optimizer momentum --momentum 0.5 --bn-stats precise --precise-samples 100",
+                "--schedule constant --epochs 1 --eta 0.05 --no-bn")) {
+            String[] argv = ("train --dataset " + SMALL + " --val 500 --hidden 10 " + args).split("\\s+");
+            Outcome o = run(argv);
+            assertEquals(0, o.code(), args + ": " + o.err());
+        }
     }
 
     @Test
