@@ -89,7 +89,7 @@ final class CampaignFollower {
             ResultFiles.writeForOption(filesDir, all, end, stats.getStatsList(), err);
         }
         err.println("campaign " + campaign + " " + Campaigns.stateName(end.getState()) + " after "
-                + CampaignProgress.duration(end.getElapsedSeconds()) + "; " + answer.getTotal() + " trials with a result");
+                + CampaignProgress.duration(end.getElapsedSeconds()) + "; " + CampaignProgress.outcomes(end));
         return end.getState() == CampaignState.CAMPAIGN_STATE_COMPLETED ? 0 : 1;
     }
 

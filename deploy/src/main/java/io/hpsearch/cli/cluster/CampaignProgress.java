@@ -9,6 +9,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -59,6 +61,24 @@ final class CampaignProgress implements AutoCloseable {
             done += p.getCompleted() + p.getDiverged() + p.getFailed() + p.getCancelled();
         }
         return done;
+    }
+
+    /** The trials with an outcome, by outcome: "16 trials: 14 completed, 1 diverged, 1 failed" (outcomes of none left out). */
+    static String outcomes(CampaignStatus status) {
+        int completed = 0, diverged = 0, failed = 0, cancelled = 0;
+        for (PhaseStatus p : status.getPhasesList()) {
+            completed += p.getCompleted();
+            diverged += p.getDiverged();
+            failed += p.getFailed();
+            cancelled += p.getCancelled();
+        }
+        int all = completed + diverged + failed + cancelled;
+        List<String> parts = new ArrayList<>();
+        if (completed > 0) parts.add(completed + " completed");
+        if (diverged > 0) parts.add(diverged + " diverged");
+        if (failed > 0) parts.add(failed + " failed");
+        if (cancelled > 0) parts.add(cancelled + " cancelled");
+        return all + (all == 1 ? " trial" : " trials") + (parts.isEmpty() ? "" : ": " + String.join(", ", parts));
     }
 
     synchronized void update(CampaignStatus status) {

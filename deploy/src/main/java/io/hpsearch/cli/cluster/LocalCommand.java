@@ -155,8 +155,8 @@ public final class LocalCommand implements Callable<Integer> {
                     throw OutputFolder.cannotWrite("--out", dir, e);
                 }
                 err.println("campaign " + name + " " + Campaigns.stateName(end.getState()) + " after "
-                        + CampaignProgress.duration(end.getElapsedSeconds()) + "; " + all.getTotal()
-                        + " trials; " + files.size() + " files written to " + dir);
+                        + CampaignProgress.duration(end.getElapsedSeconds()) + "; " + CampaignProgress.outcomes(end)
+                        + "; " + files.size() + " files written to " + dir);
                 return end.getState() == CampaignState.CAMPAIGN_STATE_COMPLETED ? 0 : 1;
             } finally {
                 for (WorkerNode w : nodes) w.close();

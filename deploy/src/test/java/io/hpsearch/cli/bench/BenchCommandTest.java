@@ -63,14 +63,16 @@ class BenchCommandTest {
         new ObjectMapper().readTree(lines.get(lines.size() - 1));
         int head = lines.indexOf(lines.stream().filter(l -> l.startsWith("phases of a training step")).findFirst().orElseThrow());
         // the timed epoch's 550 steps, each one run of the team, and none of the evaluations
-        assertTrue(lines.get(head).contains("over 550 steps), 2 thread(s)"), lines.get(head));
-        assertTrue(lines.get(head + 1).matches("phase\\s+m0 work\\s+wait\\s+m1 work\\s+wait"), lines.get(head + 1));
+        assertTrue(lines.get(head).contains("over 550 steps, and the median step's work), 2 thread(s)"), lines.get(head));
+        assertTrue(lines.get(head + 1).matches("phase\\s+m0 work\\s+p50\\s+wait\\s+m1 work\\s+p50\\s+wait"), lines.get(head + 1));
         assertTrue(lines.get(head + 2).startsWith("start"), lines.get(head + 2));
         // a step of the [50, 50] BN network: 8 phases, then the sums
         for (int p = 1; p <= 8; p++) {
             String[] f = lines.get(head + 2 + p).trim().split("\\s+");
             assertEquals(String.valueOf(p), f[0], lines.get(head + 2 + p));
-            for (int i = 1; i <= 4; i++) assertTrue(Double.parseDouble(f[i]) >= 0, lines.get(head + 2 + p));
+            for (int i = 1; i <= 6; i++) assertTrue(Double.parseDouble(f[i]) >= 0, lines.get(head + 2 + p));
+            // every phase is some work (0.1 µs or more) on each thread in the median step
+            assertTrue(Double.parseDouble(f[2]) >= 0.1 && Double.parseDouble(f[5]) >= 0.1, lines.get(head + 2 + p));
         }
         assertTrue(lines.get(head + 11).trim().startsWith("all"), lines.get(head + 11));
     }

@@ -35,6 +35,17 @@ class CampaignProgressTest {
     }
 
     @Test
+    void theEndLineCountsTheTrialsByOutcome() {
+        CampaignStatus end = CampaignStatus.newBuilder().setCampaign("c").setState(CampaignState.CAMPAIGN_STATE_CANCELLED)
+                .addPhases(PhaseStatus.newBuilder().setName("coarse").setCompleted(10).setDiverged(1).setFailed(1))
+                .addPhases(PhaseStatus.newBuilder().setName("fine").setCompleted(2).setCancelled(2)).build();
+        assertEquals("16 trials: 12 completed, 1 diverged, 1 failed, 2 cancelled", CampaignProgress.outcomes(end));
+        CampaignStatus one = CampaignStatus.newBuilder()
+                .addPhases(PhaseStatus.newBuilder().setName("coarse").setCompleted(1)).build();
+        assertEquals("1 trial: 1 completed", CampaignProgress.outcomes(one));
+    }
+
+    @Test
     void withoutATerminalItPrintsOneLinePerChange() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (CampaignProgress p = new CampaignProgress("c", new PrintStream(bytes, true, StandardCharsets.UTF_8), false)) {
