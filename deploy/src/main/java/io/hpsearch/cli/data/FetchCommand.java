@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code hpsearch data fetch cifar10|fashion-mnist}. */
@@ -40,8 +42,9 @@ public final class FetchCommand implements Callable<Integer> {
     URI urlBase;
 
     @Option(names = "--local-mirror", paramLabel = "DIR",
-            description = "A folder that may already hold the files, used instead of downloading; "
-                    + "'none' to always download (default for fashion-mnist: /usr/share/datasets/fashion-mnist).")
+            description = "A folder holding the files, used instead of downloading (refused if it lacks any); "
+                    + "'none' to always download (default for fashion-mnist: /usr/share/datasets/fashion-mnist when "
+                    + "it holds them).")
     String localMirror;
 
     @Option(names = "--force", description = "Fetch again even if the data set is already there.")
@@ -57,7 +60,9 @@ public final class FetchCommand implements Callable<Integer> {
             s = s.withBaseUrl(urlBase);
         }
         if (localMirror != null) {
-            s = s.withLocalMirror(localMirror.equalsIgnoreCase("none") ? null : Path.of(localMirror));
+            Path mirror = localMirror.equalsIgnoreCase("none") ? null : Path.of(localMirror);
+            if (mirror != null) requireMirror(s, mirror);
+            s = s.withLocalMirror(mirror);
         }
         Path dir = dataDir != null ? dataDir : DataDirs.defaultDataDir();
         DataFetcher fetcher = new DataFetcher(System.err, Terminals.stderrIsTerminal());
@@ -70,6 +75,23 @@ public final class FetchCommand implements Callable<Integer> {
                     + " (data dir " + dir + ")", e);
         }
         return 0;
+    }
+
+    /**
+     * A mirror the user names must hold the files: without them the fetch would quietly download
+     * instead (what a default mirror that is not installed does), and a mistyped folder would
+     * go unnoticed.
+     */
+    private static void requireMirror(DataSetSpec spec, Path mirror) {
+        if (!Files.isDirectory(mirror)) {
+            throw new UserError("--local-mirror " + mirror + ": no such folder (pass --local-mirror none to download)");
+        }
+        List<String> missing = spec.files().stream().map(f -> f.name())
+                .filter(name -> !Files.isRegularFile(mirror.resolve(name))).toList();
+        if (!missing.isEmpty()) {
+            throw new UserError("--local-mirror " + mirror + " lacks " + String.join(", ", missing)
+                    + " of " + spec.name() + " (pass --local-mirror none to download)");
+        }
     }
 
     /** Turns a data-set name into its spec; picocli reports the message as an invalid value. */
