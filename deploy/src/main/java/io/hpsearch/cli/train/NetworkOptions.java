@@ -79,7 +79,7 @@ public final class NetworkOptions {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("hidden", hidden.clone());
         m.put("batch_norm", batchNorm().name().toLowerCase(java.util.Locale.ROOT));
-        m.put("bn_alpha", bnAlpha);
+        if (batchNorm() != BatchNormMode.OFF) m.put("bn_alpha", bnAlpha); // no BN, no moving averages to weigh
         m.put("init", initialization().toString());
         return m;
     }

@@ -40,6 +40,7 @@ class TrainCommandTest {
         assertEquals(500, json.get("val").asInt());
         assertTrue(json.get("val_acc").asDouble() > 0.9, "learnable blobs: " + json.get("val_acc"));
         assertTrue(json.has("test_acc") && json.has("train_loss") && json.has("seconds"));
+        assertEquals(0.9, json.get("bn_alpha").asDouble(), "the moving averages' weight, default");
         List<String> csv = Files.readAllLines(dir.resolve("curves.csv"));
         assertEquals(1 + 4, csv.size(), "header + one line per epoch");
     }
@@ -156,6 +157,16 @@ class TrainCommandTest {
             Outcome o = run(argv);
             assertEquals(0, o.code(), args + ": " + o.err());
         }
+    }
+
+    @Test
+    void aNetworkWithoutBatchNormalisationRecordsNoBnAlpha(@TempDir Path dir) throws Exception {
+        Outcome o = run("train", "--dataset", SMALL, "--val", "500", "--hidden", "10", "--schedule", "constant",
+                "--epochs", "1", "--eta", "0.05", "--no-bn", "--out", dir.toString());
+        assertEquals(0, o.code(), o.err());
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("result.json").toFile());
+        assertEquals("off", json.get("batch_norm").asText());
+        assertTrue(!json.has("bn_alpha"), json.toString());
     }
 
     @Test
