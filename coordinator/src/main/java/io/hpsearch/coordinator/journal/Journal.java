@@ -32,7 +32,7 @@ import java.util.zip.CRC32C;
  * makes the constructor throw {@link JournalCorruptException} naming the offset, unless
  * {@link Options#repair()} is set: then the journal is cut at the damaged record and everything
  * from there on is moved to {@code journal.log.damaged-<time>}, so no byte is thrown away.
- * What was done is logged and available from {@link #recoveryNotes()}.
+ * What was done is available from {@link #recoveryNotes()}, for the opener to report.
  *
  * <p>Durability: with {@link Options#syncEveryAppend()} (the default), {@link #append} returns
  * only after the record has been forced to the device ({@code FileChannel.force(false)}, i.e.
@@ -183,7 +183,7 @@ public final class Journal implements Closeable {
                         + "); kept the " + replayedRecords + " records before it, moved the remaining "
                         + (fileSize - cut) + " bytes to " + aside.getFileName());
         notes.add(note);
-        log.warn(note);
+        log.debug(note); // reported by whoever opened the journal (recoveryNotes()): hpsearch coordinator prints it once
     }
 
     private Path sideFile(String kind) {

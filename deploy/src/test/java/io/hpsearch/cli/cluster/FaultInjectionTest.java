@@ -282,6 +282,7 @@ class FaultInjectionTest {
         CliProcesses.Cli c3 = coordinator("coordinator3", port);
         c3.awaitOutput("coordinator up at", Duration.ofSeconds(60));
         assertTrue(c3.out().contains("cut off a torn last record at byte offset " + goodSize), c3.out());
+        assertFalse(c3.err().contains("cut off a torn last record"), "said once, not also in the log: " + c3.err());
         try (Stream<Path> s = Files.list(state())) {
             assertEquals(1, s.filter(p -> p.getFileName().toString().startsWith("journal.log.torn-")).count());
         }
