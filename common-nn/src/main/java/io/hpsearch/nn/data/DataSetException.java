@@ -19,6 +19,18 @@ public class DataSetException extends RuntimeException {
         super(message, cause);
     }
 
+    /**
+     * A validation count the training set cannot give (negative, or all of it): the caller knows
+     * which of its options set the count and can name it.
+     */
+    public static final class ImpossibleValidation extends DataSetException {
+        private static final long serialVersionUID = 1L;
+
+        ImpossibleValidation(String message) {
+            super(message);
+        }
+    }
+
     static DataSetException missingFile(Path file) {
         return new DataSetException("missing data file: " + file.toAbsolutePath());
     }

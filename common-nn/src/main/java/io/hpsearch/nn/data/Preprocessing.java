@@ -54,10 +54,10 @@ public final class Preprocessing {
         DataSet full = data.train();
         String base = baseName(full.name());
         if (validationCount < 0) {
-            throw new DataSetException("validation count (val) must be >= 0, got " + validationCount);
+            throw new DataSetException.ImpossibleValidation("validation count must be >= 0, got " + validationCount);
         }
         if (validationCount >= full.size()) {
-            throw new DataSetException("validation count (val) " + validationCount + " must be smaller than the "
+            throw new DataSetException.ImpossibleValidation("validation count " + validationCount + " must be smaller than the "
                     + full.size() + " samples of the " + base + " training set");
         }
         int trainSize = full.size() - validationCount;
@@ -66,7 +66,7 @@ public final class Preprocessing {
         }
         if (trainSubset > trainSize) {
             throw new DataSetException("training subset " + trainSubset + " is larger than the " + trainSize
-                    + " training samples left of " + base + " after " + validationCount + " validation samples (val)");
+                    + " training samples left of " + base + " after " + validationCount + " validation samples");
         }
         int used = trainSubset == 0 ? trainSize : trainSubset;
         DataSet train = renamed(full.slice(0, used), base + "/train");

@@ -1,6 +1,7 @@
 package io.hpsearch.cli.train;
 
 import io.hpsearch.cli.UserError;
+import io.hpsearch.nn.data.DataSetException;
 import io.hpsearch.nn.data.DataSets;
 import io.hpsearch.nn.data.DataSplit;
 import io.hpsearch.nn.data.SyntheticData;
@@ -32,7 +33,11 @@ public final class DataOptions {
     /** Loads and standardises the data set; missing or damaged files raise DataSetException (exit 2). */
     public DataSplit load(long seed) {
         if (validation < 0) throw new UserError("--val must be >= 0, got " + validation);
-        return DataSets.load(dataset, directory(dataset, dataDir), validation, 0, seed);
+        try {
+            return DataSets.load(dataset, directory(dataset, dataDir), validation, 0, seed);
+        } catch (DataSetException.ImpossibleValidation e) {
+            throw new UserError("--val: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -160,6 +160,14 @@ class TrainCommandTest {
     }
 
     @Test
+    void aValidationSetAsLargeAsTheTrainingSetIsRefusedNamingVal() {
+        Outcome o = run("train", "--dataset", SMALL, "--val", "3000", "--cycles", "1", "--step-epochs", "1");
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("--val: validation count 3000 must be smaller than the 3000 samples"), o.err());
+        assertTrue(!o.err().contains("\tat "), o.err());
+    }
+
+    @Test
     void aNetworkWithoutBatchNormalisationRecordsNoBnAlpha(@TempDir Path dir) throws Exception {
         Outcome o = run("train", "--dataset", SMALL, "--val", "500", "--hidden", "10", "--schedule", "constant",
                 "--epochs", "1", "--eta", "0.05", "--no-bn", "--out", dir.toString());
