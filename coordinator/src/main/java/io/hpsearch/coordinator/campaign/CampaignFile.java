@@ -484,11 +484,7 @@ public final class CampaignFile {
 
     private static void checkEtaOrder(Section s, SearchSpace space, TrainingSpec training) {
         if (training.getSchedule().getKindCase() != ScheduleSpec.KindCase.CYCLICAL) return;
-        Dimension eta = null, etaMin = null;
-        for (Dimension d : space.getDimensionsList()) {
-            if (d.getParameter() == Parameter.PARAMETER_ETA) eta = d;
-            if (d.getParameter() == Parameter.PARAMETER_ETA_MIN) etaMin = d;
-        }
+        Dimension eta = searched(space, Parameter.PARAMETER_ETA), etaMin = searched(space, Parameter.PARAMETER_ETA_MIN);
         double lowestPeak = eta == null ? training.getSchedule().getCyclical().getEtaMax() : lowest(eta);
         double highestFloor = etaMin == null ? training.getSchedule().getCyclical().getEtaMin() : highest(etaMin);
         if (highestFloor > lowestPeak) {
@@ -641,7 +637,7 @@ public final class CampaignFile {
         int available = size - data.getValidationSize();
         Dimension subsetDim = searched(search, Parameter.PARAMETER_TRAIN_SUBSET);
         if (subsetDim != null) {
-            double most = largest(subsetDim);
+            double most = highest(subsetDim);
             if (most > available) {
                 throw new CampaignFileException(root.file(), dimensionKey(root, subsetDim, true),
                         "(" + Section.fmt(most) + ") exceeds the " + available + " training samples left after validation");
@@ -654,7 +650,7 @@ public final class CampaignFile {
             }
         }
         Dimension batchDim = searched(search, Parameter.PARAMETER_BATCH_SIZE);
-        long batch = batchDim != null ? (long) Math.rint(largest(batchDim)) : t.getBatchSize(); // integer options are rounded
+        long batch = batchDim != null ? (long) Math.rint(highest(batchDim)) : t.getBatchSize(); // integer options are rounded
         String batchKey = batchDim != null ? dimensionKey(root, batchDim, true) : root.path("training") + ".batch";
         for (int i = 0; i < phases.size(); i++) {
             PhaseSpec p = phases.get(i);
@@ -664,7 +660,7 @@ public final class CampaignFile {
                 samples = p.getTrainSubset();
                 from = root.path("phases") + "[" + i + "].train-subset";
             } else if (subsetDim != null) {
-                samples = (int) Math.rint(smallest(subsetDim));
+                samples = (int) Math.rint(lowest(subsetDim));
                 from = dimensionKey(root, subsetDim, false);
             } else if (t.getTrainSubset() > 0) {
                 samples = t.getTrainSubset();
@@ -680,6 +676,7 @@ public final class CampaignFile {
         }
     }
 
+    /** The search's dimension of {@code parameter}, or null if it is not searched. */
     private static Dimension searched(SearchSpace search, Parameter parameter) {
         for (Dimension d : search.getDimensionsList()) if (d.getParameter() == parameter) return d;
         return null;
@@ -689,20 +686,6 @@ public final class CampaignFile {
     private static String dimensionKey(Section root, Dimension d, boolean largest) {
         String base = root.path("search") + "." + d.getName();
         return base + (d.getScale() == Scale.SCALE_CHOICE ? ".choices" : largest ? ".max" : ".min");
-    }
-
-    private static double largest(Dimension d) {
-        if (d.getScale() != Scale.SCALE_CHOICE) return d.getMax();
-        double m = Double.NEGATIVE_INFINITY;
-        for (double c : d.getChoicesList()) m = Math.max(m, c);
-        return m;
-    }
-
-    private static double smallest(Dimension d) {
-        if (d.getScale() != Scale.SCALE_CHOICE) return d.getMin();
-        double m = Double.POSITIVE_INFINITY;
-        for (double c : d.getChoicesList()) m = Math.min(m, c);
-        return m;
     }
 
     // ---- helpers ----------------------------------------------------------------------------

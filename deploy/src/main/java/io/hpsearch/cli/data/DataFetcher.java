@@ -105,7 +105,7 @@ public final class DataFetcher {
         }
         Files.createDirectories(dataDir);
         Path mirror = spec.localMirror();
-        if (mirror != null && spec.files().stream().allMatch(f -> Files.isRegularFile(mirror.resolve(f.name())))) {
+        if (mirror != null && missingFromMirror(spec, mirror).isEmpty()) {
             log.println(spec.name() + ": using the local copy in " + mirror + " instead of downloading");
             fetchFromMirror(spec, mirror, dataDir, target, force);
         } else {
@@ -113,6 +113,11 @@ public final class DataFetcher {
         }
         log.println(spec.name() + ": ready in " + target);
         return target;
+    }
+
+    /** The names of the data set's files that {@code mirror} does not hold (all of them if it is no folder). */
+    public static List<String> missingFromMirror(DataSetSpec spec, Path mirror) {
+        return spec.files().stream().map(RemoteFile::name).filter(name -> !Files.isRegularFile(mirror.resolve(name))).toList();
     }
 
     /** Whether {@code target} holds every file the data set should have. */

@@ -86,8 +86,7 @@ public final class FetchCommand implements Callable<Integer> {
         if (!Files.isDirectory(mirror)) {
             throw new UserError("--local-mirror " + mirror + ": no such folder (pass --local-mirror none to download)");
         }
-        List<String> missing = spec.files().stream().map(f -> f.name())
-                .filter(name -> !Files.isRegularFile(mirror.resolve(name))).toList();
+        List<String> missing = DataFetcher.missingFromMirror(spec, mirror);
         if (!missing.isEmpty()) {
             throw new UserError("--local-mirror " + mirror + " lacks " + String.join(", ", missing)
                     + " of " + spec.name() + " (pass --local-mirror none to download)");
