@@ -175,7 +175,8 @@ public final class CampaignFile {
 
         int[] trainSubset = new int[1];
         spec.setData(data(root.section("data"), trainSubset));
-        NetworkSpec network = network(root.section("network"));
+        Section networkSection = root.section("network");
+        NetworkSpec network = network(networkSection);
         spec.setNetwork(network);
         Section trainingSection = root.section("training");
         TrainingSpec training = training(trainingSection, trainSubset[0]);
@@ -189,6 +190,7 @@ public final class CampaignFile {
         spec.setTraining(training);
         SearchSpace search = search(root.section("search"), network, training);
         spec.setSearch(search);
+        checkInit(networkSection, network, search);
         List<PhaseSpec> phases = phases(root, search, training);
         spec.addAllPhases(phases);
         checkLength(trainingSection, root, training, search, phases);
@@ -593,6 +595,19 @@ public final class CampaignFile {
         if (n < 1) throw s.error("trials", "(" + n + ") must be at least 1");
         if (n > MAX_TRIALS) throw s.error("trials", "(" + n + ") exceeds the cap of " + MAX_TRIALS);
         return n;
+    }
+
+    /**
+     * A searched {@code init-sigma} draws every trial's initial weights from N(0, σ²), so an init
+     * of he or xavier set beside it would never be used, and the table would not say so.
+     */
+    private static void checkInit(Section network, NetworkSpec spec, SearchSpace search) {
+        if (searched(search, Parameter.PARAMETER_INIT_SIGMA) == null || !network.has("init")
+                || spec.getInit().getKind() == InitKind.INIT_KIND_NORMAL) {
+            return;
+        }
+        throw network.error("init", "(" + network.string("init") + ") is replaced in every trial by the searched"
+                + " init-sigma, which draws the initial weights from N(0, σ²); remove it or set \"sigma:<σ>\"");
     }
 
     /** Constant and step schedules need an epoch count for every phase. */

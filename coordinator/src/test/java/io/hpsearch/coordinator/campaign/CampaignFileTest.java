@@ -1,5 +1,6 @@
 package io.hpsearch.coordinator.campaign;
 
+import io.hpsearch.coordinator.sampling.SearchParameters;
 import io.hpsearch.coordinator.sampling.TrialGenerator;
 import io.hpsearch.coordinator.state.CoordinatorState;
 import io.hpsearch.protocol.v1.BatchNormMode;
@@ -7,6 +8,7 @@ import io.hpsearch.protocol.v1.CampaignSpec;
 import io.hpsearch.protocol.v1.DataSetKind;
 import io.hpsearch.protocol.v1.Dimension;
 import io.hpsearch.protocol.v1.InitKind;
+import io.hpsearch.protocol.v1.NetworkSpec;
 import io.hpsearch.protocol.v1.OptimizerKind;
 import io.hpsearch.protocol.v1.Parameter;
 import io.hpsearch.protocol.v1.PhaseSpec;
@@ -225,6 +227,32 @@ class CampaignFileTest {
         assertEquals("search.batch.choices", e.key());
         assertTrue(e.getMessage().contains("(300) exceeds the 299 training samples of a trial in phase p (search.train-subset.min)"),
                 e.getMessage());
+    }
+
+    @Test
+    void aSearchedInitSigmaTakesNoInitOrASigmaInitAndRefusesHeOrXavier() {
+        String text = """
+                campaign { name = s }
+                data { set = fashion-mnist }
+                network { hidden = [10]INIT }
+                training { epochs = 1, schedule { type = constant, eta = 0.01 } }
+                search { init-sigma { min = 1e-3, max = 1e-1 } }
+                phases = [ { name = p, trials = 2 } ]
+                """;
+        assertEquals(InitKind.INIT_KIND_HE, CampaignFile.parse(text.replace("INIT", ""), "s.conf").getNetwork().getInit().getKind(),
+                "the base network's default, replaced by every trial's σ");
+        CampaignSpec sigma = CampaignFile.parse(text.replace("INIT", ", init = \"sigma:0.5\""), "s.conf");
+        assertEquals(0.5, sigma.getNetwork().getInit().getSigma());
+        NetworkSpec.Builder trial = sigma.getNetwork().toBuilder();
+        SearchParameters.apply(Parameter.PARAMETER_INIT_SIGMA, 0.02, trial, sigma.getTraining().toBuilder());
+        assertEquals(InitKind.INIT_KIND_NORMAL, trial.getInit().getKind());
+        assertEquals(0.02, trial.getInit().getSigma());
+        for (String init : List.of("he", "xavier")) {
+            CampaignFileException e = assertThrows(CampaignFileException.class,
+                    () -> CampaignFile.parse(text.replace("INIT", ", init = " + init), "s.conf"));
+            assertEquals("network.init", e.key());
+            assertTrue(e.getMessage().contains("(" + init + ") is replaced in every trial by the searched init-sigma"), e.getMessage());
+        }
     }
 
     @Test
