@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpsearch.protocol.WorkerIds;
-import io.hpsearch.protocol.v1.CampaignState;
 import io.hpsearch.protocol.v1.CampaignStatus;
 import io.hpsearch.protocol.v1.PhaseStatus;
 import io.hpsearch.protocol.v1.StatusAnswer;
@@ -93,9 +92,9 @@ final class StatusTable {
                     "failed", "best val acc", "best trial", "elapsed");
             List<List<String>> rows = new ArrayList<>();
             for (CampaignStatus c : campaigns) {
-                boolean ended = Campaigns.finished(c.getState());
+                // as in JSON: the phase running, the one a queued campaign starts with, or the one an ended campaign ended in
                 rows.add(List.of(c.getCampaign(), Campaigns.stateName(c.getState()),
-                        c.getState() == CampaignState.CAMPAIGN_STATE_PENDING || ended ? "-" : c.getCurrentPhase(),
+                        c.getCurrentPhase().isEmpty() ? "-" : c.getCurrentPhase(),
                         Integer.toString(CampaignProgress.done(c)), planned(c) + (moreToPlan(c) ? "+" : ""),
                         Integer.toString(sum(c, PhaseStatus::getRunning)), Integer.toString(sum(c, PhaseStatus::getPending)),
                         Integer.toString(sum(c, PhaseStatus::getFailed)),

@@ -54,9 +54,10 @@ class StatusTableTest {
         // done = completed + diverged + failed + cancelled; "+" while a phase's size is still to come
         assertEquals(List.of("b", "running", "coarse", "9", "12+", "2", "1", "1", "0.8513", "coarse#4", "1m15s"),
                 List.of(lines.get(2).split(" +")));
-        assertEquals(List.of("a", "pending", "-", "0", "5", "0", "5", "0", "-", "-", "0s"), List.of(lines.get(3).split(" +")));
-        // an ended campaign's unsized phase is not "to come"
-        assertEquals(List.of("c", "cancelled", "-", "3", "4", "0", "0", "0", "-", "-", "1h02m05s"),
+        // a queued campaign shows the phase it starts with
+        assertEquals(List.of("a", "pending", "coarse", "0", "5", "0", "5", "0", "-", "-", "0s"), List.of(lines.get(3).split(" +")));
+        // an ended campaign shows the phase it ended in, and its unsized phase is not "to come"
+        assertEquals(List.of("c", "cancelled", "coarse", "3", "4", "0", "0", "0", "-", "-", "1h02m05s"),
                 List.of(lines.get(4).split(" +")));
         // what a waiting campaign waits for; the counts of an ended one add up with the trials it
         // never started
@@ -88,6 +89,7 @@ class StatusTableTest {
         assertEquals("queued behind earlier campaigns (b)", a.get("waiting").asText());
         assertTrue(b.get("waiting").isNull(), b.toString());
         assertEquals(1, root.get("campaigns").get(2).get("never_started").asInt());
+        assertEquals("coarse", root.get("campaigns").get(2).get("phase").asText(), "the phase it ended in, as in the table");
         assertEquals(2, root.get("workers").size());
         assertEquals("10.0.0.3:25521#9", root.get("workers").get(1).get("worker_id").asText());
         assertEquals(2, root.get("workers").get(1).get("data_fingerprints").size());
