@@ -1,5 +1,6 @@
 package io.hpsearch.cli.bench;
 
+import io.hpsearch.cli.CoreBudget;
 import io.hpsearch.cli.UserError;
 import io.hpsearch.cli.train.Engine;
 import io.hpsearch.nn.BatchNormMode;
@@ -103,6 +104,10 @@ public final class BenchCommand implements Callable<Integer> {
         if (phases && core != Engine.FAST) throw new UserError("--phases times the fast engine's threads; drop --engine " + core);
         if (phases && trials != 1) throw new UserError("--phases times one trial's threads; drop --trials " + trials);
         PhaseTimes phaseTimes = phases ? new PhaseTimes(threads) : null;
+        if (core == Engine.FAST) {
+            CoreBudget.excess(trials, threads, trials == 1 ? "--threads " + threads : "--trials " + trials + " × --threads " + threads)
+                    .ifPresent(spec.commandLine().getErr()::println);
+        }
 
         int classes = 10;
         int[] hidden = {50, 50};

@@ -2,6 +2,7 @@ package io.hpsearch.cli.cluster;
 
 import io.hpsearch.cli.output.OutputFolder;
 import ch.qos.logback.classic.Level;
+import io.hpsearch.cli.CoreBudget;
 import io.hpsearch.cli.UserError;
 import io.hpsearch.cli.progress.Terminals;
 import io.hpsearch.coordinator.Coordinator;
@@ -86,6 +87,9 @@ public final class LocalCommand implements Callable<Integer> {
         OutputFolder.prepare("--out", dir);
         ClusterLogging.toStderr(Level.WARN);
         PrintStream err = System.err;
+        CoreBudget.excess(workers * n, threadsPerTrial, cores, "--workers " + workers + " × "
+                + (slots != null ? "--slots " + n : n + " slot(s)") + " × --threads-per-trial " + threadsPerTrial)
+                .ifPresent(err::println);
 
         // One copy of the data for every worker of this JVM, loaded before anything starts, so a
         // missing data set is an error here rather than a campaign that waits for ever.

@@ -1,6 +1,7 @@
 package io.hpsearch.cli.cluster;
 
 import ch.qos.logback.classic.Level;
+import io.hpsearch.cli.CoreBudget;
 import io.hpsearch.cli.UserError;
 import io.hpsearch.coordinator.campaign.CampaignFile;
 import io.hpsearch.coordinator.sampling.TrialGenerator;
@@ -76,6 +77,8 @@ public final class WorkerCommand implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         int n = slots != null ? slots : Worker.Settings.defaultSlots(cores, threadsPerTrial);
         if (n < 1) throw new UserError("--slots must be at least 1, got " + n);
+        CoreBudget.excess(n, threadsPerTrial, cores, (slots != null ? "--slots " + n : n + " slot(s)")
+                + " × --threads-per-trial " + threadsPerTrial).ifPresent(spec.commandLine().getErr()::println);
         ClusterLogging.toStderr(Level.INFO);
         if (dataDir != null && !Files.isDirectory(dataDir)) {
             // not fatal: the files may be fetched while the worker runs (the cache retries each trial)

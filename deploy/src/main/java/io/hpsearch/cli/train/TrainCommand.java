@@ -1,5 +1,6 @@
 package io.hpsearch.cli.train;
 
+import io.hpsearch.cli.CoreBudget;
 import io.hpsearch.cli.UserError;
 import io.hpsearch.cli.output.OutputFolder;
 import io.hpsearch.cli.output.TrainOutputs;
@@ -71,6 +72,9 @@ public final class TrainCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "network: %s%n", net);
         o.flush();
 
+        if (core == Engine.FAST) {
+            CoreBudget.excess(1, config.threads(), "--threads " + config.threads()).ifPresent(spec.commandLine().getErr()::println);
+        }
         if (out != null) OutputFolder.prepare("--out", out);
         TrainingResult result;
         try (TrainingProgress progress = TrainingProgress.toStderr("train", epochs)) {
