@@ -186,5 +186,34 @@ class ClusterEndToEndTest {
         assertEquals(2, noSuchPhase.awaitExit(Duration.ofSeconds(60)), noSuchPhase::err);
         assertTrue(noSuchPhase.err().contains("--phase nope: campaign e2e has no such phase (it has: coarse, fine)"),
                 noSuchPhase.err());
+
+        // The whole table is a pure function of the campaign: one worker of one slot training each
+        // trial on two threads, in one JVM, gives every trial the same values and the same curves to the
+        // last bit, the fine phase's ranges (drawn from the coarse results) included.
+        Path localFiles = dir.resolve("files-local");
+        CliProcesses.Cli local = processes.start("local", "local", file.toString(), "--workers", "1", "--slots", "1",
+                "--threads-per-trial", "2", "--out", localFiles.toString());
+        assertEquals(0, local.awaitExit(Duration.ofSeconds(120)), () -> "local failed\n" + local.err());
+        JsonNode clusterRows = new ObjectMapper().readTree(files.resolve("results.json").toFile());
+        JsonNode localRows = new ObjectMapper().readTree(localFiles.resolve("results.json").toFile());
+        assertEquals(clusterRows.size(), localRows.size());
+        for (int i = 0; i < clusterRows.size(); i++) {
+            for (String key : List.of("rank", "trial", "phase", "lambda", "eta", "train_acc", "val_acc", "test_acc", "epochs", "status")) {
+                assertEquals(clusterRows.get(i).get(key), localRows.get(i).get(key), key + " of row " + (i + 1));
+            }
+            String trial = clusterRows.get(i).get("trial").asText().replace('#', '-');
+            List<String> a = Files.readAllLines(files.resolve("curves/" + trial + ".csv"));
+            List<String> b = Files.readAllLines(localFiles.resolve("curves/" + trial + ".csv"));
+            assertEquals(a.get(0), b.get(0));
+            assertEquals(a.size(), b.size());
+            int seconds = List.of(a.get(0).split(",")).indexOf("seconds");
+            assertTrue(seconds >= 0, a.get(0));
+            for (int e = 1; e < a.size(); e++) {
+                List<String> x = new ArrayList<>(List.of(a.get(e).split(","))), y = new ArrayList<>(List.of(b.get(e).split(",")));
+                x.remove(seconds);
+                y.remove(seconds);
+                assertEquals(x, y, trial + ", epoch " + e + " (all but the seconds)");
+            }
+        }
     }
 }
