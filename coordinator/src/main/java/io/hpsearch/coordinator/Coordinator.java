@@ -137,6 +137,8 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
             Objects.requireNonNull(nanoTime);
             Objects.requireNonNull(clock);
             if (leaseMillis < 1) throw new IllegalArgumentException("leaseMillis must be ≥ 1");
+            // the expiry check works in nanoseconds
+            if (leaseMillis > Long.MAX_VALUE / 1_000_000L) throw new IllegalArgumentException("leaseMillis too large: " + leaseMillis);
             if (defaultAttempts < 1) throw new IllegalArgumentException("defaultAttempts must be ≥ 1");
             if (tick.isZero() || tick.isNegative()) throw new IllegalArgumentException("tick must be > 0");
         }

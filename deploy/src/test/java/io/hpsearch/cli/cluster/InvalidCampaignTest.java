@@ -114,6 +114,8 @@ class InvalidCampaignTest {
     @CsvSource(delimiter = ';', value = {
             "port out of range;         --port;          70000",
             "lease timeout zero;        --lease-timeout; 0",
+            "lease timeout overflowing; --lease-timeout; 9999999999999999",
+            "lease timeout past a year; --lease-timeout; 99999999999",
             "max attempts zero;         --max-attempts;  0",
             "max attempts absurd;       --max-attempts;  1000",
             "state dir is a file;       --state-dir;     FILE",
