@@ -332,6 +332,27 @@ class InvalidCampaignTest {
     }
 
     @Test
+    void aTimeoutBeyondWhatTheClusterCanScheduleIsRefusedNamingIt() throws Exception {
+        Path file = dir.resolve("long-wait.conf");
+        Files.writeString(file, campaign("fashion-mnist", "", "1e-5", "1e-1", "4").replace("name = bad", "name = long-wait"));
+        for (String[] args : List.of(new String[] {"status", "--join", join}, new String[] {"results", "--join", join},
+                new String[] {"watch", "--join", join}, new String[] {"cancel", "long-wait", "--join", join},
+                new String[] {"launch", file.toString(), "--join", join, "--detach"})) {
+            List<String> withTimeout = new java.util.ArrayList<>(List.of(args));
+            withTimeout.addAll(List.of("--timeout", "2000000000"));
+            Outcome r = run(withTimeout.toArray(String[]::new));
+            assertEquals(2, r.code(), withTimeout + ": " + r.err());
+            assertTrue(r.err().startsWith("hpsearch: error: --timeout must be in 1..86400"), withTimeout + ": " + r.err());
+            assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
+        }
+        try (CoordinatorClient client = CoordinatorClient.using(coordinator.system(), Duration.ofSeconds(10))) {
+            StatusAnswer status = client.status("").toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertTrue(status.getCampaignsList().stream().noneMatch(c -> c.getCampaign().equals("long-wait")),
+                    status.toString());
+        }
+    }
+
+    @Test
     void aMissingCampaignFileIsAUserError() {
         Outcome r = run("launch", dir.resolve("nope.conf").toString(), "--join", join);
         assertEquals(2, r.code(), r.err());
