@@ -71,6 +71,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Endpoint.checkPort("--port", port, false);
+        Endpoint.checkHost("--host", host);
         if (leaseTimeoutSeconds < 1 || leaseTimeoutSeconds > MAX_LEASE_TIMEOUT_SECONDS) {
             throw new UserError("--lease-timeout must be in 1.." + MAX_LEASE_TIMEOUT_SECONDS + " seconds (a year), got "
                     + leaseTimeoutSeconds);

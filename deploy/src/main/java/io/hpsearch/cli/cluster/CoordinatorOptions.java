@@ -42,6 +42,7 @@ final class CoordinatorOptions {
             throw new UserError("missing --join H:P, the coordinator's address" + (alternative == null ? "" : " (or " + alternative + ")"));
         }
         Endpoint coordinator = Endpoint.parse("--join", join);
+        if (host != null) Endpoint.checkHost("--host", host);
         if (timeoutSeconds < 1 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
             throw new UserError("--timeout must be in 1.." + MAX_TIMEOUT_SECONDS + " seconds (a day), got " + timeoutSeconds);
         }

@@ -71,6 +71,7 @@ public final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Endpoint.checkPort("--port", port, true);
+        Endpoint.checkHost("--host", host);
         Endpoint coordinator = Endpoint.parse("--join", join);
         if (threadsPerTrial < 1) throw new UserError("--threads-per-trial must be at least 1, got " + threadsPerTrial);
         int cores = Runtime.getRuntime().availableProcessors();

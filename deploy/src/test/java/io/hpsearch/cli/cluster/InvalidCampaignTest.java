@@ -113,6 +113,7 @@ class InvalidCampaignTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
             "port out of range;         --port;          70000",
+            "wildcard host;             --host;          0.0.0.0",
             "lease timeout zero;        --lease-timeout; 0",
             "lease timeout overflowing; --lease-timeout; 9999999999999999",
             "lease timeout past a year; --lease-timeout; 99999999999",
@@ -315,6 +316,24 @@ class InvalidCampaignTest {
                         c.name() + ": " + c.err());
                 assertFalse(c.err().contains("\tat ") || c.err().contains("ERROR TcpListener"), c.name() + ": no stack trace: "
                         + c.err());
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aWildcardAddressIsRefusedNamingTheOption() throws Exception {
+        // a node bound to 0.0.0.0 calls itself so, and drops what other machines send to its real address
+        try (CliProcesses processes = new CliProcesses(dir)) {
+            CliProcesses.Cli worker = processes.start("worker-wildcard", "worker", "--join", join, "--host", "0.0.0.0");
+            CliProcesses.Cli status = processes.start("status-wildcard", "status", "--join", join, "--host", "::",
+                    "--timeout", "5");
+            CliProcesses.Cli joining = processes.start("join-wildcard", "status", "--join", "0.0.0.0:" + join.split(":")[1],
+                    "--timeout", "5");
+            for (CliProcesses.Cli c : List.of(worker, status, joining)) {
+                assertEquals(2, c.awaitExit(Duration.ofSeconds(90)), c.name() + ": " + c.err());
+                assertTrue(c.err().contains("hpsearch: error: " + (c == joining ? "--join" : "--host")), c.name() + ": " + c.err());
+                assertTrue(c.err().contains("wildcard address"), c.name() + ": " + c.err());
             }
         }
     }
