@@ -104,8 +104,10 @@ final class CampaignFollower {
             throw e;
         } catch (UserError e) {
             if (link.reconnections() == 0) throw e;
-            throw new UserError(e.getMessage() + " since it restarted: was it started again without its --state-dir? "
-                    + "A coordinator without one forgets its campaigns when it stops", e);
+            // every hpsearch coordinator has a journal (--state-dir defaults to ~/.hpsearch/state), so
+            // the likely cause is another folder than the one it ran on, e.g. the default one
+            throw new UserError(e.getMessage() + " since it restarted: was it started again on another --state-dir? "
+                    + "A coordinator knows only the campaigns in the journal of the --state-dir it runs on", e);
         }
     }
 }
