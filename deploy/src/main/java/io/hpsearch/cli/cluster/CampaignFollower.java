@@ -61,7 +61,9 @@ final class CampaignFollower {
                     Campaigns.await(link.client().cancel(campaign, "launch stopped (--cancel-on-exit)"), timeout, where);
                     err.println("\ncampaign " + campaign + " cancelled");
                 } catch (RuntimeException e) {
-                    err.println("\ncould not cancel campaign " + campaign + ": " + e.getMessage());
+                    // the coordinator may be away for a moment (restarting): the campaign then carries on
+                    err.println("\ncould not cancel campaign " + campaign + ": " + e.getMessage() + "; it may still run on "
+                            + "the coordinator: cancel it with hpsearch cancel " + campaign + " --join " + where);
                 }
             } else {
                 err.println("\nstopped following campaign " + campaign + "; it keeps running on the coordinator. "
