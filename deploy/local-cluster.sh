@@ -14,7 +14,8 @@
 #   HPSEARCH_PORT          coordinator port (default: the first free port from 25520)
 #   HPSEARCH_STATE_DIR     the coordinator's --state-dir (default: $dir/state; it is kept across
 #                          stop and start, so a restarted cluster carries on with its campaigns)
-#   HPSEARCH_WORKER_OPTS   extra worker options (default: "--slots 1 --threads-per-trial 1")
+#   HPSEARCH_WORKER_OPTS   extra worker options (default: "--slots 1 --threads-per-trial 1"; not --host,
+#                          --port or --join, which the script sets)
 #   HPSEARCH_WORKER_NICE   niceness of the worker processes (default: 10, below the coordinator)
 #   HPSEARCH_JAR, JAVA_HOME, HPSEARCH_JAVA_OPTS  as for deploy/bin/hpsearch
 set -euo pipefail
@@ -52,6 +53,18 @@ if ! [[ "$n" =~ ^[0-9]+$ ]] || [ "$n" -lt 1 ]; then
     echo "usage: $0 [N] | stop   (N = number of workers, at least 1)" >&2
     exit 2
 fi
+# shellcheck disable=SC2206  # split on spaces on purpose
+worker_opts=(${HPSEARCH_WORKER_OPTS:---slots 1 --threads-per-trial 1})
+for opt in "${worker_opts[@]}"; do
+    case "$opt" in
+        --host|--host=*|--port|--port=*|--join|--join=*)
+            # the script gives every worker these itself, and the worker would refuse the second one
+            # as "specified only once", after the coordinator had started
+            echo "HPSEARCH_WORKER_OPTS: ${opt%%=*} is set by this script (workers on 127.0.0.1, each on a free port," \
+                "joining its coordinator); leave it out" >&2
+            exit 2 ;;
+    esac
+done
 if [ -f "$pids" ]; then
     echo "a cluster from $dir seems to run already (pids in $pids); stop it with: $0 stop" >&2
     exit 2
@@ -110,8 +123,6 @@ echo $! >> "$pids"
 started+=("$! $dir/coordinator.log")
 wait_for "$dir/coordinator.log" "coordinator up at" 60
 
-# shellcheck disable=SC2206  # split on spaces on purpose
-worker_opts=(${HPSEARCH_WORKER_OPTS:---slots 1 --threads-per-trial 1})
 for i in $(seq 1 "$n"); do
     # Workers train flat out; at a lower priority they leave the coordinator (and launch) the CPU
     # the moment those need it, so leases are not held up behind a training thread's time slice.

@@ -137,6 +137,8 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
             Objects.requireNonNull(nanoTime);
             Objects.requireNonNull(clock);
             if (leaseMillis < 1) throw new IllegalArgumentException("leaseMillis must be ≥ 1");
+            // the expiry check works in nanoseconds
+            if (leaseMillis > Long.MAX_VALUE / 1_000_000L) throw new IllegalArgumentException("leaseMillis too large: " + leaseMillis);
             if (defaultAttempts < 1) throw new IllegalArgumentException("defaultAttempts must be ≥ 1");
             if (tick.isZero() || tick.isNegative()) throw new IllegalArgumentException("tick must be > 0");
         }
@@ -644,6 +646,11 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
             m.replyTo().tell(ack.setError(e.getMessage() == null ? e.toString() : e.getMessage()).build());
             return this;
         }
+        // A campaign that sets no max-attempts is journaled with this coordinator's, so that a
+        // coordinator restarted with another --max-attempts replays its leases and releases as they
+        // ran: with a lower one, a trial re-queued on its 4th attempt would be out of attempts on
+        // replay, and its next lease would not fit the journal.
+        if (spec.getMaxAttempts() == 0) spec = spec.toBuilder().setMaxAttempts(settings.defaultAttempts()).build();
         if (!commit(entry().setCampaignSubmitted(JournalEntry.CampaignSubmitted.newBuilder().setSpec(spec)).build(), true)) {
             m.replyTo().tell(ack.setError("the coordinator cannot write its journal; campaign not accepted").build());
             return this;

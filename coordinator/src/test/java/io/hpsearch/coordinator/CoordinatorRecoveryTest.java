@@ -473,6 +473,41 @@ class CoordinatorRecoveryTest {
     }
 
     @Test
+    void aCampaignWithoutMaxAttemptsKeepsTheCoordinatorsItWasSubmittedToAcrossARestartWithAnother() throws IOException {
+        // hpsearch coordinator --max-attempts 5, and a campaign file that sets none
+        Coordinator.Settings five = new Coordinator.Settings(settings().leaseMillis(), settings().idleRetry(),
+                settings().park(), settings().tick(), 5, settings().nanoTime(), settings().clock(), settings().leasePrefix());
+        CampaignSpec spec = TestCampaigns.twoPhase("attempts", 5, 1, 1).toBuilder().clearMaxAttempts().build();
+        ActorRef<ToCoordinator> c = open(five);
+        assertTrue(submit(c, spec).getAccepted());
+        Worker a = new Worker("a");
+        WorkLease lease = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            lease = a.ask(c, 1).get(0);
+            assertEquals(attempt, lease.getAttempt());
+            a.report(c, failed(lease, a.id, "java.lang.IllegalStateException: boom " + attempt));
+        }
+        WorkLease fourth = a.ask(c, 1).get(0); // still queued under 5 attempts; running at the "crash"
+        assertEquals(4, fourth.getAttempt());
+        stop(c);
+
+        // started again with the default --max-attempts 3: the journal is what ran, not damage
+        CoordinatorState.Opened o = CoordinatorState.open(dir, Journal.Options.DEFAULT, "L-", 3, "test", System.nanoTime());
+        ActorRef<ToCoordinator> c2 = kit.spawn(Coordinator.create(settings(), o.state(), o.journal()));
+        CampaignStatus st = status(c2, "attempts");
+        assertEquals(1, st.getPhases(0).getPending(), "the trial that was running is queued again: " + st);
+        assertEquals(0, st.getPhases(0).getFailed());
+        WorkLease again = a.ask(c2, 1).get(0);
+        assertEquals(fourth.getTrial().getId(), again.getTrial().getId());
+        assertEquals(4, again.getAttempt(), "the voided lease used no attempt");
+        a.report(c2, failed(again, a.id, "java.lang.IllegalStateException: boom 4"));
+        WorkLease last = a.ask(c2, 1).get(0);
+        assertEquals(5, last.getAttempt(), "the campaign still has the 5 attempts it was submitted with");
+        a.report(c2, failed(last, a.id, "java.lang.IllegalStateException: boom 5"));
+        assertEquals(1, status(c2, "attempts").getPhases(0).getFailed(), "out of its 5 attempts");
+    }
+
+    @Test
     void aCampaignWhoseEveryTrialFailedEndsFailedAndOneWithAResultCompleted() throws IOException {
         ActorRef<ToCoordinator> c = open(settings());
         Worker a = new Worker("a");

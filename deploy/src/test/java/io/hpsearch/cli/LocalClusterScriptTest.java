@@ -105,6 +105,17 @@ class LocalClusterScriptTest {
     }
 
     @Test
+    void workerOptionsTheScriptSetsItselfAreRefusedBeforeAnythingStarts() throws Exception {
+        for (String opts : List.of("--slots 1 --port 27099", "--host=10.0.0.2")) {
+            Run r = run(tmp, Map.of("HPSEARCH_WORKER_OPTS", opts), "repo/deploy/local-cluster.sh", "1");
+            assertEquals(2, r.code(), opts + ": " + r.err());
+            String option = opts.contains("--port") ? "--port" : "--host";
+            assertTrue(r.err().contains("HPSEARCH_WORKER_OPTS: " + option + " is set by this script"), opts + ": " + r.err());
+            assertFalse(Files.exists(cluster.resolve("coordinator.log")), "a coordinator was started");
+        }
+    }
+
+    @Test
     void aCoordinatorWhosePortIsTakenStopsTheStartAtOnce() throws Exception {
         try (ServerSocket taken = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
             Run r = run(tmp, Map.of(), "repo/deploy/local-cluster.sh", "1");

@@ -58,6 +58,13 @@ public final class Worker {
     /** For the pool threads, which must not touch the actor's context. */
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Worker.class);
 
+    /**
+     * How long a worker with no trial running waits for a coordinator that went away before it
+     * rejoins (at most {@link Settings#rejoinAfter}): long enough to ride out a moment's
+     * unreachability, short enough that a coordinator restarted by hand finds its workers back.
+     */
+    public static final Duration IDLE_REJOIN_AFTER = Duration.ofSeconds(5);
+
     /** Workers register under this key (for tools that list them). */
     public static final ServiceKey<ToWorker> KEY = ServiceKey.create(ToWorker.class, "hpsearch-worker");
 
@@ -72,8 +79,9 @@ public final class Worker {
      * @param minIdleRetry      shortest wait after an Idle (a 0 {@code retry_after_millis} gets this)
      * @param resendInterval    how often unacknowledged results are sent again
      * @param heartbeatInterval how often a Heartbeat lists the running leases
-     * @param rejoinAfter       how long a coordinator seen before may be absent before
-     *                          {@code onCoordinatorLost} runs ({@code null}: never)
+     * @param rejoinAfter       how long a coordinator seen before may be absent while trials run
+     *                          before {@code onCoordinatorLost} runs ({@code null}: never; with no
+     *                          trial running, {@link #IDLE_REJOIN_AFTER} if that is shorter)
      */
     public record Settings(String workerId, String host, int slots, int threadsPerTrial, int cores, String version,
                            Duration requestTimeout, Duration minIdleRetry, Duration resendInterval,
@@ -197,6 +205,8 @@ public final class Worker {
     private ActorRef<ToCoordinator> coordinator;
     private boolean coordinatorSeen;
     private long absence;
+    /** When the coordinator last went away (nanoClock). */
+    private long absentSinceNanos;
     private final Map<String, Running> running = new LinkedHashMap<>();
     private final ResultOutbox unacknowledged;
     /** Number of the outstanding RequestWork, or 0; leases still expected for it. */
@@ -297,9 +307,8 @@ public final class Worker {
             context.getLog().warn("coordinator gone; {} trial(s) keep running, results kept until acknowledged",
                     running.size());
             request = 0;
-            if (coordinatorSeen && settings.rejoinAfter() != null) {
-                timers.startSingleTimer("rejoin", new CheckCoordinator(absence), settings.rejoinAfter());
-            }
+            absentSinceNanos = nanoClock.getAsLong();
+            scheduleRejoin();
         } else {
             context.getLog().info("coordinator found: {}", found.path());
             coordinatorSeen = true;
@@ -313,9 +322,26 @@ public final class Worker {
         return Behaviors.same();
     }
 
+    /**
+     * Sets the rejoin timer for the current absence of the coordinator: {@link Settings#rejoinAfter}
+     * after it went away while trials run (they would be interrupted by the rejoin, and a
+     * coordinator back within that time gets their results), {@link #IDLE_REJOIN_AFTER} when none
+     * runs. A coordinator stopped cleanly (Ctrl-C, SIGTERM) leaves the cluster, so no Split Brain
+     * Resolver downs this node as after a crash, and an idle worker would otherwise sit out the
+     * whole {@code rejoinAfter} before it found the coordinator started again.
+     */
+    private void scheduleRejoin() {
+        if (!coordinatorSeen || coordinator != null || settings.rejoinAfter() == null) return;
+        Duration after = settings.rejoinAfter();
+        if (running.isEmpty() && IDLE_REJOIN_AFTER.compareTo(after) < 0) after = IDLE_REJOIN_AFTER;
+        Duration left = after.minusNanos(nanoClock.getAsLong() - absentSinceNanos);
+        timers.startSingleTimer("rejoin", new CheckCoordinator(absence), left.isNegative() ? Duration.ZERO : left);
+    }
+
     private Behavior<ToWorker> onCheckCoordinator(CheckCoordinator m) {
         if (coordinator == null && m.absence() == absence) {
-            context.getLog().warn("no coordinator for {}; rejoining the cluster", settings.rejoinAfter());
+            context.getLog().warn("no coordinator for {} s; rejoining the cluster",
+                    (nanoClock.getAsLong() - absentSinceNanos) / 1_000_000_000L);
             onCoordinatorLost.run();
         }
         return Behaviors.same();
@@ -436,6 +462,7 @@ public final class Worker {
         unacknowledged.put(m.leaseId(), r);
         if (coordinator != null) coordinator.tell(new ToCoordinator.Result(r, context.getSelf()));
         askForWork();
+        if (running.isEmpty()) scheduleRejoin(); // the last trial ended while the coordinator is away
         return Behaviors.same();
     }
 

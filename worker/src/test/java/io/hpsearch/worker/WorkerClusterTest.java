@@ -248,6 +248,33 @@ class WorkerClusterTest {
         assertTrue(node.incarnations() >= 2, "the node rejoined with a fresh actor system");
     }
 
+    @Test
+    void anIdleWorkerFindsACoordinatorStoppedCleanlyAndStartedAgainWithoutWaitingOutRejoinAfter() {
+        int port = freePort0();
+        TestProbe<ToCoordinator> first = coordinator(port);
+        node = worker(port, 1, DataSetCache.inDirectory(null), Duration.ofMinutes(5));
+        await(first, ToCoordinator.RequestWork.class);
+
+        // stopped as Ctrl-C stops it: it leaves the cluster, so no Split Brain Resolver downs the worker
+        coordinators.remove(0).shutdownTestKit();
+        sleep(1000);
+        TestProbe<ToCoordinator> second = coordinator(port);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            ToCoordinator m;
+            try {
+                m = second.receiveMessage(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            } catch (AssertionError timeout) {
+                break;
+            }
+            if (m instanceof ToCoordinator.RequestWork) {
+                assertTrue(node.incarnations() >= 2, "the node rejoined with a fresh actor system");
+                return;
+            }
+        }
+        fail("an idle worker did not find the restarted coordinator within 30 s (rejoin-after is 5 minutes)");
+    }
+
     private static int freePort0() {
         try {
             return freePort();

@@ -61,7 +61,9 @@ final class CampaignFollower {
                     Campaigns.await(link.client().cancel(campaign, "launch stopped (--cancel-on-exit)"), timeout, where);
                     err.println("\ncampaign " + campaign + " cancelled");
                 } catch (RuntimeException e) {
-                    err.println("\ncould not cancel campaign " + campaign + ": " + e.getMessage());
+                    // the coordinator may be away for a moment (restarting): the campaign then carries on
+                    err.println("\ncould not cancel campaign " + campaign + ": " + e.getMessage() + "; it may still run on "
+                            + "the coordinator: cancel it with hpsearch cancel " + campaign + " --join " + where);
                 }
             } else {
                 err.println("\nstopped following campaign " + campaign + "; it keeps running on the coordinator. "
@@ -104,8 +106,10 @@ final class CampaignFollower {
             throw e;
         } catch (UserError e) {
             if (link.reconnections() == 0) throw e;
-            throw new UserError(e.getMessage() + " since it restarted: was it started again without its --state-dir? "
-                    + "A coordinator without one forgets its campaigns when it stops", e);
+            // every hpsearch coordinator has a journal (--state-dir defaults to ~/.hpsearch/state), so
+            // the likely cause is another folder than the one it ran on, e.g. the default one
+            throw new UserError(e.getMessage() + " since it restarted: was it started again on another --state-dir? "
+                    + "A coordinator knows only the campaigns in the journal of the --state-dir it runs on", e);
         }
     }
 }

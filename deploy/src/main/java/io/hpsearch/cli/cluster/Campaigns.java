@@ -45,7 +45,8 @@ final class Campaigns {
                 throw new CoordinatorUnreachable("no answer from a coordinator at " + where + " within " + timeout.toSeconds()
                         + " s (is it running, and reachable from this machine?): " + cause.getMessage(), cause);
             }
-            throw new IllegalStateException("asking the coordinator at " + where, cause);
+            throw new IllegalStateException("asking the coordinator at " + where + ": "
+                    + (cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName()), cause);
         }
     }
 

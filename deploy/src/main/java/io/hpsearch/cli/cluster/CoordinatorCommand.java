@@ -56,6 +56,13 @@ public final class CoordinatorCommand implements Callable<Integer> {
                     + "recorded FAILED, for campaigns that do not set max-attempts (default: ${DEFAULT-VALUE}).")
     int maxAttempts;
 
+    /**
+     * The longest {@code --lease-timeout}: far above any epoch's time, and far below the ~292 years
+     * of nanoseconds a long holds, past which the expiry check overflowed and every lease expired
+     * at once (a huge value meant as "never" would then re-queue every trial as soon as it started).
+     */
+    static final long MAX_LEASE_TIMEOUT_SECONDS = 365L * 24 * 3600;
+
     /** The default state folder, {@code ~/.hpsearch/state}. */
     public static Path defaultStateDir() {
         return Path.of(System.getProperty("user.home"), ".hpsearch", "state");
@@ -64,7 +71,11 @@ public final class CoordinatorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Endpoint.checkPort("--port", port, false);
-        if (leaseTimeoutSeconds < 1) throw new UserError("--lease-timeout must be at least 1 second, got " + leaseTimeoutSeconds);
+        Endpoint.checkHost("--host", host);
+        if (leaseTimeoutSeconds < 1 || leaseTimeoutSeconds > MAX_LEASE_TIMEOUT_SECONDS) {
+            throw new UserError("--lease-timeout must be in 1.." + MAX_LEASE_TIMEOUT_SECONDS + " seconds (a year), got "
+                    + leaseTimeoutSeconds);
+        }
         if (maxAttempts < 1 || maxAttempts > 100) throw new UserError("--max-attempts must be in 1..100, got " + maxAttempts);
         Path dir = stateDir != null ? stateDir : defaultStateDir();
         ClusterLogging.toStderr(Level.INFO);

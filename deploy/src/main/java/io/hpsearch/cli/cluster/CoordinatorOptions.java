@@ -21,6 +21,12 @@ final class CoordinatorOptions {
                     + "the route to the coordinator).")
     String host;
 
+    /**
+     * The longest {@code --timeout}. Akka's scheduler refuses delays above about 3.4 years (with a
+     * stack trace, at the first ask); a day is far more than finding and asking a coordinator takes.
+     */
+    static final int MAX_TIMEOUT_SECONDS = 86_400;
+
     @Option(names = "--timeout", paramLabel = "S", defaultValue = "20",
             description = "Seconds to wait for the coordinator to be found and to answer (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
@@ -36,7 +42,10 @@ final class CoordinatorOptions {
             throw new UserError("missing --join H:P, the coordinator's address" + (alternative == null ? "" : " (or " + alternative + ")"));
         }
         Endpoint coordinator = Endpoint.parse("--join", join);
-        if (timeoutSeconds < 1) throw new UserError("--timeout must be at least 1 second, got " + timeoutSeconds);
+        if (host != null) Endpoint.checkHost("--host", host);
+        if (timeoutSeconds < 1 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
+            throw new UserError("--timeout must be in 1.." + MAX_TIMEOUT_SECONDS + " seconds (a day), got " + timeoutSeconds);
+        }
         return coordinator;
     }
 

@@ -22,7 +22,36 @@ record Endpoint(String host, int port) {
             throw new UserError(option + ": port of '" + value + "' is not a number");
         }
         if (port < 1 || port > 65535) throw new UserError(option + ": port of '" + value + "' is not in 1..65535");
-        return new Endpoint(value.substring(0, colon), port);
+        String host = value.substring(0, colon);
+        if (isWildcard(host)) {
+            throw new UserError(option + ": '" + value + "' names no machine (" + host + " is the wildcard address); give the "
+                    + "coordinator's address, e.g. 10.0.0.1:25520");
+        }
+        return new Endpoint(host, port);
+    }
+
+    /**
+     * Refuses a wildcard {@code --host} (0.0.0.0, ::). A node is addressed by the host it binds:
+     * bound to 0.0.0.0 it listens on every interface but calls itself 0.0.0.0, and drops every
+     * message sent to it by the address another machine knows it by, so a coordinator started so
+     * was never found by a worker elsewhere.
+     */
+    static void checkHost(String option, String host) {
+        if (isWildcard(host)) {
+            throw new UserError(option + " " + host + ": the wildcard address names no machine, and the others reach a node "
+                    + "only at the address it binds; give this machine's address as they reach it (e.g. 10.0.0.1)");
+        }
+    }
+
+    /** An IP literal of the wildcard address (no name is looked up). */
+    private static boolean isWildcard(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (!h.matches("[0-9.:]+")) return false;
+        try {
+            return InetAddress.getByName(h).isAnyLocalAddress();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static void checkPort(String option, int port, boolean zeroAllowed) {

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The results files of a campaign ({@code hpsearch local --out}, {@code hpsearch results --out}):
@@ -52,7 +53,25 @@ final class ResultFiles {
             if (r.getCurvesCount() == 0) continue;
             written.add(write(curves.resolve(r.getId().getPhase() + "-" + r.getId().getIndex() + ".csv"), curves(r.getCurvesList())));
         }
+        // A folder written before, for another campaign, kept that campaign's curves and figures
+        // beside this one's tables: the files of trials and dimensions this campaign does not have go.
+        removeStale(dir, STALE_FIGURE, written);
+        removeStale(curves, STALE_CURVES, written);
         return written;
+    }
+
+    /** The names of the files {@link #write} makes that a later write may find stale. */
+    private static final Pattern STALE_FIGURE = Pattern.compile("search-.+\\.png");
+    private static final Pattern STALE_CURVES = Pattern.compile("[A-Za-z0-9._-]+-[0-9]+\\.csv");
+
+    /** Deletes the regular files of {@code folder} named like {@code names} that are not in {@code written}. */
+    private static void removeStale(Path folder, Pattern names, List<Path> written) throws IOException {
+        List<Path> stale;
+        try (var files = Files.list(folder)) {
+            stale = files.filter(f -> names.matcher(f.getFileName().toString()).matches() && Files.isRegularFile(f)
+                    && !written.contains(f)).toList();
+        }
+        for (Path f : stale) Files.deleteIfExists(f);
     }
 
     /**

@@ -37,8 +37,9 @@ public final class WorkerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--host", paramLabel = "H", defaultValue = "127.0.0.1",
-            description = "This machine's address as the coordinator reaches it (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "H",
+            description = "This machine's address as the coordinator reaches it (default: the local address of the "
+                    + "route to the coordinator).")
     String host;
 
     @Option(names = "--port", paramLabel = "P", defaultValue = "0",
@@ -72,7 +73,11 @@ public final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Endpoint.checkPort("--port", port, true);
+        if (host != null) Endpoint.checkHost("--host", host);
         Endpoint coordinator = Endpoint.parse("--join", join);
+        // as the client commands do: 127.0.0.1 would be right only for a coordinator on this machine,
+        // and one on another machine would never reach a worker that called itself so
+        String self = host != null ? host : coordinator.localAddressTowards();
         if (threadsPerTrial < 1) throw new UserError("--threads-per-trial must be at least 1, got " + threadsPerTrial);
         int cores = Runtime.getRuntime().availableProcessors();
         int n = slots != null ? slots : Worker.Settings.defaultSlots(cores, threadsPerTrial);
@@ -85,7 +90,7 @@ public final class WorkerCommand implements Callable<Integer> {
             LoggerFactory.getLogger(WorkerCommand.class).warn("--data-dir {} does not exist: this worker cannot "
                     + "load any data set until it does, and takes no trials of campaigns that need one", dataDir);
         }
-        WorkerNode.Options options = new WorkerNode.Options(host, port, List.of(coordinator.hostPort()), n,
+        WorkerNode.Options options = new WorkerNode.Options(self, port, List.of(coordinator.hostPort()), n,
                 threadsPerTrial, version(), Duration.ofSeconds(60));
         DataSetCache data = WorkerData.cache(dataDir);
         PrintWriter out = spec.commandLine().getOut();
@@ -94,11 +99,11 @@ public final class WorkerCommand implements Callable<Integer> {
         try {
             node = ClusterLogging.withoutBindTrace(() -> WorkerNode.start(options, data));
         } catch (RuntimeException e) {
-            throw CoordinatorCommand.bindError(e, host, port);
+            throw CoordinatorCommand.bindError(e, self, port);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "hpsearch-worker-shutdown"));
-        var self = node.system().address();
-        out.println("worker " + self.getHost().orElse(host) + ":" + self.getPort().orElse(port) + " with " + n
+        var address = node.system().address();
+        out.println("worker " + address.getHost().orElse(self) + ":" + address.getPort().orElse(port) + " with " + n
                 + " slot(s) x " + threadsPerTrial + " thread(s), joining the coordinator at " + coordinator.hostPort());
         out.flush();
         node.whenStopped().toCompletableFuture().join();

@@ -34,6 +34,28 @@ public final class OutputFolder {
         } catch (IOException e) {
             throw cannotWrite(option, dir, e);
         }
+        // The folders still to make can fail too (a name longer than the file system allows, e.g.
+        // the default runs/CAMPAIGN-NAME of a long campaign name): make them, then remove them again.
+        Path missing = dir.toAbsolutePath().normalize();
+        if (missing.equals(existing)) return;
+        try {
+            Files.createDirectories(missing);
+        } catch (IOException e) {
+            removeMade(missing, existing);
+            throw cannotWrite(option, dir, e);
+        }
+        removeMade(missing, existing);
+    }
+
+    /** Removes the folders from {@code made} up to, not including, {@code existing} that exist and are empty. */
+    private static void removeMade(Path made, Path existing) {
+        for (Path p = made; p != null && !p.equals(existing); p = p.getParent()) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // never made (its name was refused), or not empty (someone else's files): leave it
+            }
+        }
     }
 
     /** The user's error for an {@code --out} folder that a write into failed with {@code e}. */

@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The cluster as users run it: a coordinator and two worker JVMs started with {@code hpsearch
@@ -64,6 +68,27 @@ class ClusterEndToEndTest {
     void stopEverything() {
         if (observer != null) observer.close();
         if (processes != null) processes.close();
+    }
+
+    @Test
+    void aWorkerWithoutHostCallsItselfByTheAddressItReachesTheCoordinatorFrom() throws Exception {
+        // a coordinator on another machine is reached from a non-loopback address; one of this machine's stands in
+        String address = NetworkInterface.networkInterfaces().filter(i -> {
+                    try {
+                        return i.isUp() && !i.isLoopback();
+                    } catch (java.net.SocketException e) {
+                        return false;
+                    }
+                }).flatMap(NetworkInterface::inetAddresses).filter(a -> a instanceof Inet4Address && !a.isLinkLocalAddress())
+                .map(InetAddress::getHostAddress).findFirst().orElse(null);
+        assumeTrue(address != null, "no non-loopback IPv4 address");
+        processes = new CliProcesses(dir);
+        // no coordinator is needed: the worker says at once which address it took
+        CliProcesses.Cli worker = processes.start("worker", "worker", "--join", address + ":" + CliProcesses.freePort(),
+                "--slots", "1");
+        worker.awaitOutput("joining the coordinator at", Duration.ofSeconds(60));
+        assertTrue(worker.out().startsWith("worker " + address + ":"),
+                "127.0.0.1 is no address for a coordinator on another machine: " + worker.out());
     }
 
     @Test

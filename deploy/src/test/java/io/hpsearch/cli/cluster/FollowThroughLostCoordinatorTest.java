@@ -69,7 +69,7 @@ class FollowThroughLostCoordinatorTest {
         Outcome lost = watched.get(90, TimeUnit.SECONDS);
         assertEquals(2, lost.code(), lost.out() + lost.err());
         assertTrue(lost.err().contains("no campaign waiting on the coordinator at " + join + " since it restarted"), lost.err());
-        assertTrue(lost.err().contains("--state-dir"), lost.err());
+        assertTrue(lost.err().contains("was it started again on another --state-dir?"), lost.err());
     }
 
     @Test

@@ -113,7 +113,10 @@ class InvalidCampaignTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
             "port out of range;         --port;          70000",
+            "wildcard host;             --host;          0.0.0.0",
             "lease timeout zero;        --lease-timeout; 0",
+            "lease timeout overflowing; --lease-timeout; 9999999999999999",
+            "lease timeout past a year; --lease-timeout; 99999999999",
             "max attempts zero;         --max-attempts;  0",
             "max attempts absurd;       --max-attempts;  1000",
             "state dir is a file;       --state-dir;     FILE",
@@ -318,6 +321,24 @@ class InvalidCampaignTest {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aWildcardAddressIsRefusedNamingTheOption() throws Exception {
+        // a node bound to 0.0.0.0 calls itself so, and drops what other machines send to its real address
+        try (CliProcesses processes = new CliProcesses(dir)) {
+            CliProcesses.Cli worker = processes.start("worker-wildcard", "worker", "--join", join, "--host", "0.0.0.0");
+            CliProcesses.Cli status = processes.start("status-wildcard", "status", "--join", join, "--host", "::",
+                    "--timeout", "5");
+            CliProcesses.Cli joining = processes.start("join-wildcard", "status", "--join", "0.0.0.0:" + join.split(":")[1],
+                    "--timeout", "5");
+            for (CliProcesses.Cli c : List.of(worker, status, joining)) {
+                assertEquals(2, c.awaitExit(Duration.ofSeconds(90)), c.name() + ": " + c.err());
+                assertTrue(c.err().contains("hpsearch: error: " + (c == joining ? "--join" : "--host")), c.name() + ": " + c.err());
+                assertTrue(c.err().contains("wildcard address"), c.name() + ": " + c.err());
+            }
+        }
+    }
+
+    @Test
     void resultsFromAJournalRefusesTheOptionsOfAConnection() {
         // read from the journal, with nothing to connect to, they would be ignored
         for (String[] option : List.of(new String[] {"--join", join}, new String[] {"--host", "127.0.0.1"},
@@ -326,6 +347,27 @@ class InvalidCampaignTest {
             assertEquals(2, r.code(), List.of(option) + ": " + r.err());
             assertTrue(r.err().contains("--state-dir reads a journal without a cluster; leave out " + option[0]), r.err());
             assertEquals("", r.out());
+        }
+    }
+
+    @Test
+    void aTimeoutBeyondWhatTheClusterCanScheduleIsRefusedNamingIt() throws Exception {
+        Path file = dir.resolve("long-wait.conf");
+        Files.writeString(file, campaign("fashion-mnist", "", "1e-5", "1e-1", "4").replace("name = bad", "name = long-wait"));
+        for (String[] args : List.of(new String[] {"status", "--join", join}, new String[] {"results", "--join", join},
+                new String[] {"watch", "--join", join}, new String[] {"cancel", "long-wait", "--join", join},
+                new String[] {"launch", file.toString(), "--join", join, "--detach"})) {
+            List<String> withTimeout = new java.util.ArrayList<>(List.of(args));
+            withTimeout.addAll(List.of("--timeout", "2000000000"));
+            Outcome r = run(withTimeout.toArray(String[]::new));
+            assertEquals(2, r.code(), withTimeout + ": " + r.err());
+            assertTrue(r.err().startsWith("hpsearch: error: --timeout must be in 1..86400"), withTimeout + ": " + r.err());
+            assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
+        }
+        try (CoordinatorClient client = CoordinatorClient.using(coordinator.system(), Duration.ofSeconds(10))) {
+            StatusAnswer status = client.status("").toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertTrue(status.getCampaignsList().stream().noneMatch(c -> c.getCampaign().equals("long-wait")),
+                    status.toString());
         }
     }
 

@@ -100,6 +100,30 @@ class StoppedByCtrlCTest {
         }
     }
 
+    @Test
+    void aCancelOnExitThatCannotReachTheCoordinatorSaysHowToCancelLater() throws Exception {
+        int port = CliProcesses.freePort();
+        String join = "127.0.0.1:" + port;
+        coordinator = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", port, List.of()), Coordinator.Settings.defaults());
+        Path file = dir.resolve("unreached.conf");
+        Files.writeString(file, CampaignQueueTest.campaign("unreached", 3, 2));
+        CtrlC ctrlC = CtrlC.signal();
+        try (CliProcesses processes = new CliProcesses(dir)) {
+            CliProcesses.Cli launch = processes.start("launch-cancel", "launch", file.toString(), "--join", join,
+                    "--cancel-on-exit", "--timeout", "2");
+            launch.awaitOutput("unreached: 0/", Duration.ofSeconds(60));
+            coordinator.close(); // stopped, or restarting: the cancel gets no answer
+            coordinator = null;
+            ctrlC.send(launch.process().pid());
+            assertEquals(ctrlC.exitCode(), launch.awaitExit(Duration.ofSeconds(60)), launch.err());
+            List<String> lines = launch.err().lines().filter(l -> !l.isBlank()).toList();
+            String last = lines.get(lines.size() - 1);
+            assertTrue(last.startsWith("could not cancel campaign unreached: "), launch.err());
+            assertTrue(last.endsWith("; it may still run on the coordinator: cancel it with hpsearch cancel unreached --join "
+                    + join), launch.err());
+        }
+    }
+
     /** The command's last line on stderr is {@code message}: no stack trace or error after it, and no table. */
     private static void assertLastSaid(CliProcesses.Cli command, String message) {
         String err = command.err();

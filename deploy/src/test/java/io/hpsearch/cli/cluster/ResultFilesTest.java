@@ -1,0 +1,67 @@
+package io.hpsearch.cli.cluster;
+
+import io.hpsearch.protocol.v1.EpochMetrics;
+import io.hpsearch.protocol.v1.Evaluation;
+import io.hpsearch.protocol.v1.ParamValue;
+import io.hpsearch.protocol.v1.TopKAnswer;
+import io.hpsearch.protocol.v1.TrialId;
+import io.hpsearch.protocol.v1.TrialResult;
+import io.hpsearch.protocol.v1.TrialStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ResultFilesTest {
+    @TempDir
+    Path dir;
+
+    private static TrialResult trial(String campaign, String phase, int index, List<String> dims) {
+        TrialResult.Builder b = TrialResult.newBuilder()
+                .setId(TrialId.newBuilder().setCampaign(campaign).setPhase(phase).setIndex(index))
+                .setStatus(TrialStatus.TRIAL_STATUS_COMPLETED)
+                .setValidation(Evaluation.newBuilder().setAccuracy(0.8 + index / 100.0))
+                .addCurves(EpochMetrics.newBuilder().setEpoch(1).setValidation(Evaluation.newBuilder().setAccuracy(0.8)));
+        for (String d : dims) b.addParams(ParamValue.newBuilder().setName(d).setValue(1e-3 * (index + 1)));
+        return b.build();
+    }
+
+    private Set<String> files(Path folder) throws Exception {
+        try (Stream<Path> s = Files.list(folder)) {
+            return new TreeSet<>(s.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void aFolderWrittenAgainForAnotherCampaignHoldsOnlyThatCampaignsCurvesAndFigures() throws Exception {
+        List<String> both = List.of("lambda", "momentum");
+        TopKAnswer first = TopKAnswer.newBuilder().setCampaign("a")
+                .addRanked(trial("a", "coarse", 0, both)).addRanked(trial("a", "coarse", 1, both))
+                .addRanked(trial("a", "fine", 0, both)).setTotal(3).build();
+        ResultFiles.write(dir, first, null, null);
+        Files.writeString(dir.resolve("notes.txt"), "mine");
+        Files.writeString(dir.resolve("curves").resolve("notes.txt"), "mine too");
+
+        TopKAnswer second = TopKAnswer.newBuilder().setCampaign("b")
+                .addRanked(trial("b", "coarse", 0, List.of("lambda"))).setTotal(1).build();
+        ResultFiles.write(dir, second, null, null);
+        assertEquals(Set.of("coarse-0.csv", "notes.txt"), files(dir.resolve("curves")),
+                "campaign a's other trials' curves beside campaign b's table");
+        assertEquals(Set.of("curves", "notes.txt", "results.csv", "results.json", "results.md", "search-lambda.png"),
+                files(dir), "campaign a's momentum figure beside campaign b's table");
+        assertEquals("mine", Files.readString(dir.resolve("notes.txt")));
+
+        // the same campaign written again, with more trials, keeps every file
+        TopKAnswer later = second.toBuilder().addRanked(trial("b", "coarse", 1, List.of("lambda"))).setTotal(2).build();
+        ResultFiles.write(dir, later, null, null);
+        assertTrue(files(dir.resolve("curves")).containsAll(Set.of("coarse-0.csv", "coarse-1.csv")));
+    }
+}
