@@ -10,7 +10,15 @@ import java.util.Optional;
  * share the cores, so more of them than cores is no warning.
  */
 public final class CoreBudget {
+    /** Most slots of a worker, and most threads of a trial: far above any machine's cores, low enough to catch a typo. */
+    public static final int MOST = 1024;
+
     private CoreBudget() {
+    }
+
+    /** Refuses a count of slots or threads outside 1..{@link #MOST}, naming {@code option}. */
+    public static void checkCount(String option, int n) {
+        if (n < 1 || n > MOST) throw new UserError(option + " must be in 1.." + MOST + ", got " + n);
     }
 
     /**

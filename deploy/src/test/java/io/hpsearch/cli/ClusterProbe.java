@@ -28,7 +28,7 @@ public final class ClusterProbe {
                     + ", pid " + ProcessHandle.current().pid() + ")");
         } else if (a.get(0).equals("worker")) {
             if (a.contains("--slots") && a.get(a.indexOf("--slots") + 1).equals("0")) {
-                System.err.println("hpsearch: error: --slots must be at least 1, got 0");
+                System.err.println("hpsearch: error: --slots must be in 1..1024, got 0");
                 System.exit(2);
             }
             System.out.println("coordinator found: akka://hpsearch@" + a.get(a.indexOf("--join") + 1) + "/user/coordinator");

@@ -22,6 +22,23 @@ class CoreBudgetTest {
     }
 
     @Test
+    void workerAndLocalRefuseSlotsAndThreadsOutsideOneToMostNamingTheOption() {
+        // refused before anything starts (no coordinator listens at --join)
+        for (String[] args : new String[][] {
+                {"worker", "--join", "127.0.0.1:9", "--slots", "100000"},
+                {"worker", "--join", "127.0.0.1:9", "--slots", "0"},
+                {"worker", "--join", "127.0.0.1:9", "--threads-per-trial", "1025"},
+                {"local", "campaigns/fashion-mnist-quick.conf", "--slots", "1025"},
+                {"local", "campaigns/fashion-mnist-quick.conf", "--threads-per-trial", "0"}}) {
+            Outcome r = run(args);
+            String option = args[args.length - 2], value = args[args.length - 1];
+            assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+            assertEquals("hpsearch: error: " + option + " must be in 1.." + CoreBudget.MOST + ", got " + value, r.err().strip(),
+                    String.join(" ", args));
+        }
+    }
+
+    @Test
     void trainWarnsWhenItsThreadsExceedTheCores() {
         int cores = Runtime.getRuntime().availableProcessors();
         String[] args = {"train", "--dataset", "synthetic:train=400,test=100,dim=20,classes=3,sep=8", "--val", "100",

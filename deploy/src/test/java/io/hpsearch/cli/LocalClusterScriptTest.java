@@ -97,7 +97,7 @@ class LocalClusterScriptTest {
         // not after waiting the 180 s a worker gets to find the coordinator
         assertTrue(r.seconds() < 60, "took " + r.seconds() + " s");
         assertTrue(r.err().contains("worker-1 (pid ") && r.err().contains(" ended with exit code 2"), r.err());
-        assertTrue(r.err().contains("hpsearch: error: --slots must be at least 1, got 0"), r.err());
+        assertTrue(r.err().contains("hpsearch: error: --slots must be in 1..1024, got 0"), r.err());
         assertTrue(r.err().contains("start-up failed; stopping what was started"), r.err());
         // what did start is stopped
         assertFalse(ProcessHandle.of(coordinatorPid()).map(ProcessHandle::isAlive).orElse(false), "the coordinator still runs");

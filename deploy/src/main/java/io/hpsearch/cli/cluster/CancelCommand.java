@@ -66,8 +66,9 @@ public final class CancelCommand implements Callable<Integer> {
             // counted by the coordinator as it cancelled, since trials end between two questions
             CampaignStatus cancelled = ack.hasStatus() ? ack.getStatus() : status;
             int stopping = CampaignProgress.running(cancelled);
-            out.println("campaign " + campaign + " cancelled on " + where + " after " + CampaignProgress.done(cancelled)
-                    + " trials" + (stopping > 0 ? " (" + stopping + " running, being stopped: each is recorded with "
+            int done = CampaignProgress.done(cancelled);
+            out.println("campaign " + campaign + " cancelled on " + where + " after " + done
+                    + (done == 1 ? " trial" : " trials") + (stopping > 0 ? " (" + stopping + " running, being stopped: each is recorded with "
                     + "the epochs it ran)" : "") + "; its results so far: " + results);
             out.flush();
             return 0;

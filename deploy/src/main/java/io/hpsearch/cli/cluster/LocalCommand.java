@@ -77,12 +77,12 @@ public final class LocalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CampaignSpec campaign = CampaignFile.read(file);
         if (workers < 1 || workers > 64) throw new UserError("--workers must be in 1..64, got " + workers);
-        if (threadsPerTrial < 1) throw new UserError("--threads-per-trial must be at least 1, got " + threadsPerTrial);
+        CoreBudget.checkCount("--threads-per-trial", threadsPerTrial);
         int rows = table.rows();
         ResultsTable.Format fmt = table.format();
         int cores = Runtime.getRuntime().availableProcessors();
         int n = slots != null ? slots : Math.max(1, cores / (workers * threadsPerTrial));
-        if (n < 1) throw new UserError("--slots must be at least 1, got " + n);
+        CoreBudget.checkCount("--slots", n);
         Path dir = out != null ? out : Path.of("runs", campaign.getName());
         OutputFolder.prepare("--out", dir);
         ClusterLogging.toStderr(Level.WARN);

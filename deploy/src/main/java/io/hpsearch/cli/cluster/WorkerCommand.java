@@ -78,10 +78,10 @@ public final class WorkerCommand implements Callable<Integer> {
         // as the client commands do: 127.0.0.1 would be right only for a coordinator on this machine,
         // and one on another machine would never reach a worker that called itself so
         String self = host != null ? host : coordinator.localAddressTowards();
-        if (threadsPerTrial < 1) throw new UserError("--threads-per-trial must be at least 1, got " + threadsPerTrial);
+        CoreBudget.checkCount("--threads-per-trial", threadsPerTrial);
         int cores = Runtime.getRuntime().availableProcessors();
         int n = slots != null ? slots : Worker.Settings.defaultSlots(cores, threadsPerTrial);
-        if (n < 1) throw new UserError("--slots must be at least 1, got " + n);
+        CoreBudget.checkCount("--slots", n);
         CoreBudget.excess(n, threadsPerTrial, cores, (slots != null ? "--slots " + n : n + " slot(s)")
                 + " × --threads-per-trial " + threadsPerTrial).ifPresent(spec.commandLine().getErr()::println);
         ClusterLogging.toStderr(Level.INFO);

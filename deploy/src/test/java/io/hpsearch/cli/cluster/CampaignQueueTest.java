@@ -136,6 +136,8 @@ class CampaignQueueTest {
         Outcome cancel = run("cancel", "first", "--join", join);
         assertEquals(0, cancel.code(), cancel.err());
         assertTrue(cancel.out().contains("campaign first cancelled"), cancel.out());
+        // however many trials had ended: "after 1 trial", "after 0 trials", "after 2 trials"
+        assertTrue(cancel.out().matches("(?s).* after (1 trial|(0|[2-9]|[1-9][0-9]+) trials)[ ;].*"), cancel.out());
 
         // the cancelled campaign keeps its results; the queued one now gets the slot and completes
         s = awaitStatus(x -> campaign(x, "second").get("state").asText().equals("completed"), "second campaign completed");
