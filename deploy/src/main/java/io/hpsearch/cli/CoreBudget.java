@@ -6,8 +6,9 @@ import java.util.Optional;
  * Whether the training threads a command is asked for fit in this machine's cores. A trial of
  * several threads meets at barriers a few times every step; when there are more training threads
  * than cores, a member the OS has descheduled holds up the others for a time slice at barrier after
- * barrier, and the trial runs several times slower than on one thread. Single-thread trials only
- * share the cores, so more of them than cores is no warning.
+ * barrier, and the trial runs several times slower than on one thread (3 threads on 2 cores: about 4
+ * times, README's {@code hpsearch bench}). Single-thread trials only share the cores, so more of
+ * them than cores is no warning.
  */
 public final class CoreBudget {
     /** Most slots of a worker, and most threads of a trial: far above any machine's cores, low enough to catch a typo. */
