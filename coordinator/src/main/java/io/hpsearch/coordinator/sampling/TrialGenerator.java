@@ -5,6 +5,8 @@ import io.hpsearch.protocol.v1.Dimension;
 import io.hpsearch.protocol.v1.NetworkSpec;
 import io.hpsearch.protocol.v1.ParamValue;
 import io.hpsearch.protocol.v1.PhaseSpec;
+import io.hpsearch.protocol.v1.SamplerKind;
+import io.hpsearch.protocol.v1.Scale;
 import io.hpsearch.protocol.v1.ScheduleSpec;
 import io.hpsearch.protocol.v1.SearchSpace;
 import io.hpsearch.protocol.v1.TrainingSpec;
@@ -14,6 +16,7 @@ import io.hpsearch.protocol.v1.TrialSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
 
 /**
@@ -93,6 +96,24 @@ public final class TrialGenerator {
     /** Number of trials of the phase. */
     public static int trialCount(CampaignSpec campaign, PhaseSpec phase) {
         return Sampler.of(phase, space(campaign, phase)).trials();
+    }
+
+    /**
+     * Number of trials of the phase as far as it is known before the phase starts: a phase whose
+     * ranges come from an earlier one still has its {@code trials} when it samples at random, and a
+     * grid of {@code points} per dimension when no dimension is a list of choices (of which the
+     * narrowing keeps only those of the earlier phase's best trials). Empty for such a grid.
+     */
+    public static OptionalInt knownTrialCount(CampaignSpec campaign, PhaseSpec phase) {
+        if (phase.hasSpace() || !phase.hasFine()) return OptionalInt.of(trialCount(campaign, phase));
+        if (phase.getSampler() == SamplerKind.SAMPLER_KIND_RANDOM) return OptionalInt.of(phase.getTrials());
+        // narrowing keeps every dimension of the phase it starts from, with new ranges: the grid's
+        // size is that of the first phase of the chain that has ranges of its own
+        PhaseSpec root = phase;
+        while (!root.hasSpace() && root.hasFine()) root = campaign.getPhases(ordinal(campaign, root.getFine().getFromPhase()));
+        SearchSpace dims = space(campaign, root);
+        boolean choices = dims.getDimensionsList().stream().anyMatch(d -> d.getScale() == Scale.SCALE_CHOICE);
+        return choices ? OptionalInt.empty() : OptionalInt.of(Sampler.of(phase, dims).trials());
     }
 
     /**

@@ -84,14 +84,14 @@ public final class CampaignRun {
         for (int i = 0; i < phases.length; i++) {
             phases[i] = new Phase();
             PhaseSpec ps = spec.getPhases(i);
-            // known before the phase starts unless its ranges come from an earlier phase
-            if (!narrowed(ps)) phases[i].planned = TrialGenerator.trialCount(spec, ps);
+            // known before the phase starts unless it is a grid over choices narrowed from an earlier phase
+            phases[i].planned = TrialGenerator.knownTrialCount(spec, ps).orElse(0);
         }
     }
 
     /**
-     * Checks what can be checked at submission and returns the number of trials known then (the
-     * first phase's, plus any later phase not narrowed from an earlier one).
+     * Checks what can be checked at submission and returns the number of trials known then (every
+     * phase's but a grid over choices narrowed from an earlier phase, {@link TrialGenerator#knownTrialCount}).
      *
      * @throws IllegalArgumentException (or IllegalStateException) with a message for the user
      */
@@ -107,9 +107,8 @@ public final class CampaignRun {
                     throw new IllegalArgumentException("phase " + p.getName() + " narrows from "
                             + p.getFine().getFromPhase() + ", which is not an earlier phase");
                 }
-                continue;
             }
-            planned += TrialGenerator.trialCount(spec, p);
+            planned += TrialGenerator.knownTrialCount(spec, p).orElse(0);
         }
         return planned;
     }

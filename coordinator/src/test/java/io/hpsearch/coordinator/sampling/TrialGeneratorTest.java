@@ -136,4 +136,19 @@ class TrialGeneratorTest {
         }
     }
 
+    @Test
+    void aNarrowedPhaseHasAKnownSizeUnlessItIsAGridOverChoices() {
+        CampaignSpec c = CampaignFile.parse(TEXT, "gen.conf");
+        assertEquals(20, TrialGenerator.knownTrialCount(c, c.getPhases(1)).orElseThrow(), "random: its trials");
+        String grids = TEXT.replace("{ name = fine, trials = 20, refine", "{ name = fine, sampler = grid, points = 2, refine")
+                .replace("{ name = coarse, trials = 200,", "{ name = coarse, sampler = grid, points = 3,");
+        CampaignSpec g = CampaignFile.parse(grids, "gen.conf");
+        assertEquals(27, TrialGenerator.knownTrialCount(g, g.getPhases(0)).orElseThrow());
+        assertEquals(8, TrialGenerator.knownTrialCount(g, g.getPhases(1)).orElseThrow(), "2 points on each of 3 ranges");
+        CampaignSpec choices = CampaignFile.parse(grids.replace("batch { scale = log, min = 16, max = 512 }",
+                "batch { choices = [16, 64, 256] }"), "gen.conf");
+        assertTrue(TrialGenerator.knownTrialCount(choices, choices.getPhases(1)).isEmpty(),
+                "the choices the fine grid keeps are those of the coarse phase's best trials");
+        assertEquals(27, TrialGenerator.knownTrialCount(choices, choices.getPhases(0)).orElseThrow());
+    }
 }
