@@ -289,6 +289,7 @@ public final class CampaignRun {
         CampaignStatus.Builder s = CampaignStatus.newBuilder().setCampaign(spec.getName()).setState(state)
                 .setCurrentPhase(spec.getPhases(current).getName()).setStartedEpochMillis(startedMillis)
                 .setElapsedSeconds(Math.max(0, end - startedMillis) / 1000.0);
+        if (state == CampaignState.CAMPAIGN_STATE_CANCELLED) s.setCancelReason(cancelReason);
         for (int i = 0; i < phases.length; i++) {
             PhaseSpec ps = spec.getPhases(i);
             Phase p = phases[i];

@@ -90,7 +90,7 @@ final class CampaignFollower {
             TopKAnswer all = link.ask(c -> Campaigns.allResults(c, campaign, timeout, where), err::println);
             ResultFiles.writeForOption(filesDir, all, end, stats.getStatsList(), err);
         }
-        err.println("campaign " + campaign + " " + Campaigns.stateName(end.getState()) + " after "
+        err.println("campaign " + campaign + " " + Campaigns.stateName(end.getState()) + Campaigns.reason(end) + " after "
                 + CampaignProgress.duration(end.getElapsedSeconds()) + "; " + CampaignProgress.outcomes(end));
         return end.getState() == CampaignState.CAMPAIGN_STATE_COMPLETED ? 0 : 1;
     }

@@ -66,6 +66,11 @@ final class Campaigns {
         return s.name().replace("CAMPAIGN_STATE_", "").toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** A cancelled campaign's reason in parentheses, to follow its state in a sentence; "" when it has none. */
+    static String reason(CampaignStatus c) {
+        return c.getCancelReason().isEmpty() ? "" : " (" + c.getCancelReason() + ")";
+    }
+
     static CampaignStatus status(CoordinatorClient client, String campaign, Duration timeout, String where) {
         StatusAnswer a = await(client.status(campaign, false), timeout, where);
         if (!a.getError().isEmpty()) throw new UserError(a.getError() + " on the coordinator at " + where);

@@ -62,9 +62,9 @@ final class StatusTable {
         for (CampaignStatus c : campaigns) {
             if (!c.getWaiting().isEmpty()) notes.add(c.getCampaign() + ": " + c.getWaiting());
             int never = neverStarted(c);
-            if (never > 0) {
-                notes.add(c.getCampaign() + ": " + Campaigns.stateName(c.getState()) + "; " + never + " of its "
-                        + planned(c) + " planned trials never started");
+            if (never > 0 || !c.getCancelReason().isEmpty()) {
+                notes.add(c.getCampaign() + ": " + Campaigns.stateName(c.getState()) + Campaigns.reason(c)
+                        + (never > 0 ? "; " + never + " of its " + planned(c) + " planned trials never started" : ""));
             }
         }
         return notes;
@@ -143,6 +143,8 @@ final class StatusTable {
             o.put("running", sum(c, PhaseStatus::getRunning));
             o.put("pending", sum(c, PhaseStatus::getPending));
             o.put("never_started", neverStarted(c));
+            if (c.getCancelReason().isEmpty()) o.putNull("cancel_reason");
+            else o.put("cancel_reason", c.getCancelReason());
             if (c.getWaiting().isEmpty()) o.putNull("waiting");
             else o.put("waiting", c.getWaiting());
             if (c.hasBest()) {

@@ -133,7 +133,7 @@ class CampaignQueueTest {
         assertEquals("second: queued behind earlier campaigns (first)", lines.get(5), table.out());
         assertTrue(lines.get(7).startsWith("worker") && lines.get(9).startsWith("127.0.0.1:"), table.out());
 
-        Outcome cancel = run("cancel", "first", "--join", join);
+        Outcome cancel = run("cancel", "first", "--join", join, "--reason", "lambda range too wide");
         assertEquals(0, cancel.code(), cancel.err());
         assertTrue(cancel.out().contains("campaign first cancelled"), cancel.out());
         // however many trials had ended: "after 1 trial", "after 0 trials", "after 2 trials"
@@ -143,6 +143,8 @@ class CampaignQueueTest {
         s = awaitStatus(x -> campaign(x, "second").get("state").asText().equals("completed"), "second campaign completed");
         JsonNode cancelled = campaign(s, "first");
         assertEquals("cancelled", cancelled.get("state").asText());
+        assertEquals("lambda range too wide", cancelled.get("cancel_reason").asText(), cancelled.toString());
+        assertTrue(campaign(s, "second").get("cancel_reason").isNull());
         assertEquals(0, cancelled.get("running").asInt() + cancelled.get("pending").asInt(), cancelled.toString());
         assertTrue(cancelled.get("done").asInt() < 500, cancelled.toString());
         assertEquals(3, campaign(s, "second").get("done").asInt());
@@ -164,6 +166,9 @@ class CampaignQueueTest {
         Outcome cancelledWatch = run("watch", "--join", join, "--campaign", "first");
         assertEquals(1, cancelledWatch.code(), cancelledWatch.err());
         assertTrue(cancelledWatch.out().lines().findFirst().orElse("").startsWith("rank"), cancelledWatch.out());
+        Outcome cancelledStatus = run("status", "--join", join);
+        assertTrue(cancelledStatus.out().lines().anyMatch(l -> l.startsWith("first: cancelled (lambda range too wide)")),
+                cancelledStatus.out());
         Outcome lastWatch = run("watch", "--join", join, "--top", "1", "--format", "csv");
         assertEquals(0, lastWatch.code(), lastWatch.err());
         assertEquals(1 + 1, lastWatch.out().lines().count(), lastWatch.out());

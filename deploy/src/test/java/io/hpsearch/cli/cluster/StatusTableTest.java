@@ -36,7 +36,7 @@ class StatusTableTest {
                 .setCurrentPhase("coarse").setStartedEpochMillis(2_000).setWaiting("queued behind earlier campaigns (b)")
                 .addPhases(PhaseStatus.newBuilder().setName("coarse").setPlanned(5).setPending(5)).build();
         CampaignStatus cancelled = CampaignStatus.newBuilder().setCampaign("c").setState(CampaignState.CAMPAIGN_STATE_CANCELLED)
-                .setCurrentPhase("coarse").setStartedEpochMillis(3_000).setElapsedSeconds(3725)
+                .setCurrentPhase("coarse").setStartedEpochMillis(3_000).setElapsedSeconds(3725).setCancelReason("wrong data")
                 .addPhases(phase("coarse", 4, 2, 0, 0, 0)).addPhases(PhaseStatus.newBuilder().setName("fine")).build();
         return StatusAnswer.newBuilder().addCampaigns(cancelled).addCampaigns(queued).addCampaigns(running)
                 .addWorkers(WorkerInfo.newBuilder().setWorkerId("10.0.0.3:25521#9").setSlots(2).setThreadsPerTrial(1)
@@ -63,7 +63,7 @@ class StatusTableTest {
         // never started
         assertEquals("", lines.get(5));
         assertEquals("a: queued behind earlier campaigns (b)", lines.get(6));
-        assertEquals("c: cancelled; 1 of its 4 planned trials never started", lines.get(7));
+        assertEquals("c: cancelled (wrong data); 1 of its 4 planned trials never started", lines.get(7));
         assertEquals("", lines.get(8));
         assertTrue(lines.get(9).startsWith("worker"), lines.get(9));
         assertEquals(List.of("10.0.0.2:25521", "1", "2", "2", "0", "1.0"), List.of(lines.get(11).split(" +")));
@@ -90,6 +90,8 @@ class StatusTableTest {
         assertTrue(b.get("waiting").isNull(), b.toString());
         assertEquals(1, root.get("campaigns").get(2).get("never_started").asInt());
         assertEquals("coarse", root.get("campaigns").get(2).get("phase").asText(), "the phase it ended in, as in the table");
+        assertEquals("wrong data", root.get("campaigns").get(2).get("cancel_reason").asText());
+        assertTrue(b.get("cancel_reason").isNull(), b.toString());
         assertEquals(2, root.get("workers").size());
         assertEquals("10.0.0.3:25521#9", root.get("workers").get(1).get("worker_id").asText());
         assertEquals(2, root.get("workers").get(1).get("data_fingerprints").size());
