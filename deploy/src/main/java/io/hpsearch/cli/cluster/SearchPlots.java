@@ -116,7 +116,9 @@ public final class SearchPlots {
             s.setMarkerColor(Color.BLACK);
         } else {
             // XChart cannot draw a chart without a series: an empty one keeps the axes and the title
-            chart.setTitle(campaign + ": no trial with a validation accuracy yet");
+            // an ended campaign (cancelled before a trial finished, or every trial failed) will have none
+            boolean ended = status != null && Campaigns.finished(status.getState());
+            chart.setTitle(campaign + ": no trial with a validation accuracy" + (ended ? "" : " yet"));
             chart.addSeries("no results", new double[] {log ? 1 : 0}, new double[] {0}).setMarker(SeriesMarkers.NONE);
         }
         return chart;

@@ -1,5 +1,6 @@
 package io.hpsearch.cli.cluster;
 
+import io.hpsearch.protocol.v1.CampaignState;
 import io.hpsearch.protocol.v1.CampaignStatus;
 import io.hpsearch.protocol.v1.Dimension;
 import io.hpsearch.protocol.v1.Evaluation;
@@ -135,7 +136,11 @@ class SearchPlotsTest {
         List<Path> noResults = SearchPlots.write(empty, ResultsTable.of(none, status()), status(), "c");
         assertEquals(2, noResults.size());
         assertNotNull(ImageIO.read(noResults.get(0).toFile()));
-        assertTrue(SearchPlots.chart(ResultsTable.of(none, status()), 0, status(), "c").getTitle().contains("no trial"));
+        assertEquals("c: no trial with a validation accuracy yet",
+                SearchPlots.chart(ResultsTable.of(none, status()), 0, status(), "c").getTitle());
+        CampaignStatus cancelled = status().toBuilder().setState(CampaignState.CAMPAIGN_STATE_CANCELLED).build();
+        assertEquals("c: no trial with a validation accuracy",
+                SearchPlots.chart(ResultsTable.of(none, cancelled), 0, cancelled, "c").getTitle(), "an ended campaign will have none");
     }
 
     @Test
