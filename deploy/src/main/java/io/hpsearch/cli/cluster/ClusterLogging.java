@@ -45,6 +45,10 @@ final class ClusterLogging {
             // quarantined) would only bury that line.
             context.getLogger("akka.cluster").setLevel(Level.ERROR);
             context.getLogger("akka.remote").setLevel(Level.ERROR);
+            // launch --cancel-on-exit stopped by Ctrl-C while the coordinator is away connects again
+            // to cancel, inside the JVM's shutdown: Akka then warns that it "could not addJvmShutdownHook",
+            // a line after the command's own last word that says nothing to the user.
+            context.getLogger("akka.actor.CoordinatedShutdown").setLevel(Level.ERROR);
         }
     }
 
