@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,11 +42,16 @@ class StoppedByCtrlCTest {
         if (coordinator != null) coordinator.close();
     }
 
+    /** A coordinator in this JVM on a free port of 127.0.0.1; its address, for --join. */
+    private String startCoordinator() throws IOException {
+        int port = CliProcesses.freePort();
+        coordinator = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", port, List.of()), Coordinator.Settings.defaults());
+        return "127.0.0.1:" + port;
+    }
+
     @Test
     void ctrlCStopsTheCommandWithAMessageAndNothingAfterIt() throws Exception {
-        int port = CliProcesses.freePort();
-        String join = "127.0.0.1:" + port;
-        coordinator = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", port, List.of()), Coordinator.Settings.defaults());
+        String join = startCoordinator();
         Path kept = dir.resolve("kept.conf");
         Path cancelled = dir.resolve("cancelled.conf");
         Files.writeString(kept, CampaignQueueTest.campaign("kept", 3, 2));
@@ -102,9 +108,7 @@ class StoppedByCtrlCTest {
 
     @Test
     void aCancelOnExitThatCannotReachTheCoordinatorSaysHowToCancelLater() throws Exception {
-        int port = CliProcesses.freePort();
-        String join = "127.0.0.1:" + port;
-        coordinator = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", port, List.of()), Coordinator.Settings.defaults());
+        String join = startCoordinator();
         Path file = dir.resolve("unreached.conf");
         Files.writeString(file, CampaignQueueTest.campaign("unreached", 3, 2));
         CtrlC ctrlC = CtrlC.signal();
