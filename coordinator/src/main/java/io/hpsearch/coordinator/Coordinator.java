@@ -670,7 +670,9 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
             return this;
         }
         if (!c.active()) {
-            m.replyTo().tell(ack.setError("campaign " + name + " is already " + stateName(c.state())).build());
+            // with its status, so a client that lost a race with another cancel can say how it ended
+            m.replyTo().tell(ack.setError("campaign " + name + " is already " + stateName(c.state()))
+                    .setStatus(liveStatus(c)).build());
             return this;
         }
         String reason = m.request().getReason().isEmpty() ? "campaign cancelled" : m.request().getReason();

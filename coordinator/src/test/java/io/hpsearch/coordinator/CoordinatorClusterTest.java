@@ -16,6 +16,7 @@ import io.hpsearch.protocol.v1.CampaignAck;
 import io.hpsearch.protocol.v1.CampaignSpec;
 import io.hpsearch.protocol.v1.CampaignState;
 import io.hpsearch.protocol.v1.CampaignStatus;
+import io.hpsearch.protocol.v1.CancelAck;
 import io.hpsearch.protocol.v1.DataUnavailable;
 import io.hpsearch.protocol.v1.Dimension;
 import io.hpsearch.protocol.v1.EpochMetrics;
@@ -291,7 +292,10 @@ class CoordinatorClusterTest {
         assertFalse(await(client.status("nope")).getError().isEmpty());
         assertFalse(await(client.topK("nope", 3, "")).getError().isEmpty());
         assertFalse(await(client.cancel("nope", "")).getCancelled());
-        assertFalse(await(client.cancel("tiny", "")).getCancelled(), "a completed campaign cannot be cancelled");
+        CancelAck late = await(client.cancel("tiny", ""));
+        assertFalse(late.getCancelled(), "a completed campaign cannot be cancelled");
+        // with how it ended, which a client that lost a race with the last trial reports
+        assertEquals(CampaignState.CAMPAIGN_STATE_COMPLETED, late.getStatus().getState());
     }
 
     @Test
@@ -396,6 +400,10 @@ class CoordinatorClusterTest {
         assertEquals("first", b.getTrial().getId().getCampaign());
 
         assertTrue(await(client.cancel("first", "changed my mind")).getCancelled());
+        CancelAck again = await(client.cancel("first", "me too"));
+        assertFalse(again.getCancelled(), "a campaign is cancelled once");
+        assertEquals(CampaignState.CAMPAIGN_STATE_CANCELLED, again.getStatus().getState());
+        assertEquals("changed my mind", again.getStatus().getCancelReason(), "the first cancel's reason stays");
         Set<TrialId> cancelled = new HashSet<>();
         for (int i = 0; i < 2; i++) {
             ToWorker.Cancel c = probe.expectMessageClass(ToWorker.Cancel.class, TIMEOUT);

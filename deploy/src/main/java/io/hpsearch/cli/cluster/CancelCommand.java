@@ -49,15 +49,14 @@ public final class CancelCommand implements Callable<Integer> {
             StatusAnswer all = Campaigns.await(client.status(""), connection.timeout(), where);
             CampaignStatus status = ResultsCommand.pick(all, campaign, "the coordinator at " + where);
             String results = "hpsearch results --join " + where + " --campaign " + campaign;
-            if (Campaigns.finished(status.getState())) {
-                err.println("campaign " + campaign + " has already ended (" + Campaigns.stateName(status.getState())
-                        + "); nothing cancelled. Its results: " + results);
-                err.flush();
-                return 1;
-            }
+            if (Campaigns.finished(status.getState())) return alreadyEnded(status, results, err);
             CancelAck ack = Campaigns.await(client.cancel(campaign, reason), connection.timeout(), where);
             if (!ack.getCancelled()) {
-                // it ended between the two questions, or the coordinator could not journal the cancellation
+                // it ended between the two questions (another cancel, or its last trial), which the
+                // coordinator's status says; or the coordinator could not journal the cancellation
+                if (ack.hasStatus() && Campaigns.finished(ack.getStatus().getState())) {
+                    return alreadyEnded(ack.getStatus(), results, err);
+                }
                 err.println("campaign " + campaign + " not cancelled: " + ack.getError());
                 err.flush();
                 return 1;
@@ -73,5 +72,12 @@ public final class CancelCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+    }
+
+    private int alreadyEnded(CampaignStatus status, String results, PrintWriter err) {
+        err.println("campaign " + campaign + " has already ended (" + Campaigns.stateName(status.getState())
+                + "); nothing cancelled. Its results: " + results);
+        err.flush();
+        return 1;
     }
 }
