@@ -18,6 +18,19 @@ public final class LauncherProbe {
             System.out.flush();
             Thread.sleep(Long.MAX_VALUE);
         }
+        if (args.length > 0 && args[0].equals("unsafe-memory-access")) {
+            // what protobuf and Akka do, which JDK 24 and later warn about unless allowed
+            try {
+                Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+                java.lang.reflect.Field theUnsafe = unsafeClass.getDeclaredField("theUnsafe");
+                theUnsafe.setAccessible(true);
+                Object unsafe = theUnsafe.get(null);
+                Object offset = unsafeClass.getMethod("arrayBaseOffset", Class.class).invoke(unsafe, byte[].class);
+                System.out.println("unsafe-offset=" + offset);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         System.out.println("args=" + String.join("|", args));
         System.out.println("probe.x=" + System.getProperty("probe.x"));
         System.out.println("headless=" + System.getProperty("java.awt.headless"));

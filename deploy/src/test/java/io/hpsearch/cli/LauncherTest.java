@@ -13,11 +13,13 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -127,6 +129,45 @@ class LauncherTest {
         String err = Files.readString(err());
         assertTrue(err.contains("probe-stopped"), "what the JVM printed as SIG" + ctrlC.name() + " stopped it was lost: '" + err + "'");
         assertFalse(err.contains("incubator"), "incubator warning should be filtered: " + err);
+    }
+
+    @Test
+    void newerJdksDoNotWarnAboutTheUnsafeMemoryAccessOfProtobufAndAkka() throws Exception {
+        // JDK 24 and later warn on stderr; the one this test runs on may be 17, so it takes a newer
+        // one installed beside it (as on the project's machine) and is skipped without one
+        Path newer = installedJdk(24).orElse(null);
+        assumeTrue(newer != null, "no JDK 24 or later in /usr/lib/jvm");
+        writeProbeJar(tmp.resolve("repo/deploy/target/hpsearch.jar"));
+        Run r = run(Map.of("JAVA_HOME", newer.toString()), "unsafe-memory-access");
+        assertEquals(3, r.code(), r.err());
+        assertTrue(r.out().contains("unsafe-offset="), r.out());
+        assertFalse(r.err().contains("sun.misc.Unsafe"), "JDK " + newer + " warned: " + r.err());
+        assertFalse(r.err().contains("WARNING"), r.err());
+        // and the warning is there to be silenced: without the launcher's property, the same JDK prints it
+        Process plain = new ProcessBuilder(newer.resolve("bin/java").toString(), "-jar",
+                tmp.resolve("repo/deploy/target/hpsearch.jar").toString(), "unsafe-memory-access")
+                .redirectOutput(out().toFile()).redirectError(err().toFile()).start();
+        assertTrue(plain.waitFor(60, TimeUnit.SECONDS), "probe hung");
+        assertTrue(Files.readString(err()).contains("sun.misc.Unsafe"), Files.readString(err()));
+    }
+
+    /** A JDK in /usr/lib/jvm whose feature version is at least {@code feature}, from its release file. */
+    private static Optional<Path> installedJdk(int feature) throws IOException {
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) return Optional.empty();
+        try (var dirs = Files.list(jvms)) {
+            return dirs.filter(d -> Files.isExecutable(d.resolve("bin/java")) && Files.isRegularFile(d.resolve("release")))
+                    .filter(d -> {
+                        try {
+                            var m = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)")
+                                    .matcher(Files.readString(d.resolve("release")));
+                            return m.find() && Integer.parseInt(m.group(1)) >= feature;
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    })
+                    .sorted().findFirst();
+        }
     }
 
     /** The JVM options the launcher gave a command, one per element. */
