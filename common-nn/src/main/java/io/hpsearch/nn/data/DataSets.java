@@ -99,7 +99,8 @@ public final class DataSets {
             case MNIST:
                 return Mnist.loadDigits(idxDirectory(dir, DEFAULT_MNIST_DIR, MNIST));
             case SYNTHETIC:
-                return SyntheticData.generate(SyntheticData.parse(options(name)), seed);
+                return SyntheticData.generate(SyntheticData.parse(options(name)),
+                        SyntheticData.seed(options(name)).orElse(seed));
             default:
                 throw new IllegalStateException(canonical);
         }

@@ -3,6 +3,7 @@ package io.hpsearch.nn.data;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.Random;
 
 /**
@@ -119,7 +120,8 @@ public final class SyntheticData {
     /**
      * Parses {@code key=value} pairs separated by commas, over the defaults: {@code train},
      * {@code test}, {@code dim}, {@code classes}, {@code clusters}, {@code sep}, {@code image}
-     * (as {@code CxHxW}; sets dim). An empty string gives {@link #DEFAULT}.
+     * (as {@code CxHxW}; sets dim), and {@code seed}, which is no part of the spec and is read by
+     * {@link #seed(String)}. An empty string gives {@link #DEFAULT}.
      *
      * @throws DataSetException naming the offending pair
      */
@@ -145,8 +147,9 @@ public final class SyntheticData {
                         case "clusters" -> clusters = Integer.parseInt(value);
                         case "sep" -> sep = Double.parseDouble(value);
                         case "image" -> shape = parseShape(value);
+                        case "seed" -> Long.parseLong(value); // the generator's, not the spec's: seed(text)
                         default -> throw new DataSetException("unknown synthetic data option '" + key
-                                + "' (known: train, test, dim, classes, clusters, sep, image)");
+                                + "' (known: train, test, dim, classes, clusters, sep, image, seed)");
                     }
                 } catch (NumberFormatException e) {
                     throw new DataSetException("synthetic data option '" + p + "': not a number", e);
@@ -157,6 +160,29 @@ public final class SyntheticData {
         }
         if (shape != null && !dimGiven) dim = shape.size();
         return new Spec(train, test, dim, classes, clusters, sep, shape);
+    }
+
+    /**
+     * The {@code seed} option of {@code key=value} pairs as {@link #parse} reads them, if given: the
+     * seed to generate the data with, where a caller would otherwise take its own (a training run's).
+     *
+     * @throws DataSetException naming the pair when it is not a whole number
+     */
+    public static OptionalLong seed(String text) {
+        if (text == null || text.isBlank()) return OptionalLong.empty();
+        OptionalLong seed = OptionalLong.empty();
+        for (String part : text.split(",")) {
+            String p = part.trim();
+            int eq = p.indexOf('=');
+            if (eq > 0 && p.substring(0, eq).trim().toLowerCase(Locale.ROOT).equals("seed")) {
+                try {
+                    seed = OptionalLong.of(Long.parseLong(p.substring(eq + 1).trim()));
+                } catch (NumberFormatException e) {
+                    throw new DataSetException("synthetic data option '" + p + "': not a number", e);
+                }
+            }
+        }
+        return seed;
     }
 
     private static ImageShape parseShape(String value) {

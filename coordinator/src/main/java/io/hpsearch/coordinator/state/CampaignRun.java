@@ -262,6 +262,7 @@ public final class CampaignRun {
         int k = q.getK() > 0 ? q.getK() : (spec.getTopK() > 0 ? spec.getTopK() : 10);
         List<TrialResult> top = q.getPhase().isEmpty() ? leaderboard().top(k) : leaderboard().top(k, q.getPhase());
         TopKAnswer.Builder a = TopKAnswer.newBuilder().setCampaign(spec.getName()).setTotal(results.size());
+        if (q.getWithSpec()) a.setSpec(spec);
         long bytes = 0;
         for (int i = Math.max(0, q.getOffset()); i < top.size(); i++) {
             TrialResult r = q.getWithoutCurves() ? withoutCurves(top.get(i)) : top.get(i);

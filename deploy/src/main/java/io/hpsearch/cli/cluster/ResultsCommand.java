@@ -67,8 +67,21 @@ public final class ResultsCommand implements Callable<Integer> {
                     + "(search-NAME.png), each trial's curves (curves/PHASE-INDEX.csv), and with --join stats.txt.")
     Path out;
 
+    @Option(names = "--train-command", paramLabel = "TRIAL",
+            description = "Instead of the table, print the 'hpsearch train' command that trains trial TRIAL again on one "
+                    + "machine (as the table names it, e.g. fine#3; or best, the first row): the same data, network, "
+                    + "recipe and seed, so the same numbers. Add --out, or --data-dir where the data set is elsewhere.")
+    String trainCommand;
+
     @Override
     public Integer call() throws IOException {
+        if (trainCommand != null) {
+            for (String option : new String[] {"--top", "--format", "--stats", "--out"}) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw new UserError("--train-command prints a command, not the table; leave out " + option);
+                }
+            }
+        }
         ResultsTable.Format fmt = table.format();
         int rows = table.rows();
         if (stateDir != null) {
@@ -90,6 +103,13 @@ public final class ResultsCommand implements Callable<Integer> {
         try (CoordinatorClient client = connection.connect(coordinator)) {
             StatusAnswer all = Campaigns.await(client.status(""), timeout, where);
             CampaignStatus status = pick(all, campaign, "the coordinator at " + where);
+            if (trainCommand != null) {
+                TopKAnswer withSpec = Campaigns.await(client.topK(TrialTrainCommand.query(status.getCampaign(),
+                        phase(status))), timeout, where);
+                out.println(TrialTrainCommand.line(withSpec, trainCommand, "the coordinator at " + where));
+                out.flush();
+                return 0;
+            }
             TopKAnswer answer = Campaigns.topK(client, status.getCampaign(), phase(status), rows, timeout, where);
             out.print(ResultsTable.of(answer, status).format(fmt));
             if (stats) {
@@ -137,6 +157,13 @@ public final class ResultsCommand implements Callable<Integer> {
         for (CampaignRun run : read.state().campaigns()) all.addCampaigns(run.status(now));
         CampaignStatus status = pick(all.build(), campaign, "the journal " + read.read().file());
         CampaignRun run = read.state().campaign(status.getCampaign()).orElseThrow();
+        if (trainCommand != null) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(TrialTrainCommand.line(run.topK(TrialTrainCommand.query(run.name(), phase(status))), trainCommand,
+                    "the journal " + read.read().file()));
+            out.flush();
+            return 0;
+        }
         TopKAnswer answer = run.topK(TopKQuery.newBuilder().setCampaign(run.name()).setPhase(phase(status)).setK(rows).build());
         PrintWriter out = spec.commandLine().getOut();
         out.print(ResultsTable.of(answer, status).format(fmt));

@@ -14,7 +14,7 @@ import java.util.List;
 public final class DataOptions {
     @Option(names = "--dataset", paramLabel = "fashion-mnist|cifar10|mnist|synthetic[:k=v,…]", defaultValue = "fashion-mnist",
             description = "Data set (default: ${DEFAULT-VALUE}). synthetic takes options, e.g. "
-                    + "synthetic:train=10000,test=2000,dim=256,classes=10.")
+                    + "synthetic:train=10000,test=2000,dim=256,classes=10 (and seed=N, the data's seed; default --seed).")
     String dataset;
 
     @Option(names = "--data-dir", paramLabel = "DIR",

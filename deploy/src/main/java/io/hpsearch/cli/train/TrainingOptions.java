@@ -79,6 +79,19 @@ public final class TrainingOptions {
             description = "Momentum coefficient for --optimizer momentum (default: ${DEFAULT-VALUE}).")
     double momentum;
 
+    @Option(names = "--beta1", paramLabel = "B", defaultValue = "0.9",
+            description = "Adam's decay of its gradient average, for --optimizer adam (default: ${DEFAULT-VALUE}).")
+    double beta1;
+
+    @Option(names = "--beta2", paramLabel = "B", defaultValue = "0.999",
+            description = "Adam's decay of its squared-gradient average, for --optimizer adam (default: ${DEFAULT-VALUE}).")
+    double beta2;
+
+    @Option(names = "--epsilon", paramLabel = "E", defaultValue = "1e-8",
+            description = "Adam's term added to the root of the squared-gradient average, for --optimizer adam "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double epsilon;
+
     @Option(names = "--bn-stats", paramLabel = "ema|precise", defaultValue = "ema",
             description = "BN statistics at test time: moving averages or precise (recomputed) (default: ${DEFAULT-VALUE}).")
     String bnStats;
@@ -191,9 +204,18 @@ public final class TrainingOptions {
         if (base.kind() != OptimizerConfig.Kind.MOMENTUM) {
             refuseGiven("is used only with --optimizer momentum", "--momentum");
         }
+        if (base.kind() != OptimizerConfig.Kind.ADAM) {
+            refuseGiven("is used only with --optimizer adam", "--beta1", "--beta2", "--epsilon");
+        }
         if (base.kind() == OptimizerConfig.Kind.MOMENTUM) {
             if (!(momentum >= 0 && momentum < 1)) throw new UserError("--momentum must be in [0, 1), got " + momentum);
             return new OptimizerConfig(OptimizerConfig.Kind.MOMENTUM, momentum, 0, 0, 0);
+        }
+        if (base.kind() == OptimizerConfig.Kind.ADAM) {
+            if (!(beta1 >= 0 && beta1 < 1)) throw new UserError("--beta1 must be in [0, 1), got " + beta1);
+            if (!(beta2 >= 0 && beta2 < 1)) throw new UserError("--beta2 must be in [0, 1), got " + beta2);
+            requirePositive("--epsilon", epsilon);
+            return new OptimizerConfig(OptimizerConfig.Kind.ADAM, 0, beta1, beta2, epsilon);
         }
         return base;
     }
@@ -258,6 +280,11 @@ public final class TrainingOptions {
         m.put("batch", batch);
         m.put("optimizer", optimizerConfig().toString());
         if (optimizerConfig().kind() == OptimizerConfig.Kind.MOMENTUM) m.put("momentum", momentum);
+        if (optimizerConfig().kind() == OptimizerConfig.Kind.ADAM) {
+            m.put("beta1", beta1);
+            m.put("beta2", beta2);
+            m.put("epsilon", epsilon);
+        }
         m.put("bn_stats", bnStatistics() == BnStatistics.PRECISE ? "precise" : "ema");
         if (bnStatistics() == BnStatistics.PRECISE) m.put("precise_samples", preciseSamples);
         m.put("flip", flip);

@@ -111,6 +111,8 @@ class TrainCommandTest {
             "--dataset imagenet     | imagenet",
             "--engine turbo         | --engine",
             "--train-eval sometimes | --train-eval",
+            "--optimizer adam --beta2 1 | --beta2",
+            "--optimizer adam --epsilon 0 | --epsilon",
             "--epochs 1             | --epochs has no effect under a cyclic schedule",
     })
     void impossibleOptionsAreRefusedNamingTheOption(String args, String named) {
@@ -136,6 +138,8 @@ class TrainCommandTest {
             "--schedule step --epochs 2 --step-updates 5         | --step-updates is for a cyclic schedule",
             "--momentum 0.5                                      | --momentum is used only with --optimizer momentum",
             "--optimizer adam --momentum 0.5                     | --momentum is used only with --optimizer momentum",
+            "--beta1 0.8                                         | --beta1 is used only with --optimizer adam",
+            "--optimizer momentum --epsilon 1e-6                 | --epsilon is used only with --optimizer adam",
             "--precise-samples 100                               | --precise-samples is used only with --bn-stats precise",
             "--no-bn --bn after                                  | --bn has no effect with --no-bn",
             "--no-bn --bn-alpha 0.5                              | --bn-alpha has no effect with --no-bn",
@@ -152,6 +156,7 @@ class TrainCommandTest {
     void theOptionsOfTheChosenRecipeAreAccepted(@TempDir Path dir) {
         for (String args : List.of("--schedule step --epochs 2 --eta 0.05 --decay-factor 0.5 --decay-every 1",
                 "--cycles 1 --step-updates 10 --optimizer momentum --momentum 0.5 --bn-stats precise --precise-samples 100",
+                "--cycles 1 --step-updates 10 --optimizer adam --beta1 0.8 --beta2 0.99 --epsilon 1e-6",
                 "--schedule constant --epochs 1 --eta 0.05 --no-bn")) {
             String[] argv = ("train --dataset " + SMALL + " --val 500 --hidden 10 " + args).split("\\s+");
             Outcome o = run(argv);
