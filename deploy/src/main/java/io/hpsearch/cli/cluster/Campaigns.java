@@ -112,7 +112,8 @@ final class Campaigns {
 
     /** Every result of the campaign with its curves and confusion matrix: what the results files hold. */
     static TopKAnswer allResults(CoordinatorClient client, String campaign, Duration timeout, String where) {
-        return topK(client, TopKQuery.newBuilder().setCampaign(campaign).setK(ALL).build(), timeout, where);
+        // with the spec: the results files hold each trial's train command, generated from it
+        return topK(client, TopKQuery.newBuilder().setCampaign(campaign).setK(ALL).setWithSpec(true).build(), timeout, where);
     }
 
     /** Every page of the answer (a long one comes in several, each under the transport's frame size). */

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * {@code results.md}, the coordinator's latency percentiles as {@code stats.txt} (when they are
  * known), a figure of the search per searched dimension ({@link SearchPlots}) and each trial's
  * per-epoch curves as {@code curves/PHASE-INDEX.csv} (the columns of {@code hpsearch train}'s
- * {@code curves.csv}).
+ * {@code curves.csv}), and, when the answer holds the campaign's spec, the {@code hpsearch train}
+ * command of every trial as {@code train-commands.txt} ({@link TrialTrainCommand}).
  */
 final class ResultFiles {
     static final String CURVES_HEADER =
@@ -46,6 +47,9 @@ final class ResultFiles {
         written.add(write(dir.resolve("results.csv"), table.format(ResultsTable.Format.CSV)));
         written.add(write(dir.resolve("results.md"), table.format(ResultsTable.Format.MARKDOWN)));
         if (stats != null) written.add(write(dir.resolve("stats.txt"), ResultsTable.stats(stats)));
+        if (all.hasSpec()) {
+            written.add(write(dir.resolve("train-commands.txt"), TrialTrainCommand.file(all.getSpec(), all.getRankedList())));
+        }
         written.addAll(SearchPlots.write(dir, table, status, all.getCampaign()));
         Path curves = dir.resolve("curves");
         Files.createDirectories(curves);

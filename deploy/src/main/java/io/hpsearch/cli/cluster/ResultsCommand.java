@@ -170,7 +170,7 @@ public final class ResultsCommand implements Callable<Integer> {
         out.flush();
         if (this.out != null) {
             ResultFiles.writeForOption(this.out, run.topK(TopKQuery.newBuilder().setCampaign(run.name())
-                    .setK(Campaigns.ALL).build()), status, null, System.err);
+                    .setK(Campaigns.ALL).setWithSpec(true).build()), status, null, System.err);
         }
         warnIfRunning(status);
         return 0;

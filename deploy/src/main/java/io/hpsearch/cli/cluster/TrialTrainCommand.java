@@ -65,17 +65,56 @@ final class TrialTrainCommand {
             throw new UserError("--train-command " + trial + ": phase " + phase.getName() + " has " + trials
                     + (trials == 1 ? " trial" : " trials") + ", " + phase.getName() + "#0 to " + phase.getName() + "#" + (trials - 1));
         }
-        TrialSpec again = TrialGenerator.trial(spec, phase, id.getIndex());
-        if (trial.equals(BEST) && !again.getParamsList().equals(answer.getRanked(0).getParamsList())) {
-            // generated from the same spec, phase and index: anything else is a bug, not the user's
-            throw new IllegalStateException("trial " + trial + " generated again with " + again.getParamsList()
-                    + ", but it ran with " + answer.getRanked(0).getParamsList());
-        }
         try {
-            return TrainArguments.commandLine(again);
+            return line(spec, trial.equals(BEST) ? answer.getRanked(0) : TrialResult.newBuilder().setId(id).build());
         } catch (TrialSpecException e) {
             throw new UserError("--train-command " + trial + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The command line of the trial {@code result} is of (a phase started and an index in it); when
+     * the result holds the values the trial ran with, they are checked against the generated ones.
+     *
+     * @throws TrialSpecException a recipe the train command cannot express, as a worker could not train it
+     */
+    static String line(CampaignSpec spec, TrialResult result) {
+        TrialId id = result.getId();
+        TrialSpec again = TrialGenerator.trial(spec, spec.getPhases(TrialGenerator.ordinal(spec, id.getPhase())), id.getIndex());
+        if (result.getParamsCount() > 0 && !again.getParamsList().equals(result.getParamsList())) {
+            // generated from the same spec, phase and index: anything else is a bug, not the user's
+            throw new IllegalStateException("trial " + ResultsTable.trialName(result) + " generated again with "
+                    + again.getParamsList() + ", but it ran with " + result.getParamsList());
+        }
+        return TrainArguments.commandLine(again);
+    }
+
+    /**
+     * The results files' {@code train-commands.txt}: the command of every trial in {@code ranked},
+     * in that order, each under a comment naming it.
+     */
+    static String file(CampaignSpec spec, List<TrialResult> ranked) {
+        StringBuilder b = new StringBuilder()
+                .append("# The hpsearch train command of each trial of campaign ").append(spec.getName())
+                .append(", best first. Each trains that trial\n")
+                .append("# again on one machine: the same data, network, recipe and seed, so the same numbers.\n")
+                .append("# Add --out DIR to keep its files, and --data-dir DIR where the data set is elsewhere.\n");
+        int rank = 0;
+        for (TrialResult r : ranked) {
+            rank++;
+            b.append("\n# ").append(rank).append(". ").append(ResultsTable.trialName(r)).append(", ")
+                    .append(ResultsTable.status(r));
+            if (r.hasValidation() && !Double.isNaN(r.getValidation().getAccuracy())) {
+                b.append(", val acc ").append(r.getValidation().getAccuracy());
+            }
+            b.append('\n');
+            try {
+                b.append(line(spec, r)).append('\n');
+            } catch (TrialSpecException e) {
+                b.append("# (no train options for it: ").append(e.getMessage()).append(")\n");
+            }
+        }
+        return b.toString();
     }
 
     private static TrialId parse(String trial, CampaignSpec spec) {

@@ -8,15 +8,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The options that shape the network, shared by {@code train} and {@code gradcheck}. */
 public final class NetworkOptions {
-    @Option(names = "--hidden", split = ",", paramLabel = "N[,N…]", defaultValue = "50,50",
-            description = "Hidden layer widths, comma-separated (default: ${DEFAULT-VALUE}).")
-    int[] hidden;
+    @Option(names = "--hidden", paramLabel = "N[,N…]|none", defaultValue = "50,50",
+            description = "Hidden layer widths, comma-separated, or none for softmax regression (default: ${DEFAULT-VALUE}).")
+    String hiddenText;
 
     @Option(names = "--no-bn", description = "No batch normalisation (plain network).")
     boolean noBn;
@@ -39,11 +38,26 @@ public final class NetworkOptions {
 
     /** The network for data of {@code inputDim} features and {@code classes} classes. */
     public NetworkConfig toConfig(int inputDim, int classes) {
-        for (int h : hidden) {
-            if (h <= 0) throw new UserError("--hidden: every layer width must be positive, got " + Arrays.toString(hidden));
-        }
+        int[] hidden = hidden();
         if (!(bnAlpha >= 0 && bnAlpha < 1)) throw new UserError("--bn-alpha must be in [0, 1), got " + bnAlpha);
         return new NetworkConfig(inputDim, hidden, classes, batchNorm(), initialization(), bnAlpha);
+    }
+
+    /** The hidden layers' widths; none for {@code none} (a campaign's {@code hidden = []}). */
+    public int[] hidden() {
+        String text = hiddenText.trim();
+        if (text.equalsIgnoreCase("none")) return new int[0];
+        String[] parts = text.split(",", -1);
+        int[] hidden = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                hidden[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new UserError("--hidden: '" + parts[i].trim() + "' is not a layer width (give N[,N…], or none)");
+            }
+            if (hidden[i] <= 0) throw new UserError("--hidden: every layer width must be positive, got " + hiddenText);
+        }
+        return hidden;
     }
 
     public BatchNormMode batchNorm() {
@@ -77,7 +91,7 @@ public final class NetworkOptions {
     /** The hyperparameters these options set, for result files. */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("hidden", hidden.clone());
+        m.put("hidden", hidden());
         m.put("batch_norm", batchNorm().name().toLowerCase(java.util.Locale.ROOT));
         if (batchNorm() != BatchNormMode.OFF) m.put("bn_alpha", bnAlpha); // no BN, no moving averages to weigh
         m.put("init", initialization().toString());

@@ -15,6 +15,7 @@ import io.hpsearch.worker.data.DataKey;
 import io.hpsearch.worker.trial.TrialSpecs;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -54,7 +55,8 @@ public final class TrainArguments {
         // the input width and class count come from the data, and no option sets them
         NetworkConfig network = TrialSpecs.network(trial.getNetwork(), 1, 2);
         a.add("--hidden");
-        a.add(String.join(",", java.util.Arrays.stream(network.hidden()).mapToObj(Integer::toString).toList()));
+        a.add(network.hidden().length == 0 ? "none"
+                : String.join(",", Arrays.stream(network.hidden()).mapToObj(Integer::toString).toList()));
         if (network.batchNorm() == BatchNormMode.OFF) {
             a.add("--no-bn");
         } else {

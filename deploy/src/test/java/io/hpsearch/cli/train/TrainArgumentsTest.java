@@ -105,6 +105,9 @@ class TrainArgumentsTest {
                 TrainEvaluation.EVERY_EPOCH)));
         assertTrainsTheSame(trial(named(DataSetKind.DATA_SET_KIND_MNIST, 0), plain, new TrainingConfig(0, 32, 7, constant,
                 momentum, BnStatistics.MOVING_AVERAGE, 10000, false, 333, Long.MIN_VALUE, 1, TrainEvaluation.EVERY_EPOCH)));
+        NetworkConfig softmaxRegression = network(new int[0], BatchNormMode.BEFORE_RELU, Initialization.HE, 0.9);
+        assertTrainsTheSame(trial(fashion, softmaxRegression, new TrainingConfig(0.01, 100, 3, constant,
+                OptimizerConfig.SGD, BnStatistics.MOVING_AVERAGE, 10000, false, 0, 5, 1, TrainEvaluation.EVERY_EPOCH)));
         assertTrainsTheSame(trial(fashion, bnBefore, new TrainingConfig(0.1, 250, 12, step, OptimizerConfig.ADAM,
                 BnStatistics.PRECISE, 0, false, 20000, 0, 1, TrainEvaluation.LAST_EPOCH)));
     }

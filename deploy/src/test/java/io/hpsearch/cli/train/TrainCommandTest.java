@@ -100,6 +100,7 @@ class TrainCommandTest {
             "--lambda -1            | --lambda",
             "--eta-min 0.5          | --eta-min",
             "--hidden 50,0          | --hidden",
+            "--hidden 50,x          | --hidden: 'x' is not a layer width",
             "--batch 0              | --batch",
             "--batch 100000         | --batch",
             "--optimizer rmsprop    | --optimizer",
@@ -162,6 +163,15 @@ class TrainCommandTest {
             Outcome o = run(argv);
             assertEquals(0, o.code(), args + ": " + o.err());
         }
+    }
+
+    @Test
+    void hiddenNoneTrainsASoftmaxRegression() {
+        Outcome o = run("train", "--dataset", SMALL, "--val", "500", "--hidden", "none", "--schedule", "constant",
+                "--epochs", "1", "--eta", "0.05");
+        assertEquals(0, o.code(), o.err());
+        // the summary's network line names the layers: input straight to the classes
+        assertTrue(o.out().contains("[]"), o.out());
     }
 
     @Test
