@@ -139,4 +139,15 @@ class CampaignRunTopKTest {
         assertEquals(0, best.getCurvesCount(), "a status is polled twice a second: no curves in it");
         assertFalse(best.hasTestConfusion());
     }
+
+    @Test
+    void theSpecComesOnlyWhenAskedForWithThePhasesRangesSetOnIt() {
+        CampaignRun run = campaign();
+        assertFalse(run.topK(TopKQuery.newBuilder().setK(1).build()).hasSpec(), "a table needs no spec");
+        TopKAnswer withSpec = run.topK(TopKQuery.newBuilder().setK(1).setWithSpec(true).build());
+        assertEquals(run.spec(), withSpec.getSpec());
+        // the started phase carries the ranges its trials were drawn from: any of them can be generated again
+        assertTrue(withSpec.getSpec().getPhases(0).hasSpace(), withSpec.getSpec().toString());
+        assertEquals(withSpec.getSpec().getSearch(), withSpec.getSpec().getPhases(0).getSpace());
+    }
 }

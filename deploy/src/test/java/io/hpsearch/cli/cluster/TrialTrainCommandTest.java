@@ -78,12 +78,12 @@ class TrialTrainCommandTest {
         assertEquals(0, command.code(), command.err());
         assertTrainsTheSameAgain(command.out(), rows.get(0), results, "best");
         // the results files hold every trial's command, best first, the same lines
-        List<String> file = Files.readAllLines(results.resolve("train-commands.txt"));
-        List<String> commands = file.stream().filter(l -> l.startsWith("hpsearch train ")).toList();
-        assertEquals(5, commands.size(), String.join("\n", file));
+        List<String> listed = Files.readAllLines(results.resolve("train-commands.txt"));
+        List<String> commands = listed.stream().filter(l -> l.startsWith("hpsearch train ")).toList();
+        assertEquals(5, commands.size(), String.join("\n", listed));
         assertEquals(command.out().strip(), commands.get(0));
-        assertTrue(file.contains("# 1. " + rows.get(0).get("trial").asText() + ", completed, val acc "
-                + rows.get(0).get("val_acc").asDouble()), String.join("\n", file));
+        assertTrue(listed.contains("# 1. " + rows.get(0).get("trial").asText() + ", completed, val acc "
+                + rows.get(0).get("val_acc").asDouble()), String.join("\n", listed));
 
         // a fine trial, drawn from the ranges the coarse results gave its phase
         Outcome fine = run("results", "--join", join, "--train-command", "fine#1");
