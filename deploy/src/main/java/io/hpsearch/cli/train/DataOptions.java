@@ -26,18 +26,36 @@ public final class DataOptions {
             description = "Training samples held out for validation (default: ${DEFAULT-VALUE}).")
     int validation;
 
+    @Option(names = "--data-fingerprint", paramLabel = "HEX",
+            description = "Refuse to train unless the loaded data (its training, validation and test parts) has this "
+                    + "SHA-256 fingerprint, as a campaign's data.fingerprint makes its workers do.")
+    String fingerprint;
+
     public String name() {
         return dataset;
     }
 
-    /** Loads and standardises the data set; missing or damaged files raise DataSetException (exit 2). */
+    /**
+     * Loads and standardises the data set; missing or damaged files raise DataSetException (exit 2),
+     * and so does a copy whose fingerprint is not {@code --data-fingerprint}.
+     */
     public DataSplit load(long seed) {
         if (validation < 0) throw new UserError("--val must be >= 0, got " + validation);
+        DataSplit split;
         try {
-            return DataSets.load(dataset, directory(dataset, dataDir), validation, 0, seed);
+            split = DataSets.load(dataset, directory(dataset, dataDir), validation, 0, seed);
         } catch (DataSetException.ImpossibleValidation e) {
             throw new UserError("--val: " + e.getMessage(), e);
         }
+        if (fingerprint != null) {
+            String actual = DataSets.fingerprint(split);
+            if (!actual.equalsIgnoreCase(fingerprint.trim())) {
+                throw new UserError("--data-fingerprint " + fingerprint + ": this copy of " + dataset
+                        + (dataDir == null ? "" : " in " + dataDir) + " with --val " + validation + " has fingerprint " + actual
+                        + " (another version of the data, or another split)");
+            }
+        }
+        return split;
     }
 
     /**

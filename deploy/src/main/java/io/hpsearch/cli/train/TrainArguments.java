@@ -51,6 +51,11 @@ public final class TrainArguments {
         a.add(data.synthetic() == null ? data.name() : synthetic(data.synthetic(), data.seed()));
         a.add("--val");
         a.add(Integer.toString(data.validationSize()));
+        if (!trial.getData().getFingerprint().isEmpty()) {
+            // the campaign's workers refused another copy; so does train
+            a.add("--data-fingerprint");
+            a.add(trial.getData().getFingerprint());
+        }
 
         // the input width and class count come from the data, and no option sets them
         NetworkConfig network = TrialSpecs.network(trial.getNetwork(), 1, 2);

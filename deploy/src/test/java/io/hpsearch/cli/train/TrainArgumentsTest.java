@@ -36,7 +36,9 @@ class TrainArgumentsTest {
     }
 
     private static DataSpec named(DataSetKind kind, int validation) {
-        return DataSpec.newBuilder().setKind(kind).setValidationSize(validation).setFingerprint("ab12").build();
+        // a fingerprint for some, none for the others
+        return DataSpec.newBuilder().setKind(kind).setValidationSize(validation)
+                .setFingerprint(kind == DataSetKind.DATA_SET_KIND_CIFAR10 ? "" : "ab12").build();
     }
 
     /** Parses the rendered options as `hpsearch train` does and checks they give what the worker trains. */
@@ -52,6 +54,8 @@ class TrainArgumentsTest {
 
         DataKey expected = DataKey.of(trial.getData());
         assertEquals(expected.validationSize(), train.data.validation, String.join(" ", args));
+        String fingerprint = trial.getData().getFingerprint();
+        assertEquals(fingerprint.isEmpty() ? null : fingerprint, train.data.fingerprint, String.join(" ", args));
         assertEquals(expected.name(), DataSets.canonicalName(train.data.dataset), String.join(" ", args));
         if (expected.synthetic() != null) {
             String options = train.data.dataset.substring(train.data.dataset.indexOf(':') + 1);

@@ -3,6 +3,7 @@ package io.hpsearch.cli.train;
 import io.hpsearch.cli.CommandRun.Outcome;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hpsearch.nn.data.DataSets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -163,6 +164,29 @@ class TrainCommandTest {
             Outcome o = run(argv);
             assertEquals(0, o.code(), args + ": " + o.err());
         }
+    }
+
+    @Test
+    void aDataFingerprintOtherThanTheCopysIsRefusedBeforeTraining() {
+        String actual = DataSets.fingerprint(DataSets.load(SMALL, null, 500, 0, 1));
+        String[] recipe = {"train", "--dataset", SMALL, "--val", "500", "--hidden", "10", "--schedule", "constant",
+                "--epochs", "1", "--eta", "0.05", "--data-fingerprint"};
+        Outcome right = run(with(recipe, actual.toUpperCase(java.util.Locale.ROOT)));
+        assertEquals(0, right.code(), right.err());
+        Outcome wrong = run(with(recipe, "ab12"));
+        assertEquals(2, wrong.code(), wrong.out() + wrong.err());
+        assertTrue(wrong.err().contains("--data-fingerprint ab12: this copy of " + SMALL + " with --val 500 has fingerprint "
+                + actual), wrong.err());
+        assertFalse(wrong.out().contains("status:"), "refused before training: " + wrong.out());
+        // another split of the same data is other data
+        Outcome otherSplit = run(with(with(recipe, actual), "--val", "600"));
+        assertEquals(2, otherSplit.code(), otherSplit.err());
+    }
+
+    private static String[] with(String[] args, String... more) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return all;
     }
 
     @Test
