@@ -101,6 +101,7 @@ class TrainCommandTest {
             "--lambda -1            | --lambda",
             "--eta-min 0.5          | --eta-min",
             "--hidden 50,0          | --hidden",
+            "--hidden 100000000     | --hidden: a layer of 100000000 units on 40 inputs",
             "--batch 0              | --batch",
             "--batch 100000         | --batch",
             "--optimizer rmsprop    | --optimizer",
