@@ -68,6 +68,12 @@ public final class Main implements Runnable {
         int code;
         try {
             code = run(System.out, System.err, args);
+        } catch (OutOfMemoryError e) {
+            // asked for more than the heap holds (a network, batch or data set too large): the user's to fix
+            System.err.println("hpsearch: error: out of memory (" + e.getMessage() + "; this JVM's heap is at most "
+                    + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB): use a smaller network, batch or data set, "
+                    + "or give the JVM more with HPSEARCH_JAVA_OPTS=-Xmx<size>");
+            code = EXIT_USER_ERROR;
         } catch (Throwable t) { // an Error escaping picocli: still a bug, still a stack trace
             t.printStackTrace();
             code = EXIT_BUG;
@@ -112,7 +118,8 @@ public final class Main implements Runnable {
      * {@code CampaignFileException} (an invalid campaign file, naming the file and key). An
      * {@link IllegalArgumentException} escaping a command is a bug — a check the command missed —
      * and gets a stack trace. Extend this method, and only this one, to map more exception types
-     * to exit code 2.
+     * to exit code 2. (Errors are not exceptions and escape picocli: {@link #main} maps the one a
+     * user causes, {@link OutOfMemoryError}, to exit code 2.)
      */
     public static boolean isUserError(Throwable t) {
         return t instanceof UserError || t instanceof DataSetException

@@ -8,7 +8,10 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import static io.hpsearch.cli.CommandRun.run;
@@ -116,6 +119,22 @@ class MainTest {
         assertEquals(1, o.code());
         assertTrue(o.err().contains("java.lang.IllegalStateException: invariant broken"), o.err());
         assertTrue(o.err().contains("\tat "), "stack trace expected: " + o.err());
+    }
+
+    @Test
+    void runningOutOfMemoryIsAUserErrorThatSaysHowToGiveMore() throws Exception {
+        // a real JVM with a small heap, and a layer of 1,000,000 units on 256 inputs (1 GB of weights)
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules=jdk.incubator.vector", "-Xmx128m", "-Djava.awt.headless=true",
+                "-cp", System.getProperty("java.class.path"), "io.hpsearch.cli.Main",
+                "train", "--dataset", "synthetic", "--hidden", "1000000", "--schedule", "constant", "--epochs", "1")
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), output);
+        assertTrue(output.contains("hpsearch: error: out of memory (Java heap space; this JVM's heap is at most "), output);
+        assertTrue(output.contains("HPSEARCH_JAVA_OPTS=-Xmx"), output);
+        assertFalse(output.contains("\tat "), output);
     }
 
     @Test

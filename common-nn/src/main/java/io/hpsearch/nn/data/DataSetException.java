@@ -1,5 +1,6 @@
 package io.hpsearch.nn.data;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -36,6 +37,8 @@ public class DataSetException extends RuntimeException {
     }
 
     static DataSetException missingDirectory(Path dir) {
+        // a file given for the folder is there, and "missing" would send the user looking for it
+        if (Files.exists(dir)) return new DataSetException("data directory is a file, not a folder: " + dir.toAbsolutePath());
         return new DataSetException("missing data directory: " + dir.toAbsolutePath());
     }
 

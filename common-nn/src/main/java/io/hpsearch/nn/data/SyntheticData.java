@@ -54,6 +54,17 @@ public final class SyntheticData {
             if (!(separation >= 0 && Double.isFinite(separation))) {
                 throw new DataSetException("synthetic sep must be finite and >= 0: " + separation);
             }
+            // the features of each part, and the class centres, are one array each
+            long values = (long) Math.max(trainSamples, testSamples) * dim;
+            if (values > Integer.MAX_VALUE - 8) {
+                throw new DataSetException("synthetic train=" + trainSamples + ", test=" + testSamples + " and dim=" + dim
+                        + " make " + values + " values in one array, more than it can hold");
+            }
+            long centres = (long) classes * clustersPerClass * dim;
+            if (centres > Integer.MAX_VALUE - 8) {
+                throw new DataSetException("synthetic classes=" + classes + ", clusters=" + clustersPerClass + " and dim="
+                        + dim + " make " + centres + " centre values in one array, more than it can hold");
+            }
             if (imageShape != null && imageShape.size() != dim) {
                 throw new DataSetException("synthetic image shape " + imageShape + " holds " + imageShape.size()
                         + " values, but dim=" + dim);

@@ -91,7 +91,14 @@ class DataSetsTest {
         TestFiles.write(empty.resolve("readme"), new byte[1]);
         DataSetException e = assertThrows(DataSetException.class, () -> DataSets.load("fashion-mnist", empty, 1, 0));
         assertTrue(e.getMessage().contains(empty.toAbsolutePath().toString()), e.getMessage());
-        assertThrows(DataSetException.class, () -> DataSets.load("mnist", dir.resolve("nowhere"), 1, 0));
+        e = assertThrows(DataSetException.class, () -> DataSets.load("mnist", dir.resolve("nowhere"), 1, 0));
+        assertEquals("missing data directory: " + dir.resolve("nowhere").toAbsolutePath(), e.getMessage());
+        // a file given for the folder: said so, for IDX and CIFAR-10 alike
+        for (String set : new String[] {"fashion-mnist", "cifar10"}) {
+            Path file = empty.resolve("readme");
+            e = assertThrows(DataSetException.class, () -> DataSets.load(set, file, 1, 0));
+            assertEquals("data directory is a file, not a folder: " + file.toAbsolutePath(), e.getMessage());
+        }
     }
 
     private static void assertStandardised(DataSet d) {

@@ -103,7 +103,8 @@ class SyntheticDataTest {
         assertEquals(new ImageShape(3, 2, 2), s.imageShape());
         assertEquals(SyntheticData.DEFAULT, SyntheticData.parse(""));
         assertEquals(7, SyntheticData.parse("dim=7").dim());
-        for (String bad : new String[] {"train=x", "colour=3", "dim", "image=3x2", "dim=5,image=3x2x2", "classes=1", "test=-1"}) {
+        for (String bad : new String[] {"train=x", "colour=3", "dim", "image=3x2", "dim=5,image=3x2x2", "classes=1", "test=-1",
+                "train=100000000,dim=100000", "test=100000000,dim=100000", "classes=100000,clusters=100000"}) {
             DataSetException e = assertThrows(DataSetException.class, () -> SyntheticData.parse(bad), bad);
             assertTrue(e.getMessage().contains(bad.split("[=,]")[0]), e.getMessage());
         }

@@ -273,7 +273,7 @@ public final class CampaignFile {
         for (int i = 0; i < hidden.size(); i++) {
             double h = s.number(hidden.get(i), s.path("hidden") + "[" + i + "]");
             if (h != Math.rint(h) || h < 1 || h > 1_000_000) {
-                throw s.error("hidden", "[" + i + "] (" + Section.fmt(h) + ") must be a positive integer width");
+                throw s.error("hidden", "[" + i + "] (" + Section.fmt(h) + ") must be an integer width in [1, 1000000]");
             }
             n.addHidden((int) h);
         }

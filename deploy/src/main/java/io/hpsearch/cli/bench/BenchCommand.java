@@ -96,8 +96,8 @@ public final class BenchCommand implements Callable<Integer> {
             case "cifar" -> new Shape("cifar", 45_000, 3072);
             default -> throw new UserError("--shape must be 'fashion' or 'cifar', got '" + shape + "'");
         };
-        if (threads <= 0) throw new UserError("--threads must be positive, got " + threads);
-        if (trials <= 0) throw new UserError("--trials must be positive, got " + trials);
+        CoreBudget.checkCount("--threads", threads);
+        CoreBudget.checkCount("--trials", trials);
         if (epochs <= 0) throw new UserError("--epochs must be positive, got " + epochs);
         if (warmUp < 0) throw new UserError("--warm-up must be zero or positive, got " + warmUp);
         Engine core = Engine.parse(engine);

@@ -1,5 +1,6 @@
 package io.hpsearch.cli.cluster;
 
+import io.hpsearch.cli.output.FinishBeforeExit;
 import io.hpsearch.cli.output.OutputFolder;
 import ch.qos.logback.classic.Level;
 import io.hpsearch.cli.CoreBudget;
@@ -152,15 +153,18 @@ public final class LocalCommand implements Callable<Integer> {
                 PrintWriter o = spec.commandLine().getOut();
                 o.print(ResultsTable.of(shown, end).format(fmt));
                 o.flush();
-                List<Path> files;
-                try {
-                    files = ResultFiles.write(dir, all, end, stats.getStatsList());
-                } catch (IOException e) {
-                    throw OutputFolder.cannotWrite("--out", dir, e);
+                // the campaign ended in this JVM and is nowhere else: a Ctrl-C now waits for its files
+                try (FinishBeforeExit writing = FinishBeforeExit.holding("the results files are written to " + dir)) {
+                    List<Path> files;
+                    try {
+                        files = ResultFiles.write(dir, all, end, stats.getStatsList());
+                    } catch (IOException e) {
+                        throw OutputFolder.cannotWrite("--out", dir, e);
+                    }
+                    err.println("campaign " + name + " " + Campaigns.stateName(end.getState()) + " after "
+                            + CampaignProgress.duration(end.getElapsedSeconds()) + "; " + CampaignProgress.outcomes(end)
+                            + "; " + files.size() + " files written to " + dir);
                 }
-                err.println("campaign " + name + " " + Campaigns.stateName(end.getState()) + " after "
-                        + CampaignProgress.duration(end.getElapsedSeconds()) + "; " + CampaignProgress.outcomes(end)
-                        + "; " + files.size() + " files written to " + dir);
                 return end.getState() == CampaignState.CAMPAIGN_STATE_COMPLETED ? 0 : 1;
             } finally {
                 for (WorkerNode w : nodes) w.close();

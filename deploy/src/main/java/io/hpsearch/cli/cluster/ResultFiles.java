@@ -1,5 +1,6 @@
 package io.hpsearch.cli.cluster;
 
+import io.hpsearch.cli.output.FinishBeforeExit;
 import io.hpsearch.cli.output.OutputFolder;
 import io.hpsearch.cli.UserError;
 import io.hpsearch.protocol.v1.CampaignStatus;
@@ -80,18 +81,20 @@ final class ResultFiles {
 
     /**
      * {@link #write} for a command's {@code --out}: a folder that cannot be written is the user's
-     * error, and what was written is said on {@code err}.
+     * error, what was written is said on {@code err}, and a Ctrl-C meanwhile waits for the files.
      */
     static void writeForOption(Path dir, TopKAnswer all, CampaignStatus status, List<HistogramSummary> stats,
                                PrintStream err) {
-        List<Path> files;
-        try {
-            files = write(dir, all, status, stats);
-        } catch (IOException e) {
-            throw OutputFolder.cannotWrite("--out", dir, e);
+        try (FinishBeforeExit writing = FinishBeforeExit.holding("the results files are written to " + dir)) {
+            List<Path> files;
+            try {
+                files = write(dir, all, status, stats);
+            } catch (IOException e) {
+                throw OutputFolder.cannotWrite("--out", dir, e);
+            }
+            err.println(files.size() + " files of campaign " + all.getCampaign() + " (" + all.getRankedCount()
+                    + " trials) written to " + dir);
         }
-        err.println(files.size() + " files of campaign " + all.getCampaign() + " (" + all.getRankedCount()
-                + " trials) written to " + dir);
     }
 
     static String curves(List<EpochMetrics> epochs) {

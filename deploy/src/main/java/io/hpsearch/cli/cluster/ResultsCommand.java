@@ -1,6 +1,7 @@
 package io.hpsearch.cli.cluster;
 
 import io.hpsearch.cli.UserError;
+import io.hpsearch.cli.output.OutputFolder;
 import io.hpsearch.coordinator.client.CoordinatorClient;
 import io.hpsearch.coordinator.journal.JournalCorruptException;
 import io.hpsearch.coordinator.journal.JournalReader;
@@ -84,6 +85,7 @@ public final class ResultsCommand implements Callable<Integer> {
         }
         ResultsTable.Format fmt = table.format();
         int rows = table.rows();
+        if (out != null) OutputFolder.prepare("--out", out);
         if (stateDir != null) {
             for (String option : new String[] {"--join", "--host", "--timeout"}) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(option)) {

@@ -22,6 +22,9 @@ public final class OutputFolder {
      * writes nothing, not even the folder.
      */
     public static void prepare(String option, Path dir) {
+        // an empty path is the working folder: most likely an unset shell variable (--out "$DIR"),
+        // and files there, with the stale ones of an earlier campaign removed, would surprise
+        if (dir.toString().isEmpty()) throw new UserError(option + " is empty: name a folder (. for this one)");
         Path existing = dir.toAbsolutePath().normalize();
         while (existing != null && !Files.exists(existing)) existing = existing.getParent();
         if (existing == null) return; // nothing of it exists, not even a root: the write will say why

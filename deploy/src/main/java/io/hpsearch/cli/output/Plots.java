@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
+import javax.imageio.ImageIO;
+
 /**
  * PNG figures of a training run, like those of the DD2424 reports: training and validation cost,
  * loss and accuracy per epoch, and a heat map of the test confusion matrix. Drawn headless.
@@ -140,6 +142,13 @@ public final class Plots {
     private static void writeCurve(Path file, List<EpochMetrics> curves, String title, String yTitle,
                                    Function<Evaluation, Double> metric) throws IOException {
         save(curveChart(curves, title, yTitle, metric), file);
+    }
+
+    static {
+        // ImageIO buffers a PNG in a temporary file unless told not to, and registers a shutdown
+        // hook to delete it: while the JVM exits (a Ctrl-C as the files are written, which lets them
+        // finish) that registration throws, and the figures would be lost. Ours go to memory anyway.
+        ImageIO.setUseCache(false);
     }
 
     /** Writes {@code chart} as a PNG to {@code file}, atomically (a reader never sees half a file). */

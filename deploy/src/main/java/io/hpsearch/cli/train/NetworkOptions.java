@@ -39,6 +39,17 @@ public final class NetworkOptions {
     /** The network for data of {@code inputDim} features and {@code classes} classes. */
     public NetworkConfig toConfig(int inputDim, int classes) {
         int[] hidden = hidden();
+        // each layer's weights are one array: a typo's extra digits would fail deep inside the core
+        int in = inputDim;
+        for (int i = 0; i <= hidden.length; i++) {
+            int width = i < hidden.length ? hidden[i] : classes;
+            long weights = (long) in * width;
+            if (weights > Integer.MAX_VALUE - 8) {
+                throw new UserError("--hidden: a layer of " + width + " units on " + in + " inputs has " + weights
+                        + " weights, more than one array holds");
+            }
+            in = width;
+        }
         if (!(bnAlpha >= 0 && bnAlpha < 1)) throw new UserError("--bn-alpha must be in [0, 1), got " + bnAlpha);
         return new NetworkConfig(inputDim, hidden, classes, batchNorm(), initialization(), bnAlpha);
     }

@@ -2,6 +2,7 @@ package io.hpsearch.cli.train;
 
 import io.hpsearch.cli.CoreBudget;
 import io.hpsearch.cli.UserError;
+import io.hpsearch.cli.output.FinishBeforeExit;
 import io.hpsearch.cli.output.OutputFolder;
 import io.hpsearch.cli.output.TrainOutputs;
 import io.hpsearch.cli.progress.TrainingProgress;
@@ -88,13 +89,17 @@ public final class TrainCommand implements Callable<Integer> {
             hyper.put("val", split.validation().size());
             hyper.putAll(network.describe());
             hyper.putAll(training.describe());
-            List<Path> written;
-            try {
-                written = TrainOutputs.write(out, hyper, result, data.classNames(split.train().classes()));
-            } catch (IOException e) {
-                throw OutputFolder.cannotWrite("--out", out, e);
+            // the run is kept nowhere else: a Ctrl-C now waits for its files rather than leave some
+            try (FinishBeforeExit writing = FinishBeforeExit.holding("the files are written to " + out)) {
+                List<Path> written;
+                try {
+                    written = TrainOutputs.write(out, hyper, result, data.classNames(split.train().classes()));
+                } catch (IOException e) {
+                    throw OutputFolder.cannotWrite("--out", out, e);
+                }
+                for (Path p : written) o.println("wrote " + p);
+                o.flush();
             }
-            for (Path p : written) o.println("wrote " + p);
         }
         o.flush();
         return 0;

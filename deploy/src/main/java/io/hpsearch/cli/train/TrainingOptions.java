@@ -1,5 +1,6 @@
 package io.hpsearch.cli.train;
 
+import io.hpsearch.cli.CoreBudget;
 import io.hpsearch.cli.UserError;
 import io.hpsearch.nn.train.BnStatistics;
 import io.hpsearch.nn.train.OptimizerConfig;
@@ -134,7 +135,8 @@ public final class TrainingOptions {
         requireFinite("--lambda", lambda);
         if (lambda < 0) throw new UserError("--lambda must be >= 0, got " + lambda);
         if (batch <= 0) throw new UserError("--batch must be positive, got " + batch);
-        if (threads <= 0) throw new UserError("--threads must be positive, got " + threads);
+        // a typo's thousands of threads would each be started, and wait at every step for a core
+        CoreBudget.checkCount("--threads", threads);
         if (trainSubset < 0) throw new UserError("--train-subset must be >= 0, got " + trainSubset);
         if (preciseSamples < 0) throw new UserError("--precise-samples must be >= 0, got " + preciseSamples);
         if (epochs < 0) throw new UserError("--epochs must be >= 0, got " + epochs);
@@ -153,7 +155,10 @@ public final class TrainingOptions {
                     throw new UserError("--eta-min (" + etaMin + ") must not exceed --eta-max (" + etaMax + ")");
                 }
                 if (cycles <= 0) throw new UserError("--cycles must be positive, got " + cycles);
-                if (stepUpdates < 0) throw new UserError("--step-updates must be >= 0, got " + stepUpdates);
+                // 0 is the default's "not given" (n_s from --step-epochs), not a value to take
+                if (stepUpdates < 0 || (stepUpdates == 0 && given("--step-updates"))) {
+                    throw new UserError("--step-updates must be positive, got " + stepUpdates);
+                }
                 if (stepUpdates == 0) requirePositive("--step-epochs", stepEpochs);
                 if (!(etaMaxDecay > 0 && etaMaxDecay <= 1)) {
                     throw new UserError("--eta-max-decay must be in (0, 1], got " + etaMaxDecay);

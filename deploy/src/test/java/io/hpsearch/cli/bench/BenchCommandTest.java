@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpsearch.cli.Main;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -85,6 +86,17 @@ class BenchCommandTest {
         r = run("bench", "--engine", "reference", "--phases");
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("--engine"), r[2]);
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // started, they would run for hours
+    void refusesThousandsOfThreadsOrTrialsBeforeStartingThem() {
+        // a typo's thousands of threads would each be started, and wait for a core at every step
+        for (String option : new String[] {"--threads", "--trials"}) {
+            String[] r = run("bench", option, "2000");
+            assertEquals("2", r[0], r[2]);
+            assertTrue(r[2].contains(option + " must be in 1..1024, got 2000"), r[2]);
+        }
     }
 
     @Test

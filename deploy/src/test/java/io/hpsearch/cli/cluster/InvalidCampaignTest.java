@@ -260,17 +260,22 @@ class InvalidCampaignTest {
         Path file = dir.resolve("unwritable.conf");
         Files.writeString(file, campaign("fashion-mnist", "", "1e-5", "1e-1", "4").replace("name = bad", "name = unwritable"));
         Files.writeString(dir.resolve("a-file"), "in the way");
-        String out = dir.resolve("a-file").resolve("sub").toString();
-        for (String[] args : List.of(new String[] {"launch", file.toString(), "--join", join, "--out", out},
-                new String[] {"watch", "--join", join, "--out", out},
-                new String[] {"local", file.toString(), "--out", out},
-                new String[] {"train", "--dataset", "synthetic", "--epochs", "1", "--schedule", "constant", "--out", out})) {
-            Outcome r = run(args);
-            assertEquals(2, r.code(), List.of(args) + ": " + r.err());
-            assertTrue(r.err().contains("--out " + out + ": cannot write the files there") && r.err().contains("a-file: not a folder"),
-                    List.of(args) + ": " + r.err());
-            assertFalse(r.err().contains("Exception"), List.of(args) + ": " + r.err());
-            assertFalse(r.out().contains("status:"), "train refused before training: " + r.out());
+        String unwritable = dir.resolve("a-file").resolve("sub").toString();
+        // "": an unset shell variable, --out "$DIR", which is not taken for the working folder
+        for (String out : List.of(unwritable, "")) {
+            for (String[] args : List.of(new String[] {"launch", file.toString(), "--join", join, "--out", out},
+                    new String[] {"watch", "--join", join, "--out", out},
+                    new String[] {"results", "--join", join, "--out", out},
+                    new String[] {"local", file.toString(), "--out", out},
+                    new String[] {"train", "--dataset", "synthetic", "--epochs", "1", "--schedule", "constant", "--out", out})) {
+                Outcome r = run(args);
+                assertEquals(2, r.code(), List.of(args) + ": " + r.err());
+                assertTrue(out.isEmpty() ? r.err().contains("--out is empty: name a folder")
+                                : r.err().contains("--out " + out + ": cannot write the files there") && r.err().contains("a-file: not a folder"),
+                        List.of(args) + ": " + r.err());
+                assertFalse(r.err().contains("Exception"), List.of(args) + ": " + r.err());
+                assertFalse(r.out().contains("status:"), "train refused before training: " + r.out());
+            }
         }
         try (CoordinatorClient client = CoordinatorClient.using(coordinator.system(), Duration.ofSeconds(10))) {
             StatusAnswer status = client.status("").toCompletableFuture().get(20, TimeUnit.SECONDS);

@@ -128,6 +128,41 @@ class StoppedByCtrlCTest {
         }
     }
 
+    @Test
+    void ctrlCAsLocalWritesItsFilesLetsThemAllBeWritten() throws Exception {
+        // 3,000 trials of a few updates each: their table is printed a second or two before the
+        // last of their 3,000 curve files is written, and Ctrl-C comes in between
+        int trials = 3000;
+        Path file = dir.resolve("many.conf");
+        Files.writeString(file, String.join("\n",
+                "campaign { name = many, seed = 3 }",
+                "data { set = synthetic, validation = 100, synthetic { train = 300, test = 100, dim = 4, seed = 3 } }",
+                "network { hidden = [] }",
+                "training { batch = 100, epochs = 1, train-eval = end, schedule { type = constant, eta = 0.05 } }",
+                "search { lambda { scale = log, min = 1e-5, max = 1e-1 } }",
+                "phases = [ { name = coarse, sampler = random, trials = " + trials + " } ]"));
+        Path out = dir.resolve("many-results");
+        CtrlC ctrlC = CtrlC.signal();
+        try (CliProcesses processes = new CliProcesses(dir)) {
+            CliProcesses.Cli local = processes.start("local", "local", file.toString(), "--out", out.toString(), "--top", "1");
+            local.awaitOutput("coarse#", Duration.ofSeconds(100)); // the table: the campaign has ended
+            ctrlC.send(local.process().pid());
+            assertEquals(ctrlC.exitCode(), local.awaitExit(Duration.ofSeconds(60)), local.err());
+
+            List<String> lines = local.err().lines().filter(l -> !l.isBlank()).toList();
+            assertEquals("stopping once the results files are written to " + out, lines.get(lines.size() - 2), local.err());
+            assertEquals("campaign many completed after", lines.get(lines.size() - 1).substring(0, 29), local.err());
+            assertTrue(lines.get(lines.size() - 1).endsWith("; " + (trials + 5) + " files written to " + out), local.err());
+            for (String name : List.of("results.json", "results.csv", "results.md", "stats.txt", "search-lambda.png")) {
+                assertTrue(Files.isRegularFile(out.resolve(name)), name + " missing; stderr:\n" + local.err());
+            }
+            try (var curves = Files.list(out.resolve("curves"))) {
+                assertEquals(trials, curves.filter(f -> f.getFileName().toString().matches("coarse-[0-9]+\\.csv")).count());
+            }
+            assertEquals(trials + 1, Files.readAllLines(out.resolve("results.csv")).size());
+        }
+    }
+
     /** The command's last line on stderr is {@code message}: no stack trace or error after it, and no table. */
     private static void assertLastSaid(CliProcesses.Cli command, String message) {
         String err = command.err();

@@ -33,6 +33,12 @@ class OutputFolderTest {
     }
 
     @Test
+    void anEmptyPathIsRefusedRatherThanTakenForTheWorkingFolder() {
+        UserError e = assertThrows(UserError.class, () -> OutputFolder.prepare("--out", Path.of("")));
+        assertEquals("--out is empty: name a folder (. for this one)", e.getMessage());
+    }
+
+    @Test
     void foldersThatCanBeMadeAreNotLeftBehind() throws Exception {
         assertDoesNotThrow(() -> OutputFolder.prepare("--out", dir.resolve("runs").resolve("quick")));
         assertEquals(0, entries(), "a run stopped before its end writes nothing, not even the folder");

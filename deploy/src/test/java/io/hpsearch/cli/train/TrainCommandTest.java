@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpsearch.nn.data.DataSets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -102,6 +103,7 @@ class TrainCommandTest {
             "--eta-min 0.5          | --eta-min",
             "--hidden 50,0          | --hidden",
             "--hidden 50,x          | --hidden: 'x' is not a layer width",
+            "--hidden 100000000     | --hidden: a layer of 100000000 units on 40 inputs",
             "--batch 0              | --batch",
             "--batch 100000         | --batch",
             "--optimizer rmsprop    | --optimizer",
@@ -126,6 +128,14 @@ class TrainCommandTest {
         assertTrue(!o.err().contains("\tat "), "no stack trace for a user error: " + o.err());
     }
 
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // started, they would run for hours
+    void thousandsOfThreadsAreRefusedBeforeAnyIsStarted() {
+        Outcome o = run("train", "--dataset", SMALL, "--val", "500", "--threads", "2000");
+        assertEquals(2, o.code(), o.out() + o.err());
+        assertTrue(o.err().contains("--threads must be in 1..1024, got 2000"), o.err());
+    }
+
     /** An option the chosen recipe would not read is refused, as --epochs under a cyclic schedule is. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
@@ -138,6 +148,7 @@ class TrainCommandTest {
             "--schedule constant --epochs 2 --decay-every 1      | --decay-every is for a step schedule",
             "--schedule step --epochs 2 --eta-min 1e-4           | --eta-min is for a cyclic schedule",
             "--schedule step --epochs 2 --step-updates 5         | --step-updates is for a cyclic schedule",
+            "--step-updates 0                                    | --step-updates must be positive, got 0",
             "--momentum 0.5                                      | --momentum is used only with --optimizer momentum",
             "--optimizer adam --momentum 0.5                     | --momentum is used only with --optimizer momentum",
             "--beta1 0.8                                         | --beta1 is used only with --optimizer adam",
