@@ -152,8 +152,9 @@ class StoppedByCtrlCTest {
             List<String> lines = local.err().lines().filter(l -> !l.isBlank()).toList();
             assertEquals("stopping once the results files are written to " + out, lines.get(lines.size() - 2), local.err());
             assertEquals("campaign many completed after", lines.get(lines.size() - 1).substring(0, 29), local.err());
-            assertTrue(lines.get(lines.size() - 1).endsWith("; " + (trials + 5) + " files written to " + out), local.err());
-            for (String name : List.of("results.json", "results.csv", "results.md", "stats.txt", "search-lambda.png")) {
+            assertTrue(lines.get(lines.size() - 1).endsWith("; " + (trials + 6) + " files written to " + out), local.err());
+            for (String name : List.of("results.json", "results.csv", "results.md", "stats.txt", "search-lambda.png",
+                    "train-commands.txt")) {
                 assertTrue(Files.isRegularFile(out.resolve(name)), name + " missing; stderr:\n" + local.err());
             }
             try (var curves = Files.list(out.resolve("curves"))) {
