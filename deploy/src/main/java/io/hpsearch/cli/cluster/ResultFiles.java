@@ -2,6 +2,7 @@ package io.hpsearch.cli.cluster;
 
 import io.hpsearch.cli.output.FinishBeforeExit;
 import io.hpsearch.cli.output.OutputFolder;
+import io.hpsearch.cli.output.Outputs;
 import io.hpsearch.cli.UserError;
 import io.hpsearch.protocol.v1.CampaignStatus;
 import io.hpsearch.protocol.v1.EpochMetrics;
@@ -110,10 +111,7 @@ final class ResultFiles {
     }
 
     private static Path write(Path file, String text) throws IOException {
-        // a reader never sees half a file: write beside it, then rename
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Outputs.writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
         return file;
     }
 }

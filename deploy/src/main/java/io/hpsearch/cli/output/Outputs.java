@@ -7,12 +7,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** File helpers shared by the writers. */
-final class Outputs {
+/** File helpers shared by the writers (of a training run's files here, and of a campaign's results files). */
+public final class Outputs {
     private Outputs() { }
 
-    /** Writes {@code bytes} to a temporary file beside {@code file}, then renames it into place. */
-    static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    /**
+     * Writes {@code bytes} to a temporary file beside {@code file}, then renames it into place: a
+     * reader never sees half a file, and a failed write leaves neither a half file nor the temporary one.
+     */
+    public static void writeAtomically(Path file, byte[] bytes) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, "." + file.getFileName() + ".", ".tmp");

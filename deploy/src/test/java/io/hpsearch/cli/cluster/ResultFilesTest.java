@@ -18,6 +18,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ResultFilesTest {
@@ -63,5 +64,15 @@ class ResultFilesTest {
         TopKAnswer later = second.toBuilder().addRanked(trial("b", "coarse", 1, List.of("lambda"))).setTotal(2).build();
         ResultFiles.write(dir, later, null, null);
         assertTrue(files(dir.resolve("curves")).containsAll(Set.of("coarse-0.csv", "coarse-1.csv")));
+    }
+
+    @Test
+    void aFileThatCannotBeWrittenLeavesNoTemporaryFileBehind() throws Exception {
+        // results.csv cannot take the table's place: a folder of that name is in the way
+        Files.createDirectories(dir.resolve("results.csv").resolve("occupied"));
+        TopKAnswer one = TopKAnswer.newBuilder().setCampaign("a").addRanked(trial("a", "coarse", 0, List.of("lambda")))
+                .setTotal(1).build();
+        assertThrows(java.io.IOException.class, () -> ResultFiles.write(dir, one, null, null));
+        assertEquals(Set.of("results.csv", "results.json"), files(dir), "only what was written, and no .tmp file");
     }
 }
