@@ -122,14 +122,17 @@ public final class CampaignFile {
     private CampaignFile() {
     }
 
-    /** Reads and validates the file; errors name it by its file name. */
+    /**
+     * Reads and validates the file; errors in its content name it by its file name, and a file that
+     * cannot be read by the path given (the name alone would not say which folder was looked in).
+     */
     public static CampaignSpec read(Path file) {
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new CampaignFileException(name, "", "cannot be read: " + readError(e), e);
+            throw new CampaignFileException(file.toString(), "", "cannot be read: " + readError(e), e);
         }
         return parse(text, name);
     }

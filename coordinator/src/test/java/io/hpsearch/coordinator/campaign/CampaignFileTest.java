@@ -259,6 +259,6 @@ class CampaignFileTest {
     void unreadableFileIsRefusedNamingIt() {
         CampaignFileException e = assertThrows(CampaignFileException.class,
                 () -> CampaignFile.read(RESOURCES.resolve("no-such-file.conf")));
-        assertEquals("no-such-file.conf: cannot be read: no such file", e.getMessage());
+        assertEquals(RESOURCES.resolve("no-such-file.conf") + ": cannot be read: no such file", e.getMessage());
     }
 }
