@@ -508,6 +508,46 @@ class CoordinatorRecoveryTest {
     }
 
     @Test
+    void aJournalThatDidNotRecordMaxAttemptsIsReadWhateverTheLimitItRanUnder() throws IOException {
+        // a coordinator with --max-attempts 5 ran a campaign that sets none ...
+        Coordinator.Settings five = new Coordinator.Settings(settings().leaseMillis(), settings().idleRetry(),
+                settings().park(), settings().tick(), 5, settings().nanoTime(), settings().clock(), settings().leasePrefix());
+        ActorRef<ToCoordinator> c = open(five);
+        assertTrue(submit(c, TestCampaigns.twoPhase("old", 5, 1, 1).toBuilder().clearMaxAttempts().build()).getAccepted());
+        Worker a = new Worker("a");
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            a.report(c, failed(a.ask(c, 1).get(0), a.id, "java.lang.IllegalStateException: boom " + attempt));
+        }
+        WorkLease fourth = a.ask(c, 1).get(0);
+        assertEquals(4, fourth.getAttempt());
+        stop(c);
+        // ... and wrote its journal as versions before max_attempts was journaled with every campaign did
+        Path old = dir.resolveSibling(dir.getFileName() + "-old");
+        try (Journal rewritten = new Journal(old, rec -> { })) {
+            for (JournalEntry e : journal()) {
+                if (e.hasCampaignSubmitted()) {
+                    assertEquals(5, e.getCampaignSubmitted().getSpec().getMaxAttempts());
+                    e = e.toBuilder().setCampaignSubmitted(e.getCampaignSubmitted().toBuilder()
+                            .setSpec(e.getCampaignSubmitted().getSpec().toBuilder().clearMaxAttempts())).build();
+                }
+                rewritten.append(e);
+            }
+        }
+
+        // opened by a coordinator with the default 3: the releases past 3 are what ran, not damage
+        CoordinatorState.Read read = CoordinatorState.read(old, 3);
+        assertEquals(null, read.read().damage());
+        CoordinatorState.Opened o = CoordinatorState.open(old, Journal.Options.DEFAULT, "L-", 3, "test", System.nanoTime());
+        ActorRef<ToCoordinator> c2 = kit.spawn(Coordinator.create(settings(), o.state(), o.journal()));
+        assertEquals(1, status(c2, "old").getPhases(0).getPending(), "the trial that was running is queued again");
+        WorkLease again = a.ask(c2, 1).get(0);
+        assertEquals(fourth.getTrial().getId(), again.getTrial().getId());
+        // this coordinator's limit from now on: the trial has had its 3, and more
+        a.report(c2, failed(again, a.id, "java.lang.IllegalStateException: boom 4"));
+        assertEquals(1, status(c2, "old").getPhases(0).getFailed(), "out of attempts under this coordinator's limit");
+    }
+
+    @Test
     void aCampaignWhoseEveryTrialFailedEndsFailedAndOneWithAResultCompleted() throws IOException {
         ActorRef<ToCoordinator> c = open(settings());
         Worker a = new Worker("a");

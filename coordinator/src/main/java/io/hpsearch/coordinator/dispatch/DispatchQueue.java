@@ -44,7 +44,7 @@ public final class DispatchQueue {
 
     private static final class CampaignQueue {
         final String name;
-        final int maxAttempts;
+        int maxAttempts;
         final TreeMap<Long, Pending> pending = new TreeMap<>();
 
         CampaignQueue(String name, int maxAttempts) {
@@ -72,6 +72,13 @@ public final class DispatchQueue {
 
     private static long key(TrialId id) {
         return ((long) id.getPhaseOrdinal() << 32) | (id.getIndex() & 0xFFFF_FFFFL);
+    }
+
+    /** Changes a queued campaign's dispatches per trial (≥ 1), for the releases from now on. */
+    public void setMaxAttempts(String campaign, int maxAttempts) {
+        if (maxAttempts < 1) throw new IllegalArgumentException("max attempts must be ≥ 1: " + maxAttempts);
+        CampaignQueue q = campaigns.get(campaign);
+        if (q != null) q.maxAttempts = maxAttempts;
     }
 
     /** A campaign at the end of the order; {@code maxAttempts} ≥ 1 dispatches per trial. */

@@ -17,10 +17,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything the coordinator must not forget: the campaigns ({@link CampaignRun}) and the trial
@@ -45,6 +47,8 @@ public final class CoordinatorState {
     private final int defaultAttempts;
     private long lastSequence;
     private final Map<TrialKey, Stopped> stoppedWithoutResult = new LinkedHashMap<>();
+    /** Campaigns replayed so far from a journal that did not record their max_attempts. */
+    private final Set<String> attemptsUnknown = new HashSet<>();
 
     /**
      * A trial of a cancelled campaign whose lease ended without a result from its holder.
@@ -233,6 +237,9 @@ public final class CoordinatorState {
         try {
             journal.append(started);
             state.apply(started, nowNanos);
+            // after the voided leases are queued again, which uses no attempt: under a lower limit
+            // than the old run's, a trial with its attempts used up would otherwise fall out of the queue
+            state.endReplay();
         } catch (IOException | RuntimeException e) {
             journal.close();
             throw e;
@@ -263,7 +270,14 @@ public final class CoordinatorState {
         } catch (Unfit u) {
             throw u.cause;
         }
+        state.endReplay();
         return new Read(state, r);
+    }
+
+    /** After a replay: the campaigns of an old journal get this coordinator's limit ({@link #applyReplayed}). */
+    private void endReplay() {
+        for (String name : attemptsUnknown) dispatch.setMaxAttempts(name, defaultAttempts);
+        attemptsUnknown.clear();
     }
 
     /** Carries a JournalCorruptException out of the replay consumer. */
@@ -279,6 +293,16 @@ public final class CoordinatorState {
     private void applyReplayed(JournalRecord rec, Path file, long nowNanos) {
         try {
             apply(rec.entry(), nowNanos);
+            JournalEntry e = rec.entry();
+            if (e.hasCampaignSubmitted() && e.getCampaignSubmitted().getSpec().getMaxAttempts() == 0) {
+                // A journal written before every campaign was journaled with its max_attempts: the
+                // limit its coordinator used is unknown, and may have been above this one's. Its
+                // releases are taken as they come (each trial it gave up on is in the journal as
+                // FAILED), and this coordinator's limit applies from the end of the replay on.
+                String name = e.getCampaignSubmitted().getSpec().getName();
+                dispatch.setMaxAttempts(name, Integer.MAX_VALUE);
+                attemptsUnknown.add(name);
+            }
         } catch (InconsistentEntryException x) {
             throw new Unfit(new JournalCorruptException(file, rec.offset(), "journal " + file + ": the record at byte offset "
                     + rec.offset() + " (sequence " + rec.entry().getSequence() + ") does not fit the records before it: "
