@@ -3,8 +3,12 @@ package io.hpsearch.cli.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpsearch.cli.CommandRun.Outcome;
+import io.hpsearch.cli.UserError;
 import io.hpsearch.coordinator.Coordinator;
 import io.hpsearch.coordinator.CoordinatorNode;
+import io.hpsearch.coordinator.campaign.CampaignFile;
+import io.hpsearch.protocol.v1.CampaignSpec;
+import io.hpsearch.protocol.v1.TopKAnswer;
 import io.hpsearch.worker.WorkerNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import static io.hpsearch.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -104,6 +109,31 @@ class TrialTrainCommandTest {
         Outcome withTable = run("results", "--join", join, "--train-command", "best", "--format", "csv");
         assertEquals(2, withTable.code(), withTable.out());
         assertTrue(withTable.err().contains("leave out --format"), withTable.err());
+    }
+
+    @Test
+    void aTrialIsNamedAsTheTableNamesItAndOnlyOnceItsPhaseHasRanges() {
+        CampaignSpec spec = CampaignFile.parse(CAMPAIGN, "again.conf");
+        TopKAnswer submitted = TopKAnswer.newBuilder().setCampaign("again").setSpec(spec).build();
+        // the coarse phase samples the campaign's own ranges: its trials are known before any ran
+        String coarse = TrialTrainCommand.line(submitted, "coarse#2", "here");
+        assertTrue(coarse.startsWith("hpsearch train --dataset fashion-mnist "), coarse);
+        assertEquals(coarse, TrialTrainCommand.line(submitted, "coarse#2", "here"), "a pure function of the spec");
+        assertFalse(coarse.equals(TrialTrainCommand.line(submitted, "coarse#1", "here")));
+
+        assertRefused(submitted, "fine#0", "--train-command fine#0: phase fine has not started, and its ranges come from "
+                + "the results of phase coarse");
+        assertRefused(submitted, "best", "--train-command best: campaign again has no results yet");
+        assertRefused(submitted, "coarse#3", "phase coarse has 3 trials, coarse#0 to coarse#2");
+        assertRefused(submitted, "medium#0", "campaign again has no phase medium (it has: coarse, fine)");
+        assertRefused(submitted, "coarse#x", "give a trial as the table names it, PHASE#INDEX (phases: coarse, fine), or best");
+        assertRefused(submitted, "coarse", "give a trial as the table names it");
+        assertRefused(submitted.toBuilder().clearSpec().build(), "coarse#0", "--train-command: here sends no campaign spec");
+    }
+
+    private static void assertRefused(TopKAnswer answer, String trial, String message) {
+        UserError e = assertThrows(UserError.class, () -> TrialTrainCommand.line(answer, trial, "here"));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
     }
 
     private static JsonNode row(JsonNode rows, String trial) {
