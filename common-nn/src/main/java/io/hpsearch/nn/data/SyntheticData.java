@@ -145,10 +145,8 @@ public final class SyntheticData {
         if (text != null && !text.isBlank()) {
             for (String part : text.split(",")) {
                 String p = part.trim();
-                int eq = p.indexOf('=');
-                if (eq <= 0) throw new DataSetException("synthetic data option '" + p + "' is not key=value");
-                String key = p.substring(0, eq).trim().toLowerCase(Locale.ROOT);
-                String value = p.substring(eq + 1).trim();
+                String[] kv = keyValue(p);
+                String key = kv[0], value = kv[1];
                 try {
                     switch (key) {
                         case "train" -> train = Integer.parseInt(value);
@@ -184,16 +182,23 @@ public final class SyntheticData {
         OptionalLong seed = OptionalLong.empty();
         for (String part : text.split(",")) {
             String p = part.trim();
-            int eq = p.indexOf('=');
-            if (eq > 0 && p.substring(0, eq).trim().toLowerCase(Locale.ROOT).equals("seed")) {
+            String[] kv = keyValue(p);
+            if (kv[0].equals("seed")) {
                 try {
-                    seed = OptionalLong.of(Long.parseLong(p.substring(eq + 1).trim()));
+                    seed = OptionalLong.of(Long.parseLong(kv[1]));
                 } catch (NumberFormatException e) {
                     throw new DataSetException("synthetic data option '" + p + "': not a number", e);
                 }
             }
         }
         return seed;
+    }
+
+    /** {@code key=value} as the key (lower case) and the value, both trimmed. */
+    private static String[] keyValue(String pair) {
+        int eq = pair.indexOf('=');
+        if (eq <= 0) throw new DataSetException("synthetic data option '" + pair + "' is not key=value");
+        return new String[] {pair.substring(0, eq).trim().toLowerCase(Locale.ROOT), pair.substring(eq + 1).trim()};
     }
 
     private static ImageShape parseShape(String value) {
