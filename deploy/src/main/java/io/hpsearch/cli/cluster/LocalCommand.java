@@ -43,7 +43,8 @@ import java.util.concurrent.Callable;
 @Command(name = "local", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a campaign on this machine: a coordinator and --workers workers in one JVM, with "
                 + "progress; then print the top-k table and write the results files into --out "
-                + "(results.json, results.csv, results.md, stats.txt, search-NAME.png, curves/PHASE-INDEX.csv).",
+                + "(results.json, results.csv, results.md, stats.txt, search-NAME.png, curves/PHASE-INDEX.csv, "
+                + "train-commands.txt).",
                 "Ctrl-C stops it, and the campaign with it (it runs in this JVM): nothing is written then."})
 public final class LocalCommand implements Callable<Integer> {
     @Spec

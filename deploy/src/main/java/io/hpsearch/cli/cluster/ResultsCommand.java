@@ -65,7 +65,8 @@ public final class ResultsCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR",
             description = "Also write the campaign's results files into DIR, as hpsearch local does: every trial in "
                     + "results.json, results.csv and results.md, a figure of the search per searched dimension "
-                    + "(search-NAME.png), each trial's curves (curves/PHASE-INDEX.csv), and with --join stats.txt.")
+                    + "(search-NAME.png), each trial's curves (curves/PHASE-INDEX.csv), every trial's "
+                    + "--train-command line (train-commands.txt), and with --join stats.txt.")
     Path out;
 
     @Option(names = "--train-command", paramLabel = "TRIAL",
