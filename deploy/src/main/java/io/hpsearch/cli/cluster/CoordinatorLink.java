@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -95,13 +96,42 @@ final class CoordinatorLink implements AutoCloseable {
             if (c.foundCoordinator() || c.terminated()) {
                 // joined to the cluster of the coordinator that was lost: a new node, which joins the
                 // coordinator's new cluster once it is up (and keeps trying until then)
-                client = connect.get();
+                client = startNode();
                 reconnections++;
                 CompletableFuture.runAsync(c::closeQuietly);
             } else {
                 // still looking for the coordinator: the node keeps trying to join, ask it again
                 Thread.sleep(RETRY_PAUSE.toMillis());
             }
+        }
+    }
+
+    /**
+     * A new client node, started on a thread of its own. Ctrl-C interrupts the thread that asks
+     * ({@link StopHook}), and Akka's start-up is not made to be interrupted: it prints a stack trace
+     * after the command's last word. The asking thread only waits here; a node that starts after
+     * it gave up is closed at once.
+     */
+    private CoordinatorClient startNode() throws InterruptedException {
+        CompletableFuture<CoordinatorClient> started = new CompletableFuture<>();
+        Thread starter = new Thread(() -> {
+            try {
+                started.complete(connect.get());
+            } catch (Throwable t) {
+                started.completeExceptionally(t);
+            }
+        }, "hpsearch-client-start");
+        starter.setDaemon(true); // the JVM may exit while a node starts (Ctrl-C)
+        starter.start();
+        try {
+            return started.get();
+        } catch (InterruptedException e) {
+            started.thenAccept(CoordinatorClient::closeQuietly);
+            throw e;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error r) throw r;
+            throw new IllegalStateException(e.getCause());
         }
     }
 
