@@ -1,5 +1,6 @@
 package io.hpsearch.coordinator;
 
+import akka.actor.Address;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.PostStop;
@@ -10,6 +11,7 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
+import akka.cluster.typed.Cluster;
 import io.hpsearch.coordinator.campaign.CampaignFile;
 import io.hpsearch.coordinator.dispatch.DispatchQueue;
 import io.hpsearch.coordinator.dispatch.Lease;
@@ -47,6 +49,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -81,7 +84,9 @@ import java.util.function.LongSupplier;
  * can load, or the earlier campaigns ahead of it.
  *
  * <p>Failures: the coordinator watches each worker's reply-to ref; when it stops or its node
- * leaves the cluster, its leases go back to the queue. A lease whose trial reports no progress
+ * leaves the cluster, its leases go back to the queue. (A watch that Akka ends while the worker's
+ * node is still a member, as it does for a node back at the address of a removed one, is made
+ * again once: see {@link WorkerNodeStatus}.) A lease whose trial reports no progress
  * for {@link Settings#leaseMillis} expires and goes back too (its holder is told to cancel). A
  * trial that throws goes back to the queue as well. Each of these uses one of the trial's
  * {@code max_attempts}; a trial out of attempts is recorded FAILED with the last error. A trial
@@ -198,6 +203,8 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         ActorRef<ToWorker> ref;
         /** Campaigns whose data it cannot load → what it said. */
         final Map<String, String> excluded = new HashMap<>();
+        /** The watch of {@link #ref} ended once and was made again (see {@link WorkerNodeStatus}). */
+        boolean watchRenewed;
 
         Worker(WorkerInfo info, ActorRef<ToWorker> ref) {
             this.info = info;
@@ -217,6 +224,8 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     private final CoordinatorStats stats = new CoordinatorStats();
     private final Map<String, Worker> workers = new LinkedHashMap<>();
     private final LinkedHashMap<String, Parked> parked = new LinkedHashMap<>();
+    /** Workers whose watch ended while their node was Joining: watched again once it is up. */
+    private final Set<String> awaitingUp = new LinkedHashSet<>();
 
     private Coordinator(ActorContext<ToCoordinator> ctx, TimerScheduler<ToCoordinator> timers, Settings settings,
                         CoordinatorState state, Journal journal, boolean listed) {
@@ -323,6 +332,8 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
                 getContext().unwatch(w.ref);
                 requeueLeasesOf(id);
                 w.ref = ref;
+                w.watchRenewed = false;
+                awaitingUp.remove(id);
                 getContext().watchWith(ref, new WorkerGone(id, ref));
             }
             if (info.getSlots() > 0 || info.getDataFingerprintsCount() > 0) w.info = info;
@@ -410,6 +421,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         long now = settings.nanoTime().getAsLong();
         syncJournal();
         expireLeases(now);
+        if (!awaitingUp.isEmpty()) watchWorkersUp();
         if (parked.isEmpty()) return this;
         long park = settings.park().toNanos();
         for (Iterator<Parked> it = parked.values().iterator(); it.hasNext(); ) {
@@ -473,13 +485,66 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
 
     private Behavior<ToCoordinator> onWorkerGone(WorkerGone m) {
         Worker w = workers.get(m.workerId());
-        if (w == null || !w.ref.equals(m.ref())) return this;
-        workers.remove(m.workerId());
-        parked.remove(m.workerId());
-        int n = requeueLeasesOf(m.workerId());
-        log.info("worker {} left; {} leases released", m.workerId(), n);
-        serveParked();
+        if (w == null || !w.ref.equals(m.ref()) || awaitingUp.contains(m.workerId())) return this;
+        if (!w.watchRenewed) {
+            // a worker back at the address of a removed node (see WorkerNodeStatus)
+            switch (nodeStatus(w.ref)) {
+                case UP -> {
+                    w.watchRenewed = true;
+                    getContext().watchWith(w.ref, new WorkerGone(m.workerId(), w.ref));
+                    log.info("watch of worker {} ended while its node is up; watching it again", m.workerId());
+                    return this;
+                }
+                case JOINING -> {
+                    awaitingUp.add(m.workerId());
+                    log.info("watch of worker {} ended while its node is joining; watching it again once "
+                            + "the node is up", m.workerId());
+                    return this;
+                }
+                case GONE -> {
+                }
+            }
+        }
+        workerLeft(m.workerId());
         return this;
+    }
+
+    private void workerLeft(String workerId) {
+        workers.remove(workerId);
+        parked.remove(workerId);
+        awaitingUp.remove(workerId);
+        int n = requeueLeasesOf(workerId);
+        log.info("worker {} left; {} leases released", workerId, n);
+        serveParked();
+    }
+
+    /** Watches again the workers whose node was joining once it is up; drops those whose node went. */
+    private void watchWorkersUp() {
+        for (String id : List.copyOf(awaitingUp)) {
+            Worker w = workers.get(id);
+            WorkerNodeStatus status = w == null ? WorkerNodeStatus.GONE : nodeStatus(w.ref);
+            if (status == WorkerNodeStatus.JOINING) continue;
+            awaitingUp.remove(id);
+            if (status == WorkerNodeStatus.UP) {
+                w.watchRenewed = true;
+                getContext().watchWith(w.ref, new WorkerGone(id, w.ref));
+                log.info("node of worker {} is up; watching the worker again", id);
+            } else if (w != null) {
+                workerLeft(id);
+            }
+        }
+    }
+
+    /**
+     * The cluster status of the node of a worker's ref, as this node sees it. The cluster's view
+     * ({@code state()}) takes in a membership event after Akka's remote watcher has it in its
+     * mailbox (both get it from one publish), so a watch made once the view has the node up
+     * reaches the remote watcher after the event that makes the watch hold.
+     */
+    private WorkerNodeStatus nodeStatus(ActorRef<ToWorker> ref) {
+        Address address = ref.path().address();
+        if (address.hasLocalScope()) return WorkerNodeStatus.GONE; // an actor of this node that stopped
+        return WorkerNodeStatus.of(Cluster.get(getContext().getSystem()).state().getMembers(), address);
     }
 
     private int requeueLeasesOf(String workerId) {

@@ -1,8 +1,15 @@
 package io.hpsearch.coordinator;
 
+import akka.actor.Address;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.cluster.Member;
+import akka.cluster.MemberStatus;
+import akka.cluster.UniqueAddress;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Down;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.hpsearch.coordinator.client.CoordinatorClient;
@@ -12,6 +19,7 @@ import io.hpsearch.coordinator.sampling.TrialGenerator;
 import io.hpsearch.coordinator.state.CampaignRun;
 import io.hpsearch.coordinator.stats.CoordinatorStats;
 import io.hpsearch.protocol.ClusterConfig;
+import io.hpsearch.protocol.WorkerIds;
 import io.hpsearch.protocol.v1.CampaignAck;
 import io.hpsearch.protocol.v1.CampaignSpec;
 import io.hpsearch.protocol.v1.CampaignState;
@@ -430,5 +438,154 @@ class CoordinatorClusterTest {
         assertEquals(6, s.leases.size());
         assertTrue(s.leases.stream().allMatch(l -> l.getTrial().getId().getCampaign().equals("second")));
         assertEquals(CampaignState.CAMPAIGN_STATE_COMPLETED, await(client.status("second")).getCampaigns(0).getState());
+    }
+
+    /** A free TCP port of 127.0.0.1, for a node that must come back at the same address. */
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    /**
+     * A worker node at {@code port} (0: any). One that does not leave, when its actor system is
+     * terminated, is gone to the others as a frozen or killed process is: unreachable until downed.
+     */
+    private ActorTestKit workerNodeAt(CoordinatorNode coordinator, int port, boolean leaves) {
+        Config overrides = leaves ? ConfigFactory.empty() : ConfigFactory.parseString("""
+                akka.coordinated-shutdown.run-by-actor-system-terminate = off
+                akka.cluster.run-coordinated-shutdown-when-down = off
+                """);
+        ActorTestKit kit = ActorTestKit.create(ClusterConfig.SYSTEM_NAME, ClusterConfig.node(ClusterConfig.ROLE_WORKER,
+                "127.0.0.1", port, List.of(coordinator.address()), overrides));
+        toClose.add(kit::shutdownTestKit);
+        return kit;
+    }
+
+    /**
+     * The coordinator as the worker finds it: through the Receptionist, from the first listing that
+     * names it (which a node can get while the others still see it joining).
+     */
+    private static ActorRef<ToCoordinator> coordinatorAsAWorkerFindsIt(ActorTestKit kit) {
+        TestProbe<Receptionist.Listing> listings = kit.createTestProbe();
+        kit.system().receptionist().tell(Receptionist.subscribe(ToCoordinator.KEY, listings.ref()));
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            var found = listings.receiveMessage(TIMEOUT).getServiceInstances(ToCoordinator.KEY);
+            if (!found.isEmpty()) return found.iterator().next();
+        }
+        throw new AssertionError("no coordinator listed within " + TIMEOUT);
+    }
+
+    /** The worker id the worker of that node uses: its address and incarnation. */
+    private static String workerIdOf(ActorTestKit kit) {
+        UniqueAddress self = Cluster.get(kit.system()).selfMember().uniqueAddress();
+        return WorkerIds.of(self.address().getHost().get(), (Integer) self.address().getPort().get(), self.longUid());
+    }
+
+    /** The status of the node of {@code kit} as the coordinator's node sees it, or null if not a member. */
+    private static MemberStatus statusAt(CoordinatorNode node, ActorTestKit kit) {
+        UniqueAddress self = Cluster.get(kit.system()).selfMember().uniqueAddress();
+        for (Member m : Cluster.get(node.system()).state().getMembers()) {
+            if (m.uniqueAddress().equals(self)) return m.status();
+        }
+        return null;
+    }
+
+    private static void awaitCondition(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("not within " + TIMEOUT + ": " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    /**
+     * A worker whose node vanished without leaving (a frozen or killed process) is downed and
+     * removed, which releases its lease. The node's next incarnation comes back at the same address
+     * and asks for work as soon as the Receptionist names the coordinator: here while the
+     * coordinator's node still has it Joining, as a member that cannot be moved Up (another node
+     * is gone and not yet downed) waits. The coordinator keeps that worker and the lease it got
+     * until the worker reports, and its result is that attempt's.
+     */
+    @Test
+    void aWorkerBackAtTheAddressOfARemovedOneKeepsTheTrialItAskedForBeforeItWasUp() throws Exception {
+        CoordinatorNode node = coordinator();
+        CoordinatorClient client = CoordinatorClient.using(node.system(), TIMEOUT);
+        assertTrue(await(client.submit(TestCampaigns.twoPhase("back", 5, 1, 1))).getAccepted());
+        ActorTestKit bystander = workerNodeAt(node, 0, false);
+        awaitCondition("the bystander is Up", () -> statusAt(node, bystander) == MemberStatus.up());
+        int port = freePort();
+
+        // the first incarnation takes the only coarse trial and vanishes without leaving
+        ActorTestKit first = workerNodeAt(node, port, false);
+        WorkerInfo firstInfo = info(workerIdOf(first), TestCampaigns.FINGERPRINT);
+        TestProbe<ToWorker> firstProbe = first.createTestProbe();
+        coordinatorAsAWorkerFindsIt(first).tell(new ToCoordinator.RequestWork(request(firstInfo, 1), firstProbe.ref()));
+        WorkLease firstLease = firstProbe.expectMessageClass(ToWorker.Lease.class, TIMEOUT).lease();
+        assertEquals(1, firstLease.getAttempt());
+        Address firstAddress = Cluster.get(first.system()).selfMember().address();
+        first.shutdownTestKit();
+        // downed as the split-brain resolver downs an unreachable node; its removal releases the lease
+        Cluster.get(node.system()).manager().tell(new Down(firstAddress));
+        awaitCondition("the first incarnation's lease released", () -> {
+            try {
+                return await(client.status("back")).getCampaigns(0).getPhases(0).getPending() == 1;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+
+        // the bystander vanishes too: until it is downed, no joining node is moved Up
+        bystander.shutdownTestKit();
+
+        // the next incarnation at the same address asks for work as soon as it finds the coordinator
+        ActorTestKit second = workerNodeAt(node, port, true);
+        WorkerInfo secondInfo = info(workerIdOf(second), TestCampaigns.FINGERPRINT);
+        assertFalse(secondInfo.getWorkerId().equals(firstInfo.getWorkerId()), "a new incarnation, a new worker id");
+        TestProbe<ToWorker> secondProbe = second.createTestProbe();
+        ActorRef<ToCoordinator> coordinator = coordinatorAsAWorkerFindsIt(second);
+        coordinator.tell(new ToCoordinator.RequestWork(request(secondInfo, 1), secondProbe.ref()));
+        WorkLease secondLease = secondProbe.expectMessageClass(ToWorker.Lease.class, TIMEOUT).lease();
+        assertEquals(MemberStatus.joining(), statusAt(node, second), "asked while the coordinator's node has it Joining");
+        assertEquals(firstLease.getTrial().getId(), secondLease.getTrial().getId());
+        assertEquals(2, secondLease.getAttempt());
+
+        // the bystander is downed; the second incarnation is moved Up
+        Cluster.get(node.system()).manager().tell(new Down(Cluster.get(bystander.system()).selfMember().address()));
+        awaitCondition("the second incarnation is Up", () -> statusAt(node, second) == MemberStatus.up());
+        Thread.sleep(500); // a few of the coordinator's ticks
+        StatusAnswer status = await(client.status("back"));
+        assertTrue(status.getWorkersList().stream().anyMatch(w -> w.getWorkerId().equals(secondInfo.getWorkerId())),
+                "the worker is still known: " + status.getWorkersList());
+        PhaseStatus coarse = status.getCampaigns(0).getPhases(0);
+        assertEquals(1, coarse.getRunning(), "its lease still runs: " + coarse);
+        assertEquals(0, coarse.getPending(), coarse.toString());
+
+        // its result is recorded as that attempt's, and it goes on to the next phase
+        coordinator.tell(new ToCoordinator.Result(TestCampaigns.train(secondLease, secondInfo.getWorkerId()),
+                secondProbe.ref()));
+        secondProbe.expectMessageClass(ToWorker.Ack.class, TIMEOUT);
+        TrialResult recorded = await(client.topK("back", 5, "coarse")).getRanked(0);
+        assertEquals(secondLease.getLeaseId(), recorded.getLeaseId());
+        assertEquals(TrialStatus.TRIAL_STATUS_COMPLETED, recorded.getStatus());
+        coarse = await(client.status("back")).getCampaigns(0).getPhases(0);
+        assertEquals(1, coarse.getCompleted(), coarse.toString());
+        assertEquals(0, coarse.getRunning() + coarse.getPending() + coarse.getFailed(), coarse.toString());
+        coordinator.tell(new ToCoordinator.RequestWork(request(secondInfo, 1), secondProbe.ref()));
+        WorkLease fine = secondProbe.expectMessageClass(ToWorker.Lease.class, TIMEOUT).lease();
+        assertEquals("fine", fine.getTrial().getId().getPhase());
+        assertEquals(1, fine.getAttempt());
+
+        // watched again, it is still seen to go: when its node leaves, its lease goes back
+        second.shutdownTestKit();
+        awaitCondition("the second incarnation's lease released", () -> {
+            try {
+                StatusAnswer after = await(client.status("back"));
+                return after.getCampaigns(0).getPhases(1).getPending() == 1 && after.getWorkersCount() == 0;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
     }
 }
