@@ -16,7 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -68,14 +71,16 @@ final class ResultFiles {
 
     /** The names of the files {@link #write} makes that a later write may find stale. */
     private static final Pattern STALE_FIGURE = Pattern.compile("search-.+\\.png");
-    private static final Pattern STALE_CURVES = Pattern.compile("[A-Za-z0-9._-]+-[0-9]+\\.csv");
+    static final Pattern STALE_CURVES = Pattern.compile("[A-Za-z0-9._-]+-[0-9]+\\.csv");
 
     /** Deletes the regular files of {@code folder} named like {@code names} that are not in {@code written}. */
-    private static void removeStale(Path folder, Pattern names, List<Path> written) throws IOException {
+    static void removeStale(Path folder, Pattern names, Collection<Path> written) throws IOException {
+        // a set: a campaign of 100,000 trials has as many curve files, each looked up here
+        Set<Path> keep = new HashSet<>(written);
         List<Path> stale;
         try (var files = Files.list(folder)) {
-            stale = files.filter(f -> names.matcher(f.getFileName().toString()).matches() && Files.isRegularFile(f)
-                    && !written.contains(f)).toList();
+            stale = files.filter(f -> names.matcher(f.getFileName().toString()).matches() && !keep.contains(f)
+                    && Files.isRegularFile(f)).toList();
         }
         for (Path f : stale) Files.deleteIfExists(f);
     }

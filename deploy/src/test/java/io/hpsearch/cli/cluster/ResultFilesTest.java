@@ -75,4 +75,23 @@ class ResultFilesTest {
         assertThrows(java.io.IOException.class, () -> ResultFiles.write(dir, one, null, null));
         assertEquals(Set.of("results.csv", "results.json"), files(dir), "only what was written, and no .tmp file");
     }
+
+    @Test
+    void theFilesOfACampaignOfTensOfThousandsOfTrialsAreSortedFromTheStaleInAMoment() throws Exception {
+        // each curve file written is looked up among those written: in a list, 40,000 of them took
+        // 10.6 s here (a campaign of 200,000 trials, the better part of an hour)
+        int trials = 40_000;
+        Path curves = Files.createDirectories(dir.resolve("curves"));
+        List<Path> written = new java.util.ArrayList<>();
+        for (int i = 0; i < trials; i++) written.add(Files.createFile(curves.resolve("coarse-" + i + ".csv")));
+        Files.createFile(curves.resolve("fine-0.csv")); // of another campaign
+        long start = System.nanoTime();
+        ResultFiles.removeStale(curves, ResultFiles.STALE_CURVES, written);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds < 2, "sorting " + trials + " curve files took " + seconds + " s");
+        assertTrue(Files.notExists(curves.resolve("fine-0.csv")), "the stale file is deleted");
+        try (Stream<Path> s = Files.list(curves)) {
+            assertEquals(trials, s.count(), "every file written is kept");
+        }
+    }
 }
