@@ -6,6 +6,7 @@ import io.hpsearch.protocol.v1.TrialStatus;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 
@@ -28,8 +29,8 @@ public final class Leaderboard {
     /** The ranking order, best first. */
     public static final Comparator<TrialResult> ORDER = Comparator
             .comparingInt((TrialResult r) -> statusRank(r.getStatus()))
-            .thenComparing(r -> r.getValidation().getAccuracy(), Leaderboard::higherFirst)
-            .thenComparing(r -> r.getValidation().getLoss(), Leaderboard::lowerFirst)
+            .thenComparing((a, b) -> higherFirst(a.getValidation().getAccuracy(), b.getValidation().getAccuracy()))
+            .thenComparing((a, b) -> lowerFirst(a.getValidation().getLoss(), b.getValidation().getLoss()))
             .thenComparing(TrialResult::getId, Leaderboard::compareIds);
 
     private final List<TrialResult> ranked;
@@ -47,9 +48,30 @@ public final class Leaderboard {
 
     /** A leaderboard with one more result. */
     public Leaderboard with(TrialResult result) {
-        List<TrialResult> all = new ArrayList<>(ranked);
-        all.add(result);
-        return of(all);
+        return with(List.of(result));
+    }
+
+    /**
+     * A leaderboard with {@code more} results, none of them in this one: they are sorted and merged
+     * into this ranking (m log m + m log n comparisons and a copy of the list) rather than the
+     * whole ranked again, so that a running campaign of 100,000 results, asked for a page of its
+     * table after each few new ones, does not sort them all each time.
+     */
+    public Leaderboard with(Collection<TrialResult> more) {
+        if (more.isEmpty()) return this;
+        List<TrialResult> added = new ArrayList<>(more);
+        added.sort(ORDER);
+        List<TrialResult> merged = new ArrayList<>(ranked.size() + added.size());
+        int from = 0;
+        for (TrialResult r : added) {
+            int at = Collections.binarySearch(ranked.subList(from, ranked.size()), r, ORDER);
+            int to = from + (at >= 0 ? at + 1 : -at - 1); // after an equal one, as a stable sort of old then new
+            merged.addAll(ranked.subList(from, to));
+            merged.add(r);
+            from = to;
+        }
+        merged.addAll(ranked.subList(from, ranked.size()));
+        return new Leaderboard(Collections.unmodifiableList(merged));
     }
 
     /** Every result, best first. */

@@ -67,7 +67,8 @@ public final class CampaignRun {
     private String cancelReason = "";
     private final List<TrialResult> results = new ArrayList<>();
     private final Set<TrialKey> recorded = new HashSet<>();
-    private Leaderboard board; // null when results changed since it was built
+    private Leaderboard board = Leaderboard.of(List.of());
+    private final List<TrialResult> unranked = new ArrayList<>(); // recorded since the board was built
     private TrialResult best;
 
     /**
@@ -213,7 +214,7 @@ public final class CampaignRun {
             default -> p.failed++;
         }
         results.add(r);
-        board = null;
+        unranked.add(r);
         if (best == null || Leaderboard.ORDER.compare(r, best) < 0) best = r;
         if (active()) state = CampaignState.CAMPAIGN_STATE_RUNNING;
         return true;
@@ -243,7 +244,12 @@ public final class CampaignRun {
     }
 
     private Leaderboard leaderboard() {
-        if (board == null) board = Leaderboard.of(results);
+        if (!unranked.isEmpty()) {
+            // merged in while they are few (a page of a running campaign's table, asked for after
+            // each few new results); sorted with the rest when they are many (a journal replayed)
+            board = unranked.size() > results.size() / 4 ? Leaderboard.of(results) : board.with(unranked);
+            unranked.clear();
+        }
         return board;
     }
 
