@@ -36,6 +36,7 @@ public final class LauncherProbe {
         System.out.println("headless=" + System.getProperty("java.awt.headless"));
         System.out.println("tty=" + System.getProperty("hpsearch.stderr.tty"));
         System.out.println("vector=" + ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
+        System.out.println("heap=" + Runtime.getRuntime().maxMemory());
         System.out.println("jvm=" + String.join("|", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
         System.err.println("probe-stderr");
         System.exit(3);

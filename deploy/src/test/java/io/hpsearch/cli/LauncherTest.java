@@ -199,6 +199,24 @@ class LauncherTest {
     }
 
     @Test
+    void leavesTheClientsTheJvmsDefaultHeapForTheTablesOfLargeCampaigns() throws Exception {
+        // results --format csv of a 200,000-trial campaign needs about 400 MB, watch --out of it more:
+        // with a 256 MB heap the one ended out of memory and the other died in an Akka thread
+        writeProbeJar(tmp.resolve("repo/deploy/target/hpsearch.jar"));
+        long train = heap("train");
+        for (String command : List.of("launch", "watch", "results", "status", "cancel")) {
+            assertTrue(heap(command) > 0.8 * train, command + ": a heap of " + heap(command) + " bytes against train's " + train);
+        }
+    }
+
+    private long heap(String command) throws Exception {
+        Run r = run(Map.of(), command);
+        assertEquals(3, r.code(), r.err());
+        return Long.parseLong(r.out().lines().filter(l -> l.startsWith("heap=")).findFirst()
+                .orElseThrow(() -> new AssertionError(r.out())).substring("heap=".length()));
+    }
+
+    @Test
     void passesTheClassDataArchiveNextToTheJar() throws Exception {
         Path jar = tmp.resolve("repo/deploy/target/hpsearch.jar");
         writeProbeJar(jar);
