@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletionException;
@@ -69,16 +70,31 @@ public final class Main implements Runnable {
         try {
             code = run(System.out, System.err, args);
         } catch (OutOfMemoryError e) {
-            // asked for more than the heap holds (a network, batch or data set too large): the user's to fix
+            // asked for more than the heap holds: the user's to fix
             System.err.println("hpsearch: error: out of memory (" + e.getMessage() + "; this JVM's heap is at most "
-                    + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB): use a smaller network, batch or data set, "
-                    + "or give the JVM more with HPSEARCH_JAVA_OPTS=-Xmx<size>");
+                    + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB): " + outOfMemoryAdvice(args));
             code = EXIT_USER_ERROR;
         } catch (Throwable t) { // an Error escaping picocli: still a bug, still a stack trace
             t.printStackTrace();
             code = EXIT_BUG;
         }
         System.exit(code);
+    }
+
+    /**
+     * What a user can do when {@code args}' command ran out of memory: a training command held too
+     * large a network, batch or data set; a cluster client, a campaign's table (its rows grow with
+     * the trials: a 200,000-trial campaign's whole table takes about 400 MB).
+     */
+    static String outOfMemoryAdvice(String... args) {
+        String command = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
+        String more = "give the JVM more with HPSEARCH_JAVA_OPTS=-Xmx<size>";
+        return switch (command) {
+            case "launch", "watch", "results", "status", "cancel" ->
+                    "a campaign's table and results files take memory in proportion to its trials: ask for fewer "
+                            + "rows (--top K, without --out), or " + more;
+            default -> "use a smaller network, batch or data set, or " + more;
+        };
     }
 
     /** Runs the command line with the given streams and returns the exit code (for tests and embedding). */

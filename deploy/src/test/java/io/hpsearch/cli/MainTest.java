@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -135,6 +136,20 @@ class MainTest {
         assertTrue(output.contains("hpsearch: error: out of memory (Java heap space; this JVM's heap is at most "), output);
         assertTrue(output.contains("HPSEARCH_JAVA_OPTS=-Xmx"), output);
         assertFalse(output.contains("\tat "), output);
+    }
+
+    @Test
+    void outOfMemoryAdviceFitsTheCommand() {
+        // a cluster client holds a campaign's rows, not a network: its advice is about the table
+        for (String command : List.of("launch", "watch", "results", "status", "cancel")) {
+            String advice = Main.outOfMemoryAdvice(command, "--join", "127.0.0.1:25520");
+            assertTrue(advice.contains("--top K") && advice.contains("HPSEARCH_JAVA_OPTS=-Xmx"), command + ": " + advice);
+            assertFalse(advice.contains("network"), command + ": " + advice);
+        }
+        for (String command : List.of("train", "bench", "local", "worker")) {
+            String advice = Main.outOfMemoryAdvice("--verbose", command, "--hidden", "50");
+            assertTrue(advice.contains("smaller network, batch or data set"), command + ": " + advice);
+        }
     }
 
     @Test
