@@ -22,6 +22,7 @@ import io.hpsearch.protocol.wire.ToCoordinator;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -164,19 +165,35 @@ public final class CoordinatorClient implements AutoCloseable {
      * again (it is kept once), and the new one, if it ranks on an earlier page, is not in this answer.
      */
     public CompletionStage<TopKAnswer> allTopK(TopKQuery query) {
-        return pages(query).thenApply(all -> {
-            Set<TrialId> seen = new HashSet<>();
-            List<TrialResult> once = all.getRankedList().stream().filter(r -> seen.add(r.getId())).toList();
-            return all.toBuilder().clearRanked().addAllRanked(once).build();
-        });
+        CompletableFuture<TopKAnswer> all = new CompletableFuture<>();
+        pages(query, new ArrayList<>(), new HashSet<>(), all);
+        return all;
     }
 
-    private CompletionStage<TopKAnswer> pages(TopKQuery query) {
-        return topK(query).thenCompose(page -> {
-            if (!page.getMore() || !page.getError().isEmpty()) return CompletableFuture.completedFuture(page);
-            TopKQuery next = query.toBuilder().setOffset(query.getOffset() + page.getRankedCount()).build();
-            return pages(next).thenApply(rest -> page.toBuilder().addAllRanked(rest.getRankedList())
-                    .setMore(rest.getMore()).setTotal(rest.getTotal()).build());
+    /**
+     * Asks for the page at the query's offset and, while there are more, for the next, gathering
+     * the rows in {@code rows} (a table of 100,000 results is hundreds of pages: each page is
+     * added once, not copied into every later one). The answer is the last page's (its total, and
+     * its error if it has one) with every row.
+     */
+    private void pages(TopKQuery query, List<TrialResult> rows, Set<TrialId> seen, CompletableFuture<TopKAnswer> all) {
+        topK(query).whenComplete((page, failure) -> {
+            if (failure != null) {
+                all.completeExceptionally(failure);
+                return;
+            }
+            try {
+                for (TrialResult r : page.getRankedList()) {
+                    if (seen.add(r.getId())) rows.add(r);
+                }
+                if (!page.getMore() || !page.getError().isEmpty()) {
+                    all.complete(page.toBuilder().clearRanked().addAllRanked(rows).setMore(false).build());
+                    return;
+                }
+                pages(query.toBuilder().setOffset(query.getOffset() + page.getRankedCount()).build(), rows, seen, all);
+            } catch (RuntimeException | Error e) { // e.g. out of memory: the caller hears of it, not a silent wait
+                all.completeExceptionally(e);
+            }
         });
     }
 

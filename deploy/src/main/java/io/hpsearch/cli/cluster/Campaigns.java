@@ -20,8 +20,11 @@ import java.util.concurrent.TimeoutException;
 final class Campaigns {
     /** How often a followed campaign's status is polled. */
     static final Duration POLL = Duration.ofMillis(500);
-    /** Trials asked for when every result is wanted (the files of {@code local}). */
-    static final int ALL = 1_000_000;
+    /**
+     * Trials asked for when every result is wanted (the results files): no campaign has more (100
+     * phases of up to 100,000 trials each can hold 10,000,000, so a smaller cap would drop rows).
+     */
+    static final int ALL = Integer.MAX_VALUE;
 
     private Campaigns() {
     }
