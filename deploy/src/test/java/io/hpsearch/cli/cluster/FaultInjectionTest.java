@@ -96,22 +96,19 @@ class FaultInjectionTest {
     }
 
     private List<JournalEntry> entries() throws IOException {
-        List<JournalEntry> out = new ArrayList<>();
-        JournalReader.read(state().resolve(Journal.FILE_NAME), true, r -> out.add(r.entry()));
-        return out;
+        return StateJournal.entries(state());
     }
 
     private <T> T await(String what, Duration timeout, java.util.concurrent.Callable<Optional<T>> probe) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<T> v = probe.call();
-            if (v.isPresent()) return v.get();
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting for " + what + "; journal:\n" + String.join("\n",
-                entries().stream().map(e -> e.getSequence() + " " + e.getEventCase()
+        return Polls.await(what, timeout, probe, () -> {
+            try {
+                return "journal:\n" + String.join("\n", entries().stream().map(e -> e.getSequence() + " " + e.getEventCase()
                         + (e.hasTrialLeased() ? " " + e.getTrialLeased().getId().getPhase() + "#"
-                        + e.getTrialLeased().getId().getIndex() + " -> " + e.getTrialLeased().getWorkerId() : "")).toList()));
+                        + e.getTrialLeased().getId().getIndex() + " -> " + e.getTrialLeased().getWorkerId() : "")).toList());
+            } catch (IOException e) {
+                return "journal unreadable: " + e;
+            }
+        });
     }
 
     private int recorded() throws IOException {

@@ -2,8 +2,6 @@ package io.hpsearch.cli.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hpsearch.coordinator.journal.Journal;
-import io.hpsearch.coordinator.journal.JournalReader;
 import io.hpsearch.coordinator.state.CampaignRun;
 import io.hpsearch.coordinator.state.CoordinatorState;
 import io.hpsearch.protocol.v1.CampaignState;
@@ -73,19 +71,11 @@ class FrozenWorkerTest {
     }
 
     private List<JournalEntry> entries() throws IOException {
-        List<JournalEntry> out = new ArrayList<>();
-        JournalReader.read(state().resolve(Journal.FILE_NAME), true, r -> out.add(r.entry()));
-        return out;
+        return StateJournal.entries(state());
     }
 
     private static <T> T await(String what, Duration timeout, Callable<Optional<T>> probe) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<T> v = probe.call();
-            if (v.isPresent()) return v.get();
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting for " + what);
+        return Polls.await(what, timeout, probe, () -> "");
     }
 
     /** Leases not yet released or recorded, by lease id, in lease order. */
