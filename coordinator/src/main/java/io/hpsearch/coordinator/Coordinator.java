@@ -51,6 +51,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -109,6 +110,13 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
      * up the others on its connection, so clients ask page by page.
      */
     static final int TOP_K_PAGE_BYTES = 128 * 1024;
+    /**
+     * A tick this much later than the one before means this process was paused (frozen, a VM
+     * stopped, a long GC) or the actor held up that long; see {@link #justResumed}.
+     */
+    static final Duration PAUSE = Duration.ofSeconds(3);
+    /** How long after such a pause work requests are answered "ask again" rather than served. */
+    static final Duration AFTER_PAUSE = Duration.ofSeconds(2);
 
     /** Internal messages; never sent between nodes. */
     public interface Command extends ToCoordinator {
@@ -224,6 +232,10 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     private final CoordinatorStats stats = new CoordinatorStats();
     private final Map<String, Worker> workers = new LinkedHashMap<>();
     private final LinkedHashMap<String, Parked> parked = new LinkedHashMap<>();
+    /** When the last tick ran, and until when requests are held off after a pause ({@link #justResumed}). */
+    private long lastTickNanos;
+    private long heldOffUntilNanos;
+    private boolean heldOff;
     /** Workers whose watch ended while their node was Joining: watched again once it is up. */
     private final Set<String> awaitingUp = new LinkedHashSet<>();
 
@@ -237,6 +249,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         this.journal = journal;
         if (listed) ctx.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, ctx.getSelf()));
         timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
+        lastTickNanos = settings.nanoTime().getAsLong();
         // a journal may end before the records that a lease's end, a result or a restart led to
         recordStoppedWithoutResult();
         for (CampaignRun run : List.copyOf(state.campaigns())) advance(run);
@@ -362,6 +375,10 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         Worker w = worker(m.request().getWorker(), m.replyTo());
         String id = workerId(m.request().getWorker(), m.replyTo());
         parked.remove(id);
+        if (justResumed(now)) {
+            idle(w, settings.idleRetry(), "the coordinator was paused; ask again");
+            return this;
+        }
         int slots = Math.max(1, m.request().getFreeSlots());
         int served = serve(id, w, slots, now);
         if (served == 0) {
@@ -398,8 +415,26 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         return served;
     }
 
+    /**
+     * Whether this coordinator has just come back from a pause: its tick is overdue by more than
+     * {@link #PAUSE}, or came less than {@link #AFTER_PAUSE} ago after such a gap. Work requests
+     * that arrive then were mostly sent while it was paused, and a pause of more than about 15 s
+     * (a frozen process) has made every worker cut off from it down itself and start a new node:
+     * a lease for the request of a worker's old node goes to no one, and costs the trial an
+     * attempt and the time until that node is removed. So they are answered "ask again"; a worker
+     * that is still there asks again half a second later (Idle's retry), and the new nodes ask
+     * once they have joined.
+     */
+    private boolean justResumed(long now) {
+        if (now - lastTickNanos > PAUSE.toNanos()) return true;
+        if (heldOff && now - heldOffUntilNanos < 0) return true;
+        heldOff = false;
+        return false;
+    }
+
     private void serveParked() {
         if (parked.isEmpty() || dispatch.pendingCount() == 0) return;
+        if (justResumed(settings.nanoTime().getAsLong())) return; // parked before the pause: expired by the ticks
         for (Iterator<Parked> it = parked.values().iterator(); it.hasNext(); ) {
             Parked p = it.next();
             Worker w = workers.get(p.workerId());
@@ -419,6 +454,14 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
 
     private Behavior<ToCoordinator> onTick() {
         long now = settings.nanoTime().getAsLong();
+        if (now - lastTickNanos > PAUSE.toNanos()) {
+            heldOff = true;
+            heldOffUntilNanos = now + AFTER_PAUSE.toNanos();
+            log.warn("no tick for {} s (this process was paused, or the coordinator held up); work requests of the "
+                    + "next {} s are answered 'ask again'", String.format(Locale.ROOT, "%.1f", (now - lastTickNanos) / 1e9),
+                    AFTER_PAUSE.toSeconds());
+        }
+        lastTickNanos = now;
         syncJournal();
         expireLeases(now);
         if (!awaitingUp.isEmpty()) watchWorkersUp();
