@@ -235,7 +235,6 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     /** When the last tick ran, and until when requests are held off after a pause ({@link #justResumed}). */
     private long lastTickNanos;
     private long heldOffUntilNanos;
-    private boolean heldOff;
     /** Workers whose watch ended while their node was Joining: watched again once it is up. */
     private final Set<String> awaitingUp = new LinkedHashSet<>();
 
@@ -250,6 +249,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         if (listed) ctx.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, ctx.getSelf()));
         timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
         lastTickNanos = settings.nanoTime().getAsLong();
+        heldOffUntilNanos = lastTickNanos;
         // a journal may end before the records that a lease's end, a result or a restart led to
         recordStoppedWithoutResult();
         for (CampaignRun run : List.copyOf(state.campaigns())) advance(run);
@@ -426,10 +426,12 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
      * once they have joined.
      */
     private boolean justResumed(long now) {
-        if (now - lastTickNanos > PAUSE.toNanos()) return true;
-        if (heldOff && now - heldOffUntilNanos < 0) return true;
-        heldOff = false;
-        return false;
+        return tickOverdue(now) || now - heldOffUntilNanos < 0;
+    }
+
+    /** Whether more than {@link #PAUSE} has passed since the last tick. */
+    private boolean tickOverdue(long now) {
+        return now - lastTickNanos > PAUSE.toNanos();
     }
 
     private void serveParked() {
@@ -454,8 +456,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
 
     private Behavior<ToCoordinator> onTick() {
         long now = settings.nanoTime().getAsLong();
-        if (now - lastTickNanos > PAUSE.toNanos()) {
-            heldOff = true;
+        if (tickOverdue(now)) {
             heldOffUntilNanos = now + AFTER_PAUSE.toNanos();
             log.warn("no tick for {} s (this process was paused, or the coordinator held up); work requests of the "
                     + "next {} s are answered 'ask again'", String.format(Locale.ROOT, "%.1f", (now - lastTickNanos) / 1e9),

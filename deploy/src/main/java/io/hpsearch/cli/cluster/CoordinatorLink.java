@@ -113,16 +113,11 @@ final class CoordinatorLink implements AutoCloseable {
      * it gave up is closed at once.
      */
     private CoordinatorClient startNode() throws InterruptedException {
-        CompletableFuture<CoordinatorClient> started = new CompletableFuture<>();
-        Thread starter = new Thread(() -> {
-            try {
-                started.complete(connect.get());
-            } catch (Throwable t) {
-                started.completeExceptionally(t);
-            }
-        }, "hpsearch-client-start");
-        starter.setDaemon(true); // the JVM may exit while a node starts (Ctrl-C)
-        starter.start();
+        CompletableFuture<CoordinatorClient> started = CompletableFuture.supplyAsync(connect, start -> {
+            Thread starter = new Thread(start, "hpsearch-client-start");
+            starter.setDaemon(true); // the JVM may exit while a node starts (Ctrl-C)
+            starter.start();
+        });
         try {
             return started.get();
         } catch (InterruptedException e) {
