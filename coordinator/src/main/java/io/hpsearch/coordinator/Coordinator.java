@@ -19,6 +19,7 @@ import io.hpsearch.coordinator.journal.Journal;
 import io.hpsearch.coordinator.state.CampaignRun;
 import io.hpsearch.coordinator.state.CoordinatorState;
 import io.hpsearch.coordinator.stats.CoordinatorStats;
+import io.hpsearch.protocol.BuildInfo;
 import io.hpsearch.protocol.WorkerIds;
 import io.hpsearch.protocol.v1.CampaignAck;
 import io.hpsearch.protocol.v1.CampaignSpec;
@@ -37,6 +38,7 @@ import io.hpsearch.protocol.v1.TrialResultAck;
 import io.hpsearch.protocol.v1.TrialSpec;
 import io.hpsearch.protocol.v1.TrialStatus;
 import io.hpsearch.protocol.v1.WorkerInfo;
+import io.hpsearch.protocol.v1.WorkerRefused;
 import io.hpsearch.protocol.wire.ToCoordinator;
 import io.hpsearch.protocol.wire.ToWorker;
 import org.slf4j.Logger;
@@ -83,6 +85,11 @@ import java.util.function.LongSupplier;
  * reported {@code DataMissing} for. A campaign's status says why its waiting trials do not run
  * ({@code CampaignStatus.waiting}): no worker yet, what each worker said about the data no worker
  * can load, or the earlier campaigns ahead of it.
+ *
+ * <p>Training code: a coordinator whose {@link Settings#build} has a code fingerprint leases only to
+ * workers with the same one ({@code WorkerInfo.code_fingerprint}) and records only results that
+ * carry it; any other worker is answered {@code Refused} (it stops) and named in the status of a
+ * campaign that waits for a worker. Trials are a pure function of the campaign only for one code.
  *
  * <p>Failures: the coordinator watches each worker's reply-to ref; when it stops or its node
  * leaves the cluster, its leases go back to the queue. (A watch that Akka ends while the worker's
@@ -143,12 +150,16 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
      * @param nanoTime        monotonic clock of the histograms, parking and lease expiry
      * @param clock           wall clock of campaign start times and journal entries
      * @param leasePrefix     prefix of lease ids (followed by the lease's journal sequence)
+     * @param build           this coordinator's hpsearch; when it {@linkplain BuildInfo#checksCode checks
+     *                        code}, only workers with its training code get trials, and only their
+     *                        results are recorded
      */
     public record Settings(long leaseMillis, Duration idleRetry, Duration park, Duration tick, int defaultAttempts,
-                           LongSupplier nanoTime, Clock clock, String leasePrefix) {
+                           LongSupplier nanoTime, Clock clock, String leasePrefix, BuildInfo build) {
         public Settings {
             Objects.requireNonNull(nanoTime);
             Objects.requireNonNull(clock);
+            Objects.requireNonNull(build);
             if (leaseMillis < 1) throw new IllegalArgumentException("leaseMillis must be ≥ 1");
             // the expiry check works in nanoseconds
             if (leaseMillis > Long.MAX_VALUE / 1_000_000L) throw new IllegalArgumentException("leaseMillis too large: " + leaseMillis);
@@ -161,19 +172,23 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
 
         public static Settings defaults() {
             return new Settings(DEFAULT_LEASE_TIMEOUT.toMillis(), Duration.ofMillis(500), Duration.ofSeconds(2),
-                    Duration.ofMillis(100), 3, System::nanoTime, Clock.systemUTC(), "L-");
+                    Duration.ofMillis(100), 3, System::nanoTime, Clock.systemUTC(), "L-", BuildInfo.unchecked("unknown"));
         }
 
         public Settings withPark(Duration park) {
-            return new Settings(leaseMillis, idleRetry, park, tick, defaultAttempts, nanoTime, clock, leasePrefix);
+            return new Settings(leaseMillis, idleRetry, park, tick, defaultAttempts, nanoTime, clock, leasePrefix, build);
         }
 
         public Settings withIdleRetry(Duration idleRetry) {
-            return new Settings(leaseMillis, idleRetry, park, tick, defaultAttempts, nanoTime, clock, leasePrefix);
+            return new Settings(leaseMillis, idleRetry, park, tick, defaultAttempts, nanoTime, clock, leasePrefix, build);
         }
 
         public Settings withLeaseTimeout(Duration timeout) {
-            return new Settings(timeout.toMillis(), idleRetry, park, tick, defaultAttempts, nanoTime, clock, leasePrefix);
+            return new Settings(timeout.toMillis(), idleRetry, park, tick, defaultAttempts, nanoTime, clock, leasePrefix, build);
+        }
+
+        public Settings withBuild(BuildInfo build) {
+            return new Settings(leaseMillis, idleRetry, park, tick, defaultAttempts, nanoTime, clock, leasePrefix, build);
         }
     }
 
@@ -237,6 +252,9 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     private long heldOffUntilNanos;
     /** Workers whose watch ended while their node was Joining: watched again once it is up. */
     private final Set<String> awaitingUp = new LinkedHashSet<>();
+    /** Workers refused for other training code, the latest {@link #REFUSED_KEPT}: worker id → what it runs. */
+    private final LinkedHashMap<String, String> refused = new LinkedHashMap<>();
+    private static final int REFUSED_KEPT = 20;
 
     private Coordinator(ActorContext<ToCoordinator> ctx, TimerScheduler<ToCoordinator> timers, Settings settings,
                         CoordinatorState state, Journal journal, boolean listed) {
@@ -370,7 +388,34 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         return failed.containsAll(workers.keySet());
     }
 
+    /**
+     * Whether the worker may take part: always when this coordinator checks no code, else when its
+     * training code is this coordinator's. A worker that may not is told so ({@link ToWorker.Refused};
+     * it stops) and is not kept: a campaign's table must not mix trials trained by different code.
+     */
+    private boolean admitted(WorkerInfo info, ActorRef<ToWorker> ref) {
+        BuildInfo own = settings.build();
+        if (!own.checksCode() || own.codeFingerprint().equals(info.getCodeFingerprint())) return true;
+        refuse(ref, workerId(info, ref), BuildInfo.describe(info.getVersion(), info.getCodeFingerprint()));
+        return false;
+    }
+
+    private void refuse(ActorRef<ToWorker> ref, String workerId, String theirs) {
+        if (refused.put(workerId, theirs) == null) {
+            log.warn("refused worker {}: it runs {}, this coordinator {}; it gets no trials", workerId, theirs,
+                    settings.build());
+            if (refused.size() > REFUSED_KEPT) refused.remove(refused.keySet().iterator().next());
+        }
+        ref.tell(new ToWorker.Refused(WorkerRefused.newBuilder()
+                .setReason("this worker runs " + theirs + ", the coordinator " + settings.build() + ": every trial of a "
+                        + "table must be trained by the same code; run the coordinator's build here (copy its "
+                        + "deploy/target/hpsearch.jar, or build the same sources)")
+                .setCoordinatorVersion(settings.build().version())
+                .setCoordinatorCodeFingerprint(settings.build().codeFingerprint()).build()));
+    }
+
     private Behavior<ToCoordinator> onRequestWork(ToCoordinator.RequestWork m) {
+        if (!admitted(m.request().getWorker(), m.replyTo())) return this;
         long now = settings.nanoTime().getAsLong();
         Worker w = worker(m.request().getWorker(), m.replyTo());
         String id = workerId(m.request().getWorker(), m.replyTo());
@@ -506,11 +551,13 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
     }
 
     private Behavior<ToCoordinator> onHeartbeat(ToCoordinator.Heartbeat m) {
+        if (!admitted(m.heartbeat().getWorker(), m.replyTo())) return this;
         worker(m.heartbeat().getWorker(), m.replyTo());
         return this;
     }
 
     private Behavior<ToCoordinator> onDataMissing(ToCoordinator.DataMissing m) {
+        if (!admitted(m.report().getWorker(), m.replyTo())) return this;
         Worker w = worker(m.report().getWorker(), m.replyTo());
         String id = workerId(m.report().getWorker(), m.replyTo());
         String campaign = m.report().getCampaign();
@@ -646,6 +693,19 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
 
     private Behavior<ToCoordinator> onResult(ToCoordinator.Result m) {
         TrialResult r = m.result();
+        BuildInfo own = settings.build();
+        if (own.checksCode() && !own.codeFingerprint().equals(r.getCodeFingerprint())) {
+            // trained by other code (a worker that ran it for a coordinator of another build before
+            // a restart): not this table's trial; it runs again on a worker with this code
+            if (dispatch.isOutstanding(r.getId())) {
+                log.warn("result of trial {} from worker {} not recorded: trained by training code {}, not this "
+                        + "coordinator's {}", describe(r.getId()), r.getWorkerId(),
+                        BuildInfo.shortCode(r.getCodeFingerprint()), own.shortCode());
+            }
+            String id = r.getWorkerId().isEmpty() ? m.replyTo().path().toString() : r.getWorkerId();
+            refuse(m.replyTo(), id, refused.getOrDefault(id, "training code " + BuildInfo.shortCode(r.getCodeFingerprint())));
+            return this;
+        }
         if (accept(r)) {
             m.replyTo().tell(new ToWorker.Ack(TrialResultAck.newBuilder().setId(r.getId()).setLeaseId(r.getLeaseId()).build()));
         }
@@ -861,7 +921,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
      */
     private String waitingFor(CampaignRun c, int running, int pending) {
         if (running > 0 || pending == 0 || !c.active()) return "";
-        if (workers.isEmpty()) return "waiting for a worker to join";
+        if (workers.isEmpty()) return "waiting for a worker to join" + (refused.isEmpty() ? "" : "; " + refusedWorkers());
         if (workers.values().stream().noneMatch(w -> eligible(w, c.name()))) {
             List<String> why = new ArrayList<>();
             for (Map.Entry<String, Worker> e : workers.entrySet()) {
@@ -883,6 +943,18 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
         }
         if (!ahead.isEmpty()) return "queued behind earlier campaigns (" + String.join(", ", ahead) + ")";
         return "waiting for a worker";
+    }
+
+    /** The workers refused for their training code, for a status line. */
+    private String refusedWorkers() {
+        List<String> named = new ArrayList<>();
+        List<Map.Entry<String, String>> latest = new ArrayList<>(refused.entrySet());
+        for (int i = latest.size() - 1; i >= 0 && named.size() < WORKERS_NAMED; i--) {
+            named.add(WorkerIds.hostPort(latest.get(i).getKey()) + " (" + latest.get(i).getValue() + ")");
+        }
+        if (latest.size() > WORKERS_NAMED) named.add((latest.size() - WORKERS_NAMED) + " more");
+        return "refused for other training code than this coordinator's (" + settings.build() + "): "
+                + String.join(", ", named);
     }
 
     private Behavior<ToCoordinator> onTopK(ToCoordinator.TopK m) {

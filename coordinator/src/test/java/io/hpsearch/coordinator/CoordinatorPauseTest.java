@@ -45,7 +45,7 @@ class CoordinatorPauseTest {
         AtomicLong clock = new AtomicLong(System.nanoTime());
         Coordinator.Settings defaults = Coordinator.Settings.defaults();
         Coordinator.Settings settings = new Coordinator.Settings(defaults.leaseMillis(), Duration.ofMillis(500),
-                Duration.ofMillis(200), defaults.tick(), 3, clock::get, defaults.clock(), "L-");
+                Duration.ofMillis(200), defaults.tick(), 3, clock::get, defaults.clock(), "L-", defaults.build());
         ActorRef<ToCoordinator> c = kit.spawn(Coordinator.create(settings));
         TestProbe<CampaignAck> ack = kit.createTestProbe();
         c.tell(new ToCoordinator.Submit(SubmitCampaign.newBuilder().setSpec(TestCampaigns.twoPhase("paused", 5, 4, 2))

@@ -476,7 +476,7 @@ class CoordinatorRecoveryTest {
     void aCampaignWithoutMaxAttemptsKeepsTheCoordinatorsItWasSubmittedToAcrossARestartWithAnother() throws IOException {
         // hpsearch coordinator --max-attempts 5, and a campaign file that sets none
         Coordinator.Settings five = new Coordinator.Settings(settings().leaseMillis(), settings().idleRetry(),
-                settings().park(), settings().tick(), 5, settings().nanoTime(), settings().clock(), settings().leasePrefix());
+                settings().park(), settings().tick(), 5, settings().nanoTime(), settings().clock(), settings().leasePrefix(), settings().build());
         CampaignSpec spec = TestCampaigns.twoPhase("attempts", 5, 1, 1).toBuilder().clearMaxAttempts().build();
         ActorRef<ToCoordinator> c = open(five);
         assertTrue(submit(c, spec).getAccepted());
@@ -511,7 +511,7 @@ class CoordinatorRecoveryTest {
     void aJournalThatDidNotRecordMaxAttemptsIsReadWhateverTheLimitItRanUnder() throws IOException {
         // a coordinator with --max-attempts 5 ran a campaign that sets none ...
         Coordinator.Settings five = new Coordinator.Settings(settings().leaseMillis(), settings().idleRetry(),
-                settings().park(), settings().tick(), 5, settings().nanoTime(), settings().clock(), settings().leasePrefix());
+                settings().park(), settings().tick(), 5, settings().nanoTime(), settings().clock(), settings().leasePrefix(), settings().build());
         ActorRef<ToCoordinator> c = open(five);
         assertTrue(submit(c, TestCampaigns.twoPhase("old", 5, 1, 1).toBuilder().clearMaxAttempts().build()).getAccepted());
         Worker a = new Worker("a");

@@ -1,6 +1,7 @@
 package io.hpsearch.cli;
 
 import io.hpsearch.nn.data.DataSetException;
+import io.hpsearch.protocol.BuildInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -10,17 +11,13 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -186,23 +183,12 @@ public final class Main implements Runnable {
         throw new ParameterException(spec.commandLine(), "missing command");
     }
 
-    /** Reads the version Maven writes into {@code hpsearch-version.properties}. */
+    /** The version and training code Maven writes into {@code hpsearch-version.properties} ({@link BuildInfo}). */
     static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"hpsearch " + version(), "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
-        }
-
-        static String version() {
-            try (InputStream in = Main.class.getResourceAsStream("/hpsearch-version.properties")) {
-                if (in == null) return "unknown";
-                Properties p = new Properties();
-                p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
-                String v = p.getProperty("version", "unknown");
-                return v.contains("${") ? "unknown" : v;
-            } catch (IOException e) {
-                return "unknown";
-            }
+            return new String[] {BuildInfo.current().toString(),
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
         }
     }
 }

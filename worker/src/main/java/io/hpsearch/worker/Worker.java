@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
+import io.hpsearch.protocol.BuildInfo;
 import io.hpsearch.protocol.v1.DataUnavailable;
 import io.hpsearch.protocol.v1.TrialProgress;
 import io.hpsearch.protocol.v1.TrialResult;
@@ -32,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -49,7 +51,9 @@ import java.util.function.LongSupplier;
  * {@link ToWorker.Ack}ed. A {@link ToWorker.Cancel} interrupts the trial's thread, which reports
  * it CANCELLED. A trial whose data set this worker cannot load, or whose fingerprint differs from
  * this worker's copy, is not run: the worker sends {@link ToCoordinator.DataMissing} and the
- * coordinator gives the lease to another worker.
+ * coordinator gives the lease to another worker. A {@link ToWorker.Refused} (the coordinator's
+ * training code is not this worker's) ends the asking: running trials are cancelled and
+ * {@code onRefused} runs.
  *
  * <p>The actor itself is the {@code replyTo} of everything it sends, so the coordinator's watch on
  * it ends with the actor: when it stops, the pool is shut down and running trials interrupted.
@@ -74,7 +78,7 @@ public final class Worker {
      * @param slots             trials run at once (≥ 1)
      * @param threadsPerTrial   threads of each trial's own pool (≥ 1)
      * @param cores             available processors, reported to the coordinator
-     * @param version           hpsearch version, reported to the coordinator
+     * @param build             hpsearch version and training code, reported to the coordinator
      * @param requestTimeout    how long a RequestWork may stay unanswered before it is sent again
      * @param minIdleRetry      shortest wait after an Idle (a 0 {@code retry_after_millis} gets this)
      * @param resendInterval    how often unacknowledged results are sent again
@@ -83,13 +87,13 @@ public final class Worker {
      *                          before {@code onCoordinatorLost} runs ({@code null}: never; with no
      *                          trial running, {@link #IDLE_REJOIN_AFTER} if that is shorter)
      */
-    public record Settings(String workerId, String host, int slots, int threadsPerTrial, int cores, String version,
+    public record Settings(String workerId, String host, int slots, int threadsPerTrial, int cores, BuildInfo build,
                            Duration requestTimeout, Duration minIdleRetry, Duration resendInterval,
                            Duration heartbeatInterval, Duration rejoinAfter) {
         public Settings {
             Objects.requireNonNull(workerId, "workerId");
             Objects.requireNonNull(host, "host");
-            Objects.requireNonNull(version, "version");
+            Objects.requireNonNull(build, "build");
             if (slots < 1) throw new IllegalArgumentException("slots must be at least 1: " + slots);
             if (threadsPerTrial < 1) throw new IllegalArgumentException("threads per trial must be at least 1: " + threadsPerTrial);
             for (Duration d : new Duration[] {requestTimeout, minIdleRetry, resendInterval, heartbeatInterval}) {
@@ -106,15 +110,15 @@ public final class Worker {
         }
 
         /** Production timings: ask again after 5 s, re-send results every 5 s, heartbeat every 10 s, rejoin after 60 s. */
-        public static Settings of(String workerId, String host, int slots, int threadsPerTrial, String version) {
-            return new Settings(workerId, host, slots, threadsPerTrial, Runtime.getRuntime().availableProcessors(), version,
+        public static Settings of(String workerId, String host, int slots, int threadsPerTrial, BuildInfo build) {
+            return new Settings(workerId, host, slots, threadsPerTrial, Runtime.getRuntime().availableProcessors(), build,
                     Duration.ofSeconds(5), Duration.ofMillis(20), Duration.ofSeconds(5), Duration.ofSeconds(10),
                     Duration.ofSeconds(60));
         }
 
         public Settings withTimings(Duration requestTimeout, Duration minIdleRetry, Duration resendInterval,
                                     Duration heartbeatInterval, Duration rejoinAfter) {
-            return new Settings(workerId, host, slots, threadsPerTrial, cores, version, requestTimeout, minIdleRetry,
+            return new Settings(workerId, host, slots, threadsPerTrial, cores, build, requestTimeout, minIdleRetry,
                     resendInterval, heartbeatInterval, rejoinAfter);
         }
     }
@@ -201,6 +205,9 @@ public final class Worker {
     private final ExecutorService pool;
     private final LongSupplier nanoClock;
     private final Runnable onCoordinatorLost;
+    private final Consumer<String> onRefused;
+    /** The coordinator refused this worker: it asks for nothing more. */
+    private boolean refused;
 
     private ActorRef<ToCoordinator> coordinator;
     private boolean coordinatorSeen;
@@ -217,12 +224,13 @@ public final class Worker {
     private long notBeforeNanos;
 
     private Worker(ActorContext<ToWorker> context, TimerScheduler<ToWorker> timers, Settings settings, DataSetCache data,
-                   Runnable onCoordinatorLost, ResultOutbox outbox) {
+                   Runnable onCoordinatorLost, Consumer<String> onRefused, ResultOutbox outbox) {
         this.context = context;
         this.timers = timers;
         this.settings = settings;
         this.data = data;
         this.onCoordinatorLost = onCoordinatorLost;
+        this.onRefused = onRefused;
         this.unacknowledged = outbox;
         this.runner = new TrialRunner(settings.workerId(), settings.threadsPerTrial());
         this.nanoClock = System::nanoTime;
@@ -248,21 +256,26 @@ public final class Worker {
      *                          join with a new actor system (see {@link WorkerNode})
      */
     public static Behavior<ToWorker> create(Settings settings, DataSetCache data, Runnable onCoordinatorLost) {
-        return create(settings, data, onCoordinatorLost, new ResultOutbox());
+        return create(settings, data, onCoordinatorLost, why -> { }, new ResultOutbox());
     }
 
     /**
      * As {@link #create(Settings, DataSetCache, Runnable)}, keeping unacknowledged results in
      * {@code outbox} (results already in it are sent to the coordinator once found).
+     *
+     * @param onRefused run (on the actor's thread; must not block) with the coordinator's reason
+     *                  when it refuses this worker ({@link ToWorker.Refused}); the worker then asks
+     *                  for nothing more and its running trials are cancelled
      */
     public static Behavior<ToWorker> create(Settings settings, DataSetCache data, Runnable onCoordinatorLost,
-                                            ResultOutbox outbox) {
+                                            Consumer<String> onRefused, ResultOutbox outbox) {
         Objects.requireNonNull(outbox, "outbox");
+        Objects.requireNonNull(onRefused, "onRefused");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(onCoordinatorLost, "onCoordinatorLost");
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-            Worker w = new Worker(ctx, timers, settings, data, onCoordinatorLost, outbox);
+            Worker w = new Worker(ctx, timers, settings, data, onCoordinatorLost, onRefused, outbox);
             ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
             ctx.getSystem().receptionist().tell(Receptionist.subscribe(ToCoordinator.KEY,
                     ctx.messageAdapter(Receptionist.Listing.class, CoordinatorListing::new)));
@@ -281,6 +294,7 @@ public final class Worker {
                 .onMessage(ToWorker.Idle.class, this::onIdle)
                 .onMessage(ToWorker.Ack.class, this::onAck)
                 .onMessage(ToWorker.Cancel.class, this::onCancel)
+                .onMessage(ToWorker.Refused.class, this::onRefused)
                 .onMessage(AskForWork.class, m -> { askForWork(); return Behaviors.same(); })
                 .onMessage(RequestTimedOut.class, this::onRequestTimedOut)
                 .onMessage(TrialProgressed.class, this::onProgress)
@@ -354,7 +368,7 @@ public final class Worker {
     }
 
     private void askForWork() {
-        if (coordinator == null || request != 0 || freeSlots() <= 0) return;
+        if (coordinator == null || refused || request != 0 || freeSlots() <= 0) return;
         long wait = notBeforeNanos - nanoClock.getAsLong();
         if (wait > 0) {
             timers.startSingleTimer("ask", new AskForWork(), Duration.ofNanos(wait));
@@ -454,7 +468,7 @@ public final class Worker {
 
     private Behavior<ToWorker> onFinished(TrialFinished m) {
         running.remove(m.leaseId());
-        TrialResult r = m.result();
+        TrialResult r = m.result().toBuilder().setCodeFingerprint(settings.build().codeFingerprint()).build();
         context.getLog().info("trial {} (lease {}) {}{}", r.getId().getCampaign() + "/" + r.getId().getPhase() + "#"
                         + r.getId().getIndex(), m.leaseId(), r.getStatus(),
                 r.getError().isEmpty() ? String.format(", validation accuracy %.4f", r.getValidation().getAccuracy())
@@ -498,6 +512,19 @@ public final class Worker {
         return Behaviors.same();
     }
 
+    private Behavior<ToWorker> onRefused(ToWorker.Refused m) {
+        if (refused) return Behaviors.same();
+        refused = true;
+        request = 0;
+        timers.cancel("request-timeout");
+        timers.cancel("ask");
+        String why = m.refused().getReason().isEmpty() ? "refused by the coordinator" : m.refused().getReason();
+        context.getLog().error("the coordinator refuses this worker: {}", why);
+        for (Running r : running.values()) r.cancel("refused by the coordinator");
+        onRefused.accept(why);
+        return Behaviors.same();
+    }
+
     private void resendResults() {
         if (coordinator == null) return;
         for (TrialResult r : unacknowledged.pending()) coordinator.tell(new ToCoordinator.Result(r, context.getSelf()));
@@ -512,7 +539,8 @@ public final class Worker {
     private WorkerInfo info() {
         return WorkerInfo.newBuilder().setWorkerId(settings.workerId()).setHost(settings.host())
                 .setSlots(settings.slots()).setThreadsPerTrial(settings.threadsPerTrial()).setCores(settings.cores())
-                .addAllDataFingerprints(data.fingerprints()).setVersion(settings.version()).build();
+                .addAllDataFingerprints(data.fingerprints()).setVersion(settings.build().version())
+                .setCodeFingerprint(settings.build().codeFingerprint()).build();
     }
 
     private Behavior<ToWorker> onGetState(GetState m) {

@@ -8,6 +8,7 @@ import akka.cluster.typed.Cluster;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import io.hpsearch.protocol.BuildInfo;
 import io.hpsearch.protocol.ClusterConfig;
 import io.hpsearch.protocol.WorkerIds;
 import io.hpsearch.protocol.wire.ToWorker;
@@ -36,6 +37,9 @@ import java.util.function.UnaryOperator;
  * belongs to the node, not to an actor system, so data sets are still loaded once per JVM; so does
  * the {@link ResultOutbox}, so results the old coordinator never acknowledged go to the new one.
  * Trials running when the system is replaced are interrupted; the coordinator re-leases them.
+ *
+ * <p>A worker the coordinator refuses (its training code differs: {@code WorkerRefused}) does not
+ * rejoin: the node stops, and {@link #whenStopped} fails with a {@link WorkerRefusedException}.
  */
 public final class WorkerNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerNode.class);
@@ -50,15 +54,15 @@ public final class WorkerNode implements AutoCloseable {
      * @param seeds           seed nodes as {@code host:port} (the coordinator's address)
      * @param slots           concurrent trials (≥ 1; see {@link Worker.Settings#defaultSlots})
      * @param threadsPerTrial threads of each trial (≥ 1)
-     * @param version         hpsearch version reported to the coordinator
+     * @param build           hpsearch version and training code, reported to the coordinator
      * @param rejoinAfter     how long the coordinator may be gone before the node rejoins
      */
-    public record Options(String host, int port, List<String> seeds, int slots, int threadsPerTrial, String version,
+    public record Options(String host, int port, List<String> seeds, int slots, int threadsPerTrial, BuildInfo build,
                           Duration rejoinAfter) {
         public Options {
             Objects.requireNonNull(host, "host");
             seeds = List.copyOf(seeds);
-            Objects.requireNonNull(version, "version");
+            Objects.requireNonNull(build, "build");
             Objects.requireNonNull(rejoinAfter, "rejoinAfter");
             if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be in 0..65535, got " + port);
             if (seeds.isEmpty()) throw new IllegalArgumentException("at least one seed node (host:port) is needed");
@@ -71,10 +75,10 @@ public final class WorkerNode implements AutoCloseable {
          * Defaults: threads per trial 1, slots = max(1, cores / threads per trial), port 0,
          * rejoin after 60 s.
          */
-        public static Options defaults(String host, List<String> seeds, String version) {
+        public static Options defaults(String host, List<String> seeds, BuildInfo build) {
             int threads = Worker.Settings.DEFAULT_THREADS_PER_TRIAL;
             return new Options(host, 0, seeds, Worker.Settings.defaultSlots(Runtime.getRuntime().availableProcessors(),
-                    threads), threads, version, Duration.ofSeconds(60));
+                    threads), threads, build, Duration.ofSeconds(60));
         }
     }
 
@@ -86,6 +90,8 @@ public final class WorkerNode implements AutoCloseable {
     private final ResultOutbox outbox = new ResultOutbox();
     private final List<ActorSystem<Void>> systems = new ArrayList<>();
     private boolean closed;
+    /** Why the coordinator refused this worker, once it has. */
+    private String refusal;
 
     private WorkerNode(Options options, DataSetCache data, UnaryOperator<Worker.Settings> tune, Config extra) {
         this.options = options;
@@ -156,10 +162,11 @@ public final class WorkerNode implements AutoCloseable {
             int port = (Integer) self.getPort().orElse(options.port());
             String workerId = WorkerIds.of(host, port, cluster.selfMember().uniqueAddress().longUid());
             Worker.Settings settings = tune.apply(Worker.Settings.of(workerId, host, options.slots(),
-                            options.threadsPerTrial(), options.version())
+                            options.threadsPerTrial(), options.build())
                     .withTimings(Duration.ofSeconds(5), Duration.ofMillis(20), Duration.ofSeconds(5),
                             Duration.ofSeconds(10), options.rejoinAfter()));
-            ActorRef<ToWorker> worker = ctx.spawn(Worker.create(settings, data, system::terminate, outbox), "worker");
+            ActorRef<ToWorker> worker = ctx.spawn(Worker.create(settings, data, system::terminate,
+                    why -> refused(system, why), outbox), "worker");
             ctx.watch(worker);
             return Behaviors.receive(Void.class)
                     .onSignal(akka.actor.typed.Terminated.class, t -> Behaviors.stopped())
@@ -167,10 +174,26 @@ public final class WorkerNode implements AutoCloseable {
         });
     }
 
+    /** The coordinator will lease this worker nothing: the node stops, and does not rejoin. */
+    private void refused(ActorSystem<Void> system, String why) {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            refusal = why;
+        }
+        system.terminate();
+    }
+
     private void onTerminated(ActorSystem<Void> system) {
         boolean again;
+        String why;
         synchronized (this) {
             again = !closed;
+            why = refusal;
+        }
+        if (why != null) {
+            stopped.completeExceptionally(new WorkerRefusedException(why));
+            return;
         }
         if (!again) {
             stopped.complete(null);
@@ -202,7 +225,10 @@ public final class WorkerNode implements AutoCloseable {
         return data;
     }
 
-    /** Completes when the node has been closed and its last actor system has ended. */
+    /**
+     * Completes when the node has been closed and its last actor system has ended; exceptionally,
+     * with a {@link WorkerRefusedException}, when the coordinator refused this worker.
+     */
     public CompletionStage<Void> whenStopped() {
         return stopped;
     }

@@ -6,6 +6,7 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.receptionist.Receptionist;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.hpsearch.protocol.BuildInfo;
 import io.hpsearch.protocol.ClusterConfig;
 import io.hpsearch.protocol.v1.CancelTrial;
 import io.hpsearch.protocol.v1.NoWork;
@@ -72,7 +73,7 @@ class WorkerClusterTest {
 
     private WorkerNode worker(int coordinatorPort, int slots, DataSetCache data, Duration rejoinAfter) {
         WorkerNode.Options options = new WorkerNode.Options("127.0.0.1", 0, List.of("127.0.0.1:" + coordinatorPort),
-                slots, 1, "test", rejoinAfter);
+                slots, 1, BuildInfo.unchecked("test"), rejoinAfter);
         return WorkerNode.start(options, data, s -> s.withTimings(Duration.ofSeconds(3), Duration.ofMillis(100),
                 Duration.ofMillis(500), Duration.ofSeconds(1), rejoinAfter), ConfigFactory.parseString("akka.loglevel = WARNING"));
     }

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.hpsearch.coordinator.Coordinator;
 import io.hpsearch.coordinator.CoordinatorNode;
 import io.hpsearch.coordinator.campaign.CampaignFile;
+import io.hpsearch.protocol.BuildInfo;
 import io.hpsearch.protocol.v1.CampaignAck;
 import io.hpsearch.protocol.v1.CampaignSpec;
 import io.hpsearch.protocol.v1.SubmitCampaign;
@@ -44,7 +45,7 @@ class WorkerCoordinatorEndToEndTest {
         try (CoordinatorNode coordinator = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", port, List.of()),
                 Coordinator.Settings.defaults());
              WorkerNode worker = WorkerNode.start(new WorkerNode.Options("127.0.0.1", 0, List.of("127.0.0.1:" + port),
-                     2, 1, "test", Duration.ofMinutes(5)), DataSetCache.inDirectory(null), s -> s, ConfigFactory.empty())) {
+                     2, 1, BuildInfo.unchecked("test"), Duration.ofMinutes(5)), DataSetCache.inDirectory(null), s -> s, ConfigFactory.empty())) {
             var system = coordinator.system();
             CampaignAck ack = AskPattern.<ToCoordinator, CampaignAck>ask(coordinator.coordinator(),
                     r -> new ToCoordinator.Submit(SubmitCampaign.newBuilder().setSpec(spec).build(), r),

@@ -5,6 +5,7 @@ import io.hpsearch.cli.UserError;
 import io.hpsearch.coordinator.Coordinator;
 import io.hpsearch.coordinator.CoordinatorNode;
 import io.hpsearch.coordinator.journal.JournalCorruptException;
+import io.hpsearch.protocol.BuildInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -81,11 +82,12 @@ public final class CoordinatorCommand implements Callable<Integer> {
         ClusterLogging.toStderr(Level.INFO);
         Coordinator.Settings defaults = Coordinator.Settings.defaults();
         Coordinator.Settings settings = new Coordinator.Settings(leaseTimeoutSeconds * 1000, defaults.idleRetry(),
-                defaults.park(), defaults.tick(), maxAttempts, defaults.nanoTime(), defaults.clock(), defaults.leasePrefix());
+                defaults.park(), defaults.tick(), maxAttempts, defaults.nanoTime(), defaults.clock(), defaults.leasePrefix(),
+                BuildInfo.current());
         CoordinatorNode node;
         try {
             node = ClusterLogging.withoutBindTrace(() -> CoordinatorNode.start(CoordinatorNode.config(host, port, List.of()),
-                    settings, dir, repair, WorkerCommand.version()));
+                    settings, dir, repair, settings.build().version()));
         } catch (JournalCorruptException e) {
             throw new UserError("--state-dir " + dir + ": " + e.getMessage()
                     + (repair || e.offset() == 0 ? "" : " (start with --repair-journal to cut it there; nothing is deleted)"), e);

@@ -10,6 +10,7 @@ import io.hpsearch.coordinator.Coordinator;
 import io.hpsearch.coordinator.CoordinatorNode;
 import io.hpsearch.coordinator.campaign.CampaignFile;
 import io.hpsearch.coordinator.client.CoordinatorClient;
+import io.hpsearch.protocol.BuildInfo;
 import io.hpsearch.protocol.v1.CampaignSpec;
 import io.hpsearch.protocol.v1.CampaignState;
 import io.hpsearch.protocol.v1.CampaignStatus;
@@ -122,12 +123,12 @@ public final class LocalCommand implements Callable<Integer> {
         List<WorkerNode> nodes = new ArrayList<>();
         List<Thread> hooks = new ArrayList<>();
         try (CoordinatorNode coordinator = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", 0, List.of()),
-                Coordinator.Settings.defaults())) {
+                Coordinator.Settings.defaults().withBuild(BuildInfo.current()))) {
             int port = (Integer) coordinator.system().address().getPort().orElseThrow();
             try {
                 for (int i = 0; i < workers; i++) {
                     WorkerNode w = WorkerNode.start(new WorkerNode.Options("127.0.0.1", 0, List.of("127.0.0.1:" + port), n,
-                            threadsPerTrial, WorkerCommand.version(), Duration.ofSeconds(60)), data);
+                            threadsPerTrial, BuildInfo.current(), Duration.ofSeconds(60)), data);
                     nodes.add(w);
                     // Ctrl-C: Akka's own shutdown hook ends each node's actor system, and a worker whose
                     // system ends while it is not closed takes that for a lost cluster and logs that it

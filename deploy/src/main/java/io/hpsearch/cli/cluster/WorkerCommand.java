@@ -5,10 +5,12 @@ import io.hpsearch.cli.CoreBudget;
 import io.hpsearch.cli.UserError;
 import io.hpsearch.coordinator.campaign.CampaignFile;
 import io.hpsearch.coordinator.sampling.TrialGenerator;
+import io.hpsearch.protocol.BuildInfo;
 import io.hpsearch.protocol.v1.CampaignSpec;
 import io.hpsearch.protocol.v1.TrialSpec;
 import io.hpsearch.worker.Worker;
 import io.hpsearch.worker.WorkerNode;
+import io.hpsearch.worker.WorkerRefusedException;
 import io.hpsearch.worker.data.DataSetCache;
 import io.hpsearch.worker.data.DataUnavailableException;
 import io.hpsearch.worker.trial.KernelWarmUp;
@@ -91,7 +93,7 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "load any data set until it does, and takes no trials of campaigns that need one", dataDir);
         }
         WorkerNode.Options options = new WorkerNode.Options(self, port, List.of(coordinator.hostPort()), n,
-                threadsPerTrial, version(), Duration.ofSeconds(60));
+                threadsPerTrial, BuildInfo.current(), Duration.ofSeconds(60));
         DataSetCache data = WorkerData.cache(dataDir);
         PrintWriter out = spec.commandLine().getOut();
         for (Path file : preload) preload(file, data, out);
@@ -106,7 +108,15 @@ public final class WorkerCommand implements Callable<Integer> {
         out.println("worker " + address.getHost().orElse(self) + ":" + address.getPort().orElse(port) + " with " + n
                 + " slot(s) x " + threadsPerTrial + " thread(s), joining the coordinator at " + coordinator.hostPort());
         out.flush();
-        node.whenStopped().toCompletableFuture().join();
+        try {
+            node.whenStopped().toCompletableFuture().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof WorkerRefusedException refused) {
+                throw new UserError("the coordinator at " + coordinator.hostPort() + " refused this worker: "
+                        + refused.getMessage(), refused);
+            }
+            throw e;
+        }
         return 0;
     }
 
@@ -126,18 +136,5 @@ public final class WorkerCommand implements Callable<Integer> {
         out.printf(java.util.Locale.ROOT, "preloaded %s for %s (fingerprint %s) in %.1f s; training code warmed in %.1f s (%d steps)%n",
                 entry.key(), campaign.getName(), entry.fingerprint(), loaded, warm.seconds(), warm.steps());
         out.flush();
-    }
-
-    /** The hpsearch version reported to the coordinator ({@code hpsearch-version.properties}). */
-    static String version() {
-        try (java.io.InputStream in = WorkerCommand.class.getResourceAsStream("/hpsearch-version.properties")) {
-            if (in == null) return "unknown";
-            java.util.Properties p = new java.util.Properties();
-            p.load(in);
-            String v = p.getProperty("version", "unknown");
-            return v.contains("${") ? "unknown" : v;
-        } catch (java.io.IOException e) {
-            return "unknown";
-        }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpsearch.coordinator.Coordinator;
 import io.hpsearch.coordinator.CoordinatorNode;
+import io.hpsearch.protocol.BuildInfo;
 import io.hpsearch.worker.WorkerNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,7 +92,7 @@ class CampaignQueueTest {
         join = "127.0.0.1:" + port;
         coordinator = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", port, List.of()),
                 Coordinator.Settings.defaults(), dir.resolve("state"), false, "test");
-        worker = WorkerNode.start(new WorkerNode.Options("127.0.0.1", 0, List.of(join), 1, 1, "test",
+        worker = WorkerNode.start(new WorkerNode.Options("127.0.0.1", 0, List.of(join), 1, 1, BuildInfo.unchecked("test"),
                 Duration.ofSeconds(60)), WorkerData.cache(null));
 
         Path first = dir.resolve("first.conf"), second = dir.resolve("second.conf");

@@ -7,6 +7,7 @@ import io.hpsearch.cli.UserError;
 import io.hpsearch.coordinator.Coordinator;
 import io.hpsearch.coordinator.CoordinatorNode;
 import io.hpsearch.coordinator.campaign.CampaignFile;
+import io.hpsearch.protocol.BuildInfo;
 import io.hpsearch.protocol.v1.CampaignSpec;
 import io.hpsearch.protocol.v1.TopKAnswer;
 import io.hpsearch.worker.WorkerNode;
@@ -69,7 +70,7 @@ class TrialTrainCommandTest {
         Path state = dir.resolve("state");
         coordinator = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", port, List.of()),
                 Coordinator.Settings.defaults(), state, false, "test");
-        worker = WorkerNode.start(new WorkerNode.Options("127.0.0.1", 0, List.of(join), 1, 1, "test",
+        worker = WorkerNode.start(new WorkerNode.Options("127.0.0.1", 0, List.of(join), 1, 1, BuildInfo.unchecked("test"),
                 Duration.ofSeconds(60)), WorkerData.cache(null));
         Path file = dir.resolve("again.conf");
         Files.writeString(file, CAMPAIGN);

@@ -4,6 +4,7 @@ import io.hpsearch.protocol.v1.CancelTrial;
 import io.hpsearch.protocol.v1.NoWork;
 import io.hpsearch.protocol.v1.TrialResultAck;
 import io.hpsearch.protocol.v1.WorkLease;
+import io.hpsearch.protocol.v1.WorkerRefused;
 
 import java.util.Objects;
 
@@ -63,6 +64,22 @@ public interface ToWorker {
         @Override
         public CancelTrial payload() {
             return cancel;
+        }
+    }
+
+    /**
+     * This worker gets no trials from this coordinator (its training code differs); it stops.
+     * Sent in answer to any message that carries the worker's {@code WorkerInfo}, and to a result
+     * it trained with other code.
+     */
+    record Refused(WorkerRefused refused) implements ToWorker, WireMessage {
+        public Refused {
+            Objects.requireNonNull(refused, "refused");
+        }
+
+        @Override
+        public WorkerRefused payload() {
+            return refused;
         }
     }
 }

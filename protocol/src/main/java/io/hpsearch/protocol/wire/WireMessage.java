@@ -11,7 +11,7 @@ public sealed interface WireMessage permits
         ToCoordinator.RequestWork, ToCoordinator.Progress, ToCoordinator.Result, ToCoordinator.Heartbeat,
         ToCoordinator.DataMissing, ToCoordinator.Submit, ToCoordinator.Cancel, ToCoordinator.Status,
         ToCoordinator.TopK,
-        ToWorker.Lease, ToWorker.Idle, ToWorker.Ack, ToWorker.Cancel {
+        ToWorker.Lease, ToWorker.Idle, ToWorker.Ack, ToWorker.Cancel, ToWorker.Refused {
     /** The protobuf message the record carries. */
     com.google.protobuf.Message payload();
 }

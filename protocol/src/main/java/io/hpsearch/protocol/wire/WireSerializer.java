@@ -22,6 +22,7 @@ import io.hpsearch.protocol.v1.TrialResultAck;
 import io.hpsearch.protocol.v1.WorkLease;
 import io.hpsearch.protocol.v1.WorkRequest;
 import io.hpsearch.protocol.v1.WorkerHeartbeat;
+import io.hpsearch.protocol.v1.WorkerRefused;
 
 import java.io.NotSerializableException;
 import java.util.Collections;
@@ -78,6 +79,8 @@ public final class WireSerializer extends SerializerWithStringManifest {
         add(m, "WorkerAck", ToWorker.Ack.class, TrialResultAck.parser(), (p, r) -> new ToWorker.Ack((TrialResultAck) p));
         add(m, "WorkerCancel", ToWorker.Cancel.class, CancelTrial.parser(),
                 (p, r) -> new ToWorker.Cancel((CancelTrial) p));
+        add(m, "WorkerRefused", ToWorker.Refused.class, WorkerRefused.parser(),
+                (p, r) -> new ToWorker.Refused((WorkerRefused) p));
         BY_MANIFEST = Collections.unmodifiableMap(m);
         Map<Class<?>, Kind> c = new LinkedHashMap<>();
         for (Kind k : m.values()) c.put(k.type(), k);

@@ -39,6 +39,9 @@
  *       gets no more trials of that campaign. A worker that lists no fingerprints at all is taken to
  *       load data on demand: it is offered every campaign until it reports DataMissing.</li>
  *   <li>{@code ToWorker.Cancel}: stop the trial and report it with status CANCELLED.</li>
+ *   <li>{@code ToWorker.Refused}: the coordinator's training code is not the worker's
+ *       ({@code WorkerInfo.code_fingerprint}, {@code TrialResult.code_fingerprint}); it leases the
+ *       worker nothing and records none of its results. The worker stops.</li>
  * </ol>
  * Cluster settings for every role: {@link io.hpsearch.protocol.ClusterConfig#node} (system name
  * {@code hpsearch}, roles coordinator/worker/client, Artery TCP, keep-oldest downing).

@@ -33,6 +33,7 @@ import io.hpsearch.protocol.v1.TrialStatus;
 import io.hpsearch.protocol.v1.WorkLease;
 import io.hpsearch.protocol.v1.WorkRequest;
 import io.hpsearch.protocol.v1.WorkerHeartbeat;
+import io.hpsearch.protocol.v1.WorkerRefused;
 import io.hpsearch.protocol.v1.WorkerInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,7 +99,9 @@ class WireSerializerTest {
                 new ToWorker.Lease(WorkLease.newBuilder().setLeaseId("L-1").setAttempt(1).build()),
                 new ToWorker.Idle(NoWork.newBuilder().setRetryAfterMillis(250).setReason("empty").build()),
                 new ToWorker.Ack(TrialResultAck.newBuilder().setId(ID).setLeaseId("L-1").build()),
-                new ToWorker.Cancel(CancelTrial.newBuilder().setId(ID).setLeaseId("L-1").setReason("x").build()));
+                new ToWorker.Cancel(CancelTrial.newBuilder().setId(ID).setLeaseId("L-1").setReason("x").build()),
+                new ToWorker.Refused(WorkerRefused.newBuilder().setReason("other code").setCoordinatorVersion("1.0")
+                        .setCoordinatorCodeFingerprint("ab12").build()));
     }
 
     @Test

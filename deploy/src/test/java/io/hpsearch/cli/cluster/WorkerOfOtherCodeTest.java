@@ -1,0 +1,90 @@
+package io.hpsearch.cli.cluster;
+
+import io.hpsearch.cli.CommandRun.Outcome;
+import io.hpsearch.coordinator.Coordinator;
+import io.hpsearch.coordinator.CoordinatorNode;
+import io.hpsearch.coordinator.campaign.CampaignFile;
+import io.hpsearch.coordinator.client.CoordinatorClient;
+import io.hpsearch.protocol.BuildInfo;
+import io.hpsearch.protocol.v1.CampaignAck;
+import io.hpsearch.protocol.v1.CampaignStatus;
+import io.hpsearch.protocol.v1.StatusAnswer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.hpsearch.cli.CommandRun.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A worker process whose training code is not the coordinator's (a machine left on an older build)
+ * is refused: it trains nothing, says why and exits 2, and the campaign's status names it.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class WorkerOfOtherCodeTest {
+    /** The coordinator's code: not this build's. */
+    private static final String OTHER = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    @TempDir
+    Path dir;
+
+    private CliProcesses processes;
+    private CoordinatorNode coordinator;
+
+    @AfterEach
+    void stop() {
+        if (processes != null) processes.close();
+        if (coordinator != null) coordinator.close();
+    }
+
+    @Test
+    void aWorkerOfOtherTrainingCodeIsRefusedSaysWhyAndExits2() throws Exception {
+        BuildInfo ours = BuildInfo.current();
+        assertTrue(ours.checksCode(), "the build wrote no training-code fingerprint: " + ours);
+        assertNotEquals(OTHER, ours.codeFingerprint());
+        int port = CliProcesses.freePort();
+        coordinator = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", port, List.of()),
+                Coordinator.Settings.defaults().withBuild(new BuildInfo("9.9.9", OTHER)));
+        CoordinatorClient client = CoordinatorClient.using(coordinator.system(), Duration.ofSeconds(20));
+        CampaignAck ack = client.submit(CampaignFile.parse(String.join("\n",
+                "campaign { name = other-code }",
+                "data { set = synthetic, validation = 50, synthetic { train = 200, test = 50, dim = 4, classes = 3 } }",
+                "network { hidden = [4] }",
+                "training { batch = 50, epochs = 1, schedule { type = constant, eta = 0.05 } }",
+                "search { lambda { scale = log, min = 1e-5, max = 1e-1 } }",
+                "phases = [ { name = coarse, sampler = random, trials = 3 } ]"), "other-code.conf"))
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertTrue(ack.getAccepted(), ack.getError());
+
+        processes = new CliProcesses(dir);
+        CliProcesses.Cli worker = processes.start("worker", "worker", "--join", "127.0.0.1:" + port, "--slots", "1");
+        assertEquals(2, worker.awaitExit(Duration.ofSeconds(90)), "exit code\n" + worker.err());
+        String err = worker.err();
+        assertTrue(err.contains("the coordinator at 127.0.0.1:" + port + " refused this worker: this worker runs hpsearch "
+                + ours.version() + ", training code " + ours.shortCode() + ", the coordinator hpsearch 9.9.9, training code "
+                + OTHER.substring(0, 12)), err);
+        assertTrue(err.contains("copy its deploy/target/hpsearch.jar"), err);
+        assertTrue(!err.contains("trial other-code/") && !worker.out().contains("trial other-code/"),
+                "it trained nothing:\n" + err);
+
+        StatusAnswer status = client.status("other-code").toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertEquals(0, status.getWorkersCount(), status.toString());
+        CampaignStatus c = status.getCampaigns(0);
+        assertEquals(3, c.getPhases(0).getPending(), c.toString());
+        assertTrue(c.getWaiting().startsWith("waiting for a worker to join; refused for other training code than this "
+                + "coordinator's (hpsearch 9.9.9, training code 0123456789ab): 127.0.0.1:"), c.getWaiting());
+        assertTrue(c.getWaiting().contains("(hpsearch " + ours.version() + ", training code " + ours.shortCode() + ")"),
+                c.getWaiting());
+        Outcome table = run("status", "--join", "127.0.0.1:" + port);
+        assertEquals(0, table.code(), table.err());
+        assertTrue(table.out().contains("other-code: " + c.getWaiting()), table.out());
+    }
+}
