@@ -808,6 +808,15 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
             m.replyTo().tell(ack.setError("a campaign named " + spec.getName() + " was already submitted").build());
             return this;
         }
+        BuildInfo own = settings.build();
+        String clientCode = m.request().getClientCodeFingerprint();
+        if (own.checksCode() && !own.codeFingerprint().equals(clientCode)) {
+            // the client read the campaign file: with other code, fields or defaults could mean
+            // something else here (a field this coordinator does not know is silently dropped)
+            m.replyTo().tell(ack.setError("this client runs " + BuildInfo.describe(m.request().getClientVersion(), clientCode)
+                    + ", the coordinator " + own + ": submit the campaign with the coordinator's build").build());
+            return this;
+        }
         int planned;
         try {
             planned = CampaignRun.plan(spec);

@@ -56,10 +56,15 @@ class CoordinatorCodeCheckTest {
         ActorRef<ToCoordinator> c = kit.spawn(Coordinator.create(Coordinator.Settings.defaults()
                 .withPark(Duration.ZERO).withBuild(build)));
         TestProbe<CampaignAck> ack = kit.createTestProbe();
-        c.tell(new ToCoordinator.Submit(SubmitCampaign.newBuilder().setSpec(TestCampaigns.twoPhase("coded", 3, 4, 2))
-                .build(), ack.ref()));
-        assertTrue(ack.receiveMessage(TIMEOUT).getAccepted());
+        c.tell(submit("coded", build.codeFingerprint(), ack));
+        CampaignAck a = ack.receiveMessage(TIMEOUT);
+        assertTrue(a.getAccepted(), a.getError());
         return c;
+    }
+
+    private static ToCoordinator.Submit submit(String name, String clientCode, TestProbe<CampaignAck> ack) {
+        return new ToCoordinator.Submit(SubmitCampaign.newBuilder().setSpec(TestCampaigns.twoPhase(name, 3, 4, 2))
+                .setClientVersion("0.9").setClientCodeFingerprint(clientCode).build(), ack.ref());
     }
 
     private StatusAnswer status(ActorRef<ToCoordinator> c) {
@@ -130,6 +135,20 @@ class CoordinatorCodeCheckTest {
         c.tell(new ToCoordinator.Result(result(lease, "10.0.0.7:4000#1", OURS), same.ref()));
         assertInstanceOf(ToWorker.Ack.class, same.receiveMessage(TIMEOUT));
         assertEquals(1, done(status(c).getCampaigns(0)), "recorded");
+    }
+
+    @Test
+    void aCampaignFromAClientOfOtherCodeIsRefused() {
+        ActorRef<ToCoordinator> c = coordinator(new BuildInfo("1.0", OURS));
+        TestProbe<CampaignAck> ack = kit.createTestProbe();
+        c.tell(submit("from-other-code", THEIRS, ack));
+        CampaignAck refused = ack.receiveMessage(TIMEOUT);
+        assertTrue(!refused.getAccepted(), refused.toString());
+        assertEquals("this client runs hpsearch 0.9, training code bb22bb22bb22, the coordinator hpsearch 1.0, "
+                + "training code aa11aa11aa11: submit the campaign with the coordinator's build", refused.getError());
+        c.tell(submit("from-an-older-client", "", ack));
+        assertTrue(ack.receiveMessage(TIMEOUT).getError().contains("training code unknown"));
+        assertEquals(1, status(c).getCampaignsCount(), "only the helper's campaign");
     }
 
     @Test

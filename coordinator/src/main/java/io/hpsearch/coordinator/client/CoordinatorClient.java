@@ -6,6 +6,7 @@ import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.receptionist.Receptionist;
 import com.typesafe.config.Config;
+import io.hpsearch.protocol.BuildInfo;
 import io.hpsearch.protocol.ClusterConfig;
 import io.hpsearch.protocol.v1.CampaignAck;
 import io.hpsearch.protocol.v1.CampaignSpec;
@@ -122,10 +123,14 @@ public final class CoordinatorClient implements AutoCloseable {
                 });
     }
 
+    /** This process's build, sent with a campaign: the coordinator takes campaigns only from its own training code. */
+    private static final BuildInfo BUILD = BuildInfo.current();
+
     /** Queues a campaign; the answer says whether it was accepted and, if not, why. */
     public CompletionStage<CampaignAck> submit(CampaignSpec spec) {
         return coordinator().thenCompose(c -> AskPattern.<ToCoordinator, CampaignAck>ask(c,
-                replyTo -> new ToCoordinator.Submit(SubmitCampaign.newBuilder().setSpec(spec).build(), replyTo),
+                replyTo -> new ToCoordinator.Submit(SubmitCampaign.newBuilder().setSpec(spec)
+                        .setClientVersion(BUILD.version()).setClientCodeFingerprint(BUILD.codeFingerprint()).build(), replyTo),
                 timeout, system.scheduler()));
     }
 

@@ -66,10 +66,21 @@ final class CliProcesses implements AutoCloseable {
 
     /** Starts {@code hpsearch args…} as its own JVM; {@code name} names its log files. */
     Cli start(String name, String... args) throws IOException {
+        return startWith(List.of(), name, args);
+    }
+
+    /**
+     * As {@link #start}, with {@code classPathFirst} ahead of the test class path (e.g. a folder
+     * whose {@code hpsearch-version.properties} makes the process another build).
+     */
+    Cli startWith(List<Path> classPathFirst, String name, String... args) throws IOException {
+        List<String> classPath = new ArrayList<>();
+        for (Path p : classPathFirst) classPath.add(p.toString());
+        classPath.add(System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules=jdk.incubator.vector", "-Xmx512m", "-XX:+UseSerialGC",
                 "-Djava.awt.headless=true", "-Dhpsearch.stderr.tty=false",
-                "-cp", System.getProperty("java.class.path"), "io.hpsearch.cli.Main"));
+                "-cp", String.join(java.io.File.pathSeparator, classPath), "io.hpsearch.cli.Main"));
         command.addAll(List.of(args));
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");

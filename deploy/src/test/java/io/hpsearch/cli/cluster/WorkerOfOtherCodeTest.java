@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,11 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A worker process whose training code is not the coordinator's (a machine left on an older build)
- * is refused: it trains nothing, says why and exits 2, and the campaign's status names it.
+ * is refused: it trains nothing, says why and exits 2, and the campaign's status names it. The
+ * worker is made another build by a {@code hpsearch-version.properties} ahead of this build's on
+ * its class path, as in a jar built from other sources.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WorkerOfOtherCodeTest {
-    /** The coordinator's code: not this build's. */
+    /** The worker's code: not this build's. */
     private static final String OTHER = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
     @TempDir
@@ -52,7 +55,7 @@ class WorkerOfOtherCodeTest {
         assertNotEquals(OTHER, ours.codeFingerprint());
         int port = CliProcesses.freePort();
         coordinator = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", port, List.of()),
-                Coordinator.Settings.defaults().withBuild(new BuildInfo("9.9.9", OTHER)));
+                Coordinator.Settings.defaults().withBuild(ours));
         CoordinatorClient client = CoordinatorClient.using(coordinator.system(), Duration.ofSeconds(20));
         CampaignAck ack = client.submit(CampaignFile.parse(String.join("\n",
                 "campaign { name = other-code }",
@@ -65,12 +68,14 @@ class WorkerOfOtherCodeTest {
         assertTrue(ack.getAccepted(), ack.getError());
 
         processes = new CliProcesses(dir);
-        CliProcesses.Cli worker = processes.start("worker", "worker", "--join", "127.0.0.1:" + port, "--slots", "1");
+        Path otherBuild = Files.createDirectories(dir.resolve("other-build"));
+        Files.writeString(otherBuild.resolve("hpsearch-version.properties"), "version=0.0.9\ncode=" + OTHER + "\n");
+        CliProcesses.Cli worker = processes.startWith(List.of(otherBuild), "worker", "worker", "--join",
+                "127.0.0.1:" + port, "--slots", "1");
         assertEquals(2, worker.awaitExit(Duration.ofSeconds(90)), "exit code\n" + worker.err());
         String err = worker.err();
         assertTrue(err.contains("the coordinator at 127.0.0.1:" + port + " refused this worker: this worker runs hpsearch "
-                + ours.version() + ", training code " + ours.shortCode() + ", the coordinator hpsearch 9.9.9, training code "
-                + OTHER.substring(0, 12)), err);
+                + "0.0.9, training code 0123456789ab, the coordinator " + ours + ": "), err);
         assertTrue(err.contains("copy its deploy/target/hpsearch.jar"), err);
         assertTrue(!err.contains("trial other-code/") && !worker.out().contains("trial other-code/"),
                 "it trained nothing:\n" + err);
@@ -80,11 +85,38 @@ class WorkerOfOtherCodeTest {
         CampaignStatus c = status.getCampaigns(0);
         assertEquals(3, c.getPhases(0).getPending(), c.toString());
         assertTrue(c.getWaiting().startsWith("waiting for a worker to join; refused for other training code than this "
-                + "coordinator's (hpsearch 9.9.9, training code 0123456789ab): 127.0.0.1:"), c.getWaiting());
-        assertTrue(c.getWaiting().contains("(hpsearch " + ours.version() + ", training code " + ours.shortCode() + ")"),
-                c.getWaiting());
+                + "coordinator's (" + ours + "): 127.0.0.1:"), c.getWaiting());
+        assertTrue(c.getWaiting().endsWith(" (hpsearch 0.0.9, training code 0123456789ab)"), c.getWaiting());
         Outcome table = run("status", "--join", "127.0.0.1:" + port);
         assertEquals(0, table.code(), table.err());
         assertTrue(table.out().contains("other-code: " + c.getWaiting()), table.out());
+    }
+
+    @Test
+    void aLaunchFromAMachineOfOtherTrainingCodeIsRefusedWithExit2() throws Exception {
+        BuildInfo ours = BuildInfo.current();
+        int port = CliProcesses.freePort();
+        coordinator = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", port, List.of()),
+                Coordinator.Settings.defaults().withBuild(ours));
+        Path otherBuild = Files.createDirectories(dir.resolve("other-build"));
+        Files.writeString(otherBuild.resolve("hpsearch-version.properties"), "version=0.0.9\ncode=" + OTHER + "\n");
+        Path file = dir.resolve("other-code.conf");
+        Files.writeString(file, String.join("\n",
+                "campaign { name = other-client }",
+                "data { set = synthetic, validation = 50, synthetic { train = 200, test = 50, dim = 4, classes = 3 } }",
+                "network { hidden = [4] }",
+                "training { batch = 50, epochs = 1, schedule { type = constant, eta = 0.05 } }",
+                "search { lambda { scale = log, min = 1e-5, max = 1e-1 } }",
+                "phases = [ { name = coarse, sampler = random, trials = 3 } ]"));
+        processes = new CliProcesses(dir);
+        CliProcesses.Cli launch = processes.startWith(List.of(otherBuild), "launch", "launch", file.toString(),
+                "--join", "127.0.0.1:" + port);
+        assertEquals(2, launch.awaitExit(Duration.ofSeconds(90)), "exit code\n" + launch.err());
+        assertTrue(launch.err().contains("the coordinator at 127.0.0.1:" + port + " refused campaign other-client: this "
+                + "client runs hpsearch 0.0.9, training code 0123456789ab, the coordinator " + ours
+                + ": submit the campaign with the coordinator's build"), launch.err());
+        CoordinatorClient client = CoordinatorClient.using(coordinator.system(), Duration.ofSeconds(20));
+        assertEquals(0, client.status("").toCompletableFuture().get(30, TimeUnit.SECONDS).getCampaignsCount(),
+                "nothing queued");
     }
 }
