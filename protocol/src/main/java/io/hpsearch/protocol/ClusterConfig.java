@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -64,6 +65,33 @@ public final class ClusterConfig {
     private static Config clusterFile() {
         return ConfigFactory.parseResources(ClusterConfig.class.getClassLoader(), "hpsearch-cluster.conf");
     }
+
+    /**
+     * Artery over TLS 1.3 with mutual authentication, for a node's overrides: the node presents the
+     * key pair in {@code keyStore} (PKCS12) and accepts only peers whose certificate that same file
+     * holds, so every node of a cluster uses one copy of the file. Host names are not checked (the
+     * certificate names the cluster, not a machine). Every node of a cluster must use it, or none.
+     *
+     * @param password the keystore's and its key's password (PKCS12 has one for both)
+     */
+    public static Config tls(Path keyStore, String password) {
+        String file = keyStore.toAbsolutePath().toString();
+        return ConfigFactory.empty()
+                .withValue("akka.remote.artery.transport", ConfigValueFactory.fromAnyRef("tls-tcp"))
+                .withValue(TLS + "key-store", ConfigValueFactory.fromAnyRef(file))
+                .withValue(TLS + "trust-store", ConfigValueFactory.fromAnyRef(file))
+                .withValue(TLS + "key-store-password", ConfigValueFactory.fromAnyRef(password))
+                .withValue(TLS + "key-password", ConfigValueFactory.fromAnyRef(password))
+                .withValue(TLS + "trust-store-password", ConfigValueFactory.fromAnyRef(password))
+                .withValue(TLS + "protocol", ConfigValueFactory.fromAnyRef("TLSv1.3"))
+                // TLS 1.3 suites do not depend on the key's type (RSA or EC)
+                .withValue(TLS + "enabled-algorithms", ConfigValueFactory.fromIterable(
+                        List.of("TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256")))
+                .withValue(TLS + "require-mutual-authentication", ConfigValueFactory.fromAnyRef(true))
+                .withValue(TLS + "hostname-verification", ConfigValueFactory.fromAnyRef(false));
+    }
+
+    private static final String TLS = "akka.remote.artery.ssl.config-ssl-engine.";
 
     /** The seed-node address of a node of this cluster. */
     public static String address(String host, int port) {

@@ -41,12 +41,13 @@ final class Campaigns {
             throw new UserError("interrupted while waiting for the coordinator at " + where, e);
         } catch (TimeoutException e) {
             throw new CoordinatorUnreachable("no answer from a coordinator at " + where + " within " + timeout.toSeconds()
-                    + " s (is it running, and reachable from this machine?)", e);
+                    + " s (is it running, reachable from this machine, and on the same --tls-keystore, or none?)", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof TimeoutException || cause instanceof akka.pattern.AskTimeoutException) {
                 throw new CoordinatorUnreachable("no answer from a coordinator at " + where + " within " + timeout.toSeconds()
-                        + " s (is it running, and reachable from this machine?): " + cause.getMessage(), cause);
+                        + " s (is it running, reachable from this machine, and on the same --tls-keystore, or none?): "
+                        + cause.getMessage(), cause);
             }
             throw new IllegalStateException("asking the coordinator at " + where + ": "
                     + (cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName()), cause);

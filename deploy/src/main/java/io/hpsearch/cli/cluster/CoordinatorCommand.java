@@ -1,12 +1,14 @@
 package io.hpsearch.cli.cluster;
 
 import ch.qos.logback.classic.Level;
+import com.typesafe.config.Config;
 import io.hpsearch.cli.UserError;
 import io.hpsearch.coordinator.Coordinator;
 import io.hpsearch.coordinator.CoordinatorNode;
 import io.hpsearch.coordinator.journal.JournalCorruptException;
 import io.hpsearch.protocol.BuildInfo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -57,6 +59,9 @@ public final class CoordinatorCommand implements Callable<Integer> {
                     + "recorded FAILED, for campaigns that do not set max-attempts (default: ${DEFAULT-VALUE}).")
     int maxAttempts;
 
+    @Mixin
+    TlsOptions tls;
+
     /**
      * The longest {@code --lease-timeout}: far above any epoch's time, and far below the ~292 years
      * of nanoseconds a long holds, past which the expiry check overflowed and every lease expired
@@ -79,6 +84,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
         }
         if (maxAttempts < 1 || maxAttempts > 100) throw new UserError("--max-attempts must be in 1..100, got " + maxAttempts);
         Path dir = stateDir != null ? stateDir : defaultStateDir();
+        Config tlsConfig = tls.config();
         ClusterLogging.toStderr(Level.INFO);
         Coordinator.Settings defaults = Coordinator.Settings.defaults();
         Coordinator.Settings settings = new Coordinator.Settings(leaseTimeoutSeconds * 1000, defaults.idleRetry(),
@@ -86,7 +92,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
                 BuildInfo.current());
         CoordinatorNode node;
         try {
-            node = ClusterLogging.withoutBindTrace(() -> CoordinatorNode.start(CoordinatorNode.config(host, port, List.of()),
+            node = ClusterLogging.withoutBindTrace(() -> CoordinatorNode.start(tlsConfig.withFallback(CoordinatorNode.config(host, port, List.of())),
                     settings, dir, repair, settings.build().version()));
         } catch (JournalCorruptException e) {
             throw new UserError("--state-dir " + dir + ": " + e.getMessage()

@@ -1,9 +1,11 @@
 package io.hpsearch.cli.cluster;
 
 import ch.qos.logback.classic.Level;
+import com.typesafe.config.Config;
 import io.hpsearch.cli.UserError;
 import io.hpsearch.coordinator.client.CoordinatorClient;
 import io.hpsearch.protocol.ClusterConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -27,6 +29,12 @@ final class CoordinatorOptions {
      */
     static final int MAX_TIMEOUT_SECONDS = 86_400;
 
+    @Mixin
+    TlsOptions tls;
+
+    /** The node's TLS settings, checked with the other options. */
+    private Config tlsConfig;
+
     @Option(names = "--timeout", paramLabel = "S", defaultValue = "20",
             description = "Seconds to wait for the coordinator to be found and to answer (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
@@ -46,6 +54,7 @@ final class CoordinatorOptions {
         if (timeoutSeconds < 1 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
             throw new UserError("--timeout must be in 1.." + MAX_TIMEOUT_SECONDS + " seconds (a day), got " + timeoutSeconds);
         }
+        tlsConfig = tls.config();
         return coordinator;
     }
 
@@ -59,7 +68,7 @@ final class CoordinatorOptions {
         ClusterLogging.toStderr(Level.WARN);
         try {
             return ClusterLogging.withoutBindTrace(() -> CoordinatorClient.join(ClusterConfig.node(ClusterConfig.ROLE_CLIENT,
-                    self, 0, List.of(coordinator.seed())), timeout()));
+                    self, 0, List.of(coordinator.seed()), tlsConfig != null ? tlsConfig : tls.config()), timeout()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {

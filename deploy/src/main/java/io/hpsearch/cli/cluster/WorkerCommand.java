@@ -1,6 +1,7 @@
 package io.hpsearch.cli.cluster;
 
 import ch.qos.logback.classic.Level;
+import com.typesafe.config.Config;
 import io.hpsearch.cli.CoreBudget;
 import io.hpsearch.cli.UserError;
 import io.hpsearch.coordinator.campaign.CampaignFile;
@@ -17,6 +18,7 @@ import io.hpsearch.worker.trial.KernelWarmUp;
 import io.hpsearch.worker.trial.TrialSpecException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -66,6 +68,9 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "~/.hpsearch/data (or $HPSEARCH_DATA_DIR).")
     Path dataDir;
 
+    @Mixin
+    TlsOptions tls;
+
     @Option(names = "--preload", paramLabel = "CAMPAIGN.conf", arity = "1..*",
             description = "Campaign files whose data sets to load before joining, each followed by a short "
                     + "training of its network (results discarded) so that the training code is compiled before "
@@ -94,12 +99,13 @@ public final class WorkerCommand implements Callable<Integer> {
         }
         WorkerNode.Options options = new WorkerNode.Options(self, port, List.of(coordinator.hostPort()), n,
                 threadsPerTrial, BuildInfo.current(), Duration.ofSeconds(60));
+        Config tlsConfig = tls.config();
         DataSetCache data = WorkerData.cache(dataDir);
         PrintWriter out = spec.commandLine().getOut();
         for (Path file : preload) preload(file, data, out);
         WorkerNode node;
         try {
-            node = ClusterLogging.withoutBindTrace(() -> WorkerNode.start(options, data));
+            node = ClusterLogging.withoutBindTrace(() -> WorkerNode.start(options, data, s -> s, tlsConfig));
         } catch (RuntimeException e) {
             throw CoordinatorCommand.bindError(e, self, port);
         }

@@ -74,6 +74,12 @@ final class CliProcesses implements AutoCloseable {
      * whose {@code hpsearch-version.properties} makes the process another build).
      */
     Cli startWith(List<Path> classPathFirst, String name, String... args) throws IOException {
+        return startWith(classPathFirst, java.util.Map.of(), name, args);
+    }
+
+    /** As {@link #startWith(List, String, String...)}, with {@code environment} added to the process's. */
+    Cli startWith(List<Path> classPathFirst, java.util.Map<String, String> environment, String name, String... args)
+            throws IOException {
         List<String> classPath = new ArrayList<>();
         for (Path p : classPathFirst) classPath.add(p.toString());
         classPath.add(System.getProperty("java.class.path"));
@@ -84,7 +90,12 @@ final class CliProcesses implements AutoCloseable {
         command.addAll(List.of(args));
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        // a cluster's TLS settings of the developer's shell are not the test's
+        builder.environment().remove("HPSEARCH_TLS_KEYSTORE");
+        builder.environment().remove("HPSEARCH_TLS_PASSWORD");
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         synchronized (started) {
             started.add(p);
         }
