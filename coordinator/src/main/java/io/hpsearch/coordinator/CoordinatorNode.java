@@ -17,13 +17,18 @@ import io.hpsearch.coordinator.journal.JournalCorruptException;
 import io.hpsearch.coordinator.state.CampaignRun;
 import io.hpsearch.coordinator.state.CoordinatorState;
 import io.hpsearch.coordinator.state.WarmUp;
+import io.hpsearch.protocol.BuildInfo;
 import io.hpsearch.protocol.ClusterConfig;
+import io.hpsearch.protocol.v1.TrialResult;
 import io.hpsearch.protocol.wire.ToCoordinator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -58,7 +63,8 @@ public final class CoordinatorNode implements AutoCloseable {
      * @param campaigns    campaigns known after the replay
      * @param active       of which still running
      * @param voidedLeases leases of the previous run, whose trials went back to the queue
-     * @param notes        what opening did to the file (torn tail cut, repair)
+     * @param notes        what opening did to the file (torn tail cut, repair), and running
+     *                     campaigns with results of another training code than this coordinator's
      */
     public record Recovery(Path journal, long records, int campaigns, int active, int voidedLeases, List<String> notes) {
         static final Recovery NONE = new Recovery(null, 0, 0, 0, 0, List.of());
@@ -108,10 +114,38 @@ public final class CoordinatorNode implements AutoCloseable {
                     settings.leasePrefix(), settings.defaultAttempts(), version, settings.nanoTime().getAsLong());
             CoordinatorState state = opened.state();
             int active = (int) state.campaigns().stream().filter(CampaignRun::active).count();
+            List<String> notes = new ArrayList<>(opened.journal().recoveryNotes());
+            notes.addAll(otherCode(state, settings.build()));
             Recovery recovery = new Recovery(opened.journal().file(), opened.replayed(), state.campaigns().size(), active,
-                    opened.voidedLeases(), opened.journal().recoveryNotes());
+                    opened.voidedLeases(), notes);
             return new Prepared(Coordinator.create(settings, state, opened.journal()), recovery);
         });
+    }
+
+    /**
+     * For each running campaign with results trained by another code than {@code build}'s (the
+     * coordinator was restarted on a new build): a warning, since its later trials run on this
+     * code and its table will hold both.
+     */
+    static List<String> otherCode(CoordinatorState state, BuildInfo build) {
+        List<String> notes = new ArrayList<>();
+        if (!build.checksCode()) return notes;
+        for (CampaignRun c : state.campaigns()) {
+            if (!c.active()) continue;
+            Map<String, Integer> byCode = new TreeMap<>();
+            for (TrialResult r : c.results()) {
+                String code = r.getCodeFingerprint();
+                if (!code.isEmpty() && !code.equals(build.codeFingerprint())) byCode.merge(BuildInfo.shortCode(code), 1, Integer::sum);
+            }
+            if (byCode.isEmpty()) continue;
+            List<String> counts = new ArrayList<>();
+            byCode.forEach((code, n) -> counts.add(n + " by training code " + code));
+            notes.add("campaign " + c.name() + " has " + String.join(", ", counts) + " of its " + c.results().size()
+                    + " results, not by this coordinator's " + build.shortCode() + "; its remaining trials run on "
+                    + build.shortCode() + ", so its table will mix them (cancel it and launch it again under another "
+                    + "name to keep one code)");
+        }
+        return notes;
     }
 
     /** The coordinator actor's behaviour and what start-up found, once its state is ready. */

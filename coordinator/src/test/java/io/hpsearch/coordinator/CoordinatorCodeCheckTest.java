@@ -4,6 +4,7 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import com.typesafe.config.ConfigFactory;
+import io.hpsearch.coordinator.state.CoordinatorState;
 import io.hpsearch.protocol.BuildInfo;
 import io.hpsearch.protocol.v1.CampaignAck;
 import io.hpsearch.protocol.v1.CampaignStatus;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -149,6 +151,29 @@ class CoordinatorCodeCheckTest {
         c.tell(submit("from-an-older-client", "", ack));
         assertTrue(ack.receiveMessage(TIMEOUT).getError().contains("training code unknown"));
         assertEquals(1, status(c).getCampaignsCount(), "only the helper's campaign");
+    }
+
+    @Test
+    void aCoordinatorRestartedOnOtherCodeWarnsOfTheRunningCampaignsWithResultsOfTheOld() {
+        BuildInfo old = new BuildInfo("1.0", OURS);
+        CoordinatorState state = new CoordinatorState("L-", 3);
+        ActorRef<ToCoordinator> c = kit.spawn(Coordinator.create(Coordinator.Settings.defaults().withPark(Duration.ZERO)
+                .withBuild(old), state, null));
+        TestProbe<CampaignAck> ack = kit.createTestProbe();
+        c.tell(submit("upgraded", OURS, ack));
+        assertTrue(ack.receiveMessage(TIMEOUT).getAccepted());
+        TestProbe<ToWorker> w = kit.createTestProbe();
+        c.tell(request(worker("10.0.0.7:4000#1", OURS), w));
+        WorkLease lease = assertInstanceOf(ToWorker.Lease.class, w.receiveMessage(TIMEOUT)).lease();
+        c.tell(new ToCoordinator.Result(result(lease, "10.0.0.7:4000#1", OURS), w.ref()));
+        assertInstanceOf(ToWorker.Ack.class, w.receiveMessage(TIMEOUT));
+
+        assertEquals(List.of("campaign upgraded has 1 by training code aa11aa11aa11 of its 1 results, not by this "
+                        + "coordinator's bb22bb22bb22; its remaining trials run on bb22bb22bb22, so its table will mix them "
+                        + "(cancel it and launch it again under another name to keep one code)"),
+                CoordinatorNode.otherCode(state, new BuildInfo("1.1", THEIRS)));
+        assertEquals(List.of(), CoordinatorNode.otherCode(state, old), "the same code");
+        assertEquals(List.of(), CoordinatorNode.otherCode(state, BuildInfo.unchecked("dev")), "a code not known");
     }
 
     @Test
