@@ -111,8 +111,11 @@ public final class CoordinatorCommand implements Callable<Integer> {
                 : " (replayed " + r.records() + " records: " + r.campaigns() + " campaign(s), " + r.active()
                 + " still running, " + r.voidedLeases() + " trial(s) that were running queued again)"));
         out.println("coordinator up at " + host + ":" + port + " (" + node.address() + ")");
-        out.println("workers: hpsearch worker --host <this worker's address> --port <P> --join " + host + ":" + port);
-        out.println("launch:  hpsearch launch CAMPAIGN.conf --join " + host + ":" + port);
+        // the other machines need the cluster's keystore too (a copy of the file, and the password)
+        String tlsHint = tls.enabled() ? " --tls-keystore <its copy of " + tls.keyStore().getFileName() + ">" : "";
+        out.println("workers: hpsearch worker --host <this worker's address> --port <P> --join " + host + ":" + port + tlsHint);
+        out.println("launch:  hpsearch launch CAMPAIGN.conf --join " + host + ":" + port + tlsHint);
+        if (tls.enabled()) out.println("TLS:     every node needs a copy of " + tls.keyStore() + " and $" + TlsOptions.PASSWORD_VARIABLE);
         out.flush();
         node.system().getWhenTerminated().toCompletableFuture().join();
         return 0;

@@ -46,6 +46,8 @@ class TlsClusterTest {
                 "--port", Integer.toString(port), "--state-dir", dir.resolve("state").toString(),
                 "--tls-keystore", cluster.toString());
         coordinator.awaitOutput("Artery tls-tcp", Duration.ofSeconds(60));
+        coordinator.awaitOutput("launch:  hpsearch launch CAMPAIGN.conf --join " + join
+                + " --tls-keystore <its copy of cluster.p12>", Duration.ofSeconds(60));
         // the keystore from the environment, as a machine's shell profile would set it
         CliProcesses.Cli worker = processes.startWith(List.of(),
                 Map.of(TlsOptions.PASSWORD_VARIABLE, PASSWORD, TlsOptions.KEYSTORE_VARIABLE, cluster.toString()),
