@@ -64,7 +64,8 @@ class LocalClusterScriptTest {
         List<String> command = new ArrayList<>(List.of("bash", script));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-        for (String name : List.of("HPSEARCH_JAR", "HPSEARCH_JAVA_OPTS", "HPSEARCH_WORKER_OPTS", "HPSEARCH_STATE_DIR")) {
+        for (String name : List.of("HPSEARCH_JAR", "HPSEARCH_JAVA_OPTS", "HPSEARCH_WORKER_OPTS", "HPSEARCH_STATE_DIR",
+                "HPSEARCH_WORKER_PIN")) {
             pb.environment().remove(name);
         }
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -126,6 +127,48 @@ class LocalClusterScriptTest {
             assertTrue(r.err().contains("--port " + port + ": cannot listen there"), r.err());
             assertFalse(r.out().contains("hpsearch cluster:"), r.out());
         }
+    }
+
+    /** The CPUs a process may run on, as /proc/PID/status lists them (e.g. "0-1"). */
+    private static String cpusOf(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("Cpus_allowed_list:")) return line.substring(line.indexOf(':') + 1).trim();
+        }
+        throw new AssertionError("no Cpus_allowed_list for " + pid);
+    }
+
+    /** The workers' pids (after the coordinator's in the pids file). */
+    private List<Long> workerPids() throws IOException {
+        List<String> lines = Files.readAllLines(cluster.resolve("pids"));
+        return lines.subList(1, lines.size()).stream().map(Long::parseLong).toList();
+    }
+
+    @Test
+    void workersGetCpusOfTheirOwnWhenTheirThreadsFitAndTheOsPlacesThemOtherwise() throws Exception {
+        assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "no /proc");
+        String all = cpusOf(ProcessHandle.current().pid());
+        assumeTrue(all.matches("0-([1-9]\\d*)"), "CPUs 0..k, k >= 1, for this test: " + all);
+        Run pinned = run(tmp, Map.of(), "repo/deploy/local-cluster.sh", "2");
+        assertEquals(0, pinned.code(), pinned.err());
+        assertTrue(pinned.out().contains("  CPUs:    worker-1 on CPU 0, worker-2 on CPU 1 (HPSEARCH_WORKER_PIN=off lets "
+                + "the OS place them)\n"), pinned.out());
+        assertEquals(List.of("0", "1"), List.of(cpusOf(workerPids().get(0)), cpusOf(workerPids().get(1))));
+        run(tmp, Map.of(), "repo/deploy/local-cluster.sh", "stop");
+
+        // off, or more trial threads than CPUs: every CPU for every worker
+        int cpus = Integer.parseInt(all.substring(2)) + 1;
+        for (Map<String, String> env : List.of(Map.of("HPSEARCH_WORKER_PIN", "off"),
+                Map.of("HPSEARCH_WORKER_OPTS", "--slots " + cpus))) {
+            Run placed = run(tmp, env, "repo/deploy/local-cluster.sh", "2");
+            assertEquals(0, placed.code(), env + ": " + placed.err());
+            assertTrue(placed.out().contains("  CPUs:    placed by the OS\n"), env + ": " + placed.out());
+            for (long pid : workerPids()) assertEquals(all, cpusOf(pid), env.toString());
+            run(tmp, Map.of(), "repo/deploy/local-cluster.sh", "stop");
+        }
+
+        Run bad = run(tmp, Map.of("HPSEARCH_WORKER_PIN", "yes"), "repo/deploy/local-cluster.sh", "1");
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("HPSEARCH_WORKER_PIN must be on or off, got 'yes'"), bad.err());
     }
 
     @Test
