@@ -17,9 +17,9 @@
 #   HPSEARCH_WORKER_OPTS   extra worker options (default: "--slots 1 --threads-per-trial 1"; not --host,
 #                          --port or --join, which the script sets)
 #   HPSEARCH_WORKER_NICE   niceness of the worker processes (default: 10, below the coordinator)
-#   HPSEARCH_WORKER_PIN    on (default): when the workers' trial threads (slots x threads per trial
-#                          each) fit the CPUs this script may use, each worker runs on CPUs of its
-#                          own (taskset); off: the OS places them
+#   HPSEARCH_WORKER_PIN    on (default): with 2 or more workers whose trial threads (slots x threads
+#                          per trial each) fit the CPUs this script may use, each worker runs on
+#                          CPUs of its own (taskset); off: the OS places them
 #   HPSEARCH_JAR, JAVA_HOME, HPSEARCH_JAVA_OPTS  as for deploy/bin/hpsearch
 set -euo pipefail
 
@@ -105,13 +105,14 @@ worker_threads() { # CPU_COUNT
 # Worker i's CPUs (a taskset list), or none: on the 2-vCPU machine of README's figures, two
 # 1-slot workers each on a CPU of their own finished the 16-trial campaign faster in 9 of 10
 # interleaved pairs (medians 7.47-7.54 s against 7.94-8.42 s), as the OS no longer moves a training
-# thread between CPUs, away from its caches, when the JVMs' other threads wake; one worker alone
-# was as fast either way.
+# thread between CPUs, away from its caches, when the JVMs' other threads wake. A lone worker is
+# left to the OS: it has no other worker to keep off its CPU, and pinned it could not move away
+# from a vCPU the host slows down.
 worker_cpus=()
 if [ "${HPSEARCH_WORKER_PIN:-on}" = on ] && command -v taskset > /dev/null; then
     mapfile -t cpus < <(allowed_cpus)
     need="$(worker_threads "${#cpus[@]}")"
-    if [ "$need" -ge 1 ] && [ $((need * n)) -le "${#cpus[@]}" ]; then
+    if [ "$n" -ge 2 ] && [ "$need" -ge 1 ] && [ $((need * n)) -le "${#cpus[@]}" ]; then
         for i in $(seq 1 "$n"); do
             list="$(printf '%s\n' "${cpus[@]:$(((i - 1) * need)):$need}" | paste -sd, -)"
             worker_cpus+=("$list")

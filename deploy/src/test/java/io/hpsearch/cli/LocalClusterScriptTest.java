@@ -166,6 +166,13 @@ class LocalClusterScriptTest {
             run(tmp, Map.of(), "repo/deploy/local-cluster.sh", "stop");
         }
 
+        // a lone worker is left to the OS too
+        Run alone = run(tmp, Map.of(), "repo/deploy/local-cluster.sh", "1");
+        assertEquals(0, alone.code(), alone.err());
+        assertTrue(alone.out().contains("  CPUs:    placed by the OS\n"), alone.out());
+        assertEquals(all, cpusOf(workerPids().get(0)));
+        run(tmp, Map.of(), "repo/deploy/local-cluster.sh", "stop");
+
         Run bad = run(tmp, Map.of("HPSEARCH_WORKER_PIN", "yes"), "repo/deploy/local-cluster.sh", "1");
         assertEquals(2, bad.code(), bad.err());
         assertTrue(bad.err().contains("HPSEARCH_WORKER_PIN must be on or off, got 'yes'"), bad.err());
