@@ -394,8 +394,7 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
      * it stops) and is not kept: a campaign's table must not mix trials trained by different code.
      */
     private boolean admitted(WorkerInfo info, ActorRef<ToWorker> ref) {
-        BuildInfo own = settings.build();
-        if (!own.checksCode() || own.codeFingerprint().equals(info.getCodeFingerprint())) return true;
+        if (settings.build().admits(info.getCodeFingerprint())) return true;
         refuse(ref, workerId(info, ref), BuildInfo.describe(info.getVersion(), info.getCodeFingerprint()));
         return false;
     }
@@ -693,14 +692,13 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
 
     private Behavior<ToCoordinator> onResult(ToCoordinator.Result m) {
         TrialResult r = m.result();
-        BuildInfo own = settings.build();
-        if (own.checksCode() && !own.codeFingerprint().equals(r.getCodeFingerprint())) {
+        if (!settings.build().admits(r.getCodeFingerprint())) {
             // trained by other code (a worker that ran it for a coordinator of another build before
             // a restart): not this table's trial; it runs again on a worker with this code
             if (dispatch.isOutstanding(r.getId())) {
                 log.warn("result of trial {} from worker {} not recorded: trained by training code {}, not this "
                         + "coordinator's {}", describe(r.getId()), r.getWorkerId(),
-                        BuildInfo.shortCode(r.getCodeFingerprint()), own.shortCode());
+                        BuildInfo.shortCode(r.getCodeFingerprint()), settings.build().shortCode());
             }
             String id = r.getWorkerId().isEmpty() ? m.replyTo().path().toString() : r.getWorkerId();
             refuse(m.replyTo(), id, refused.getOrDefault(id, "training code " + BuildInfo.shortCode(r.getCodeFingerprint())));
@@ -808,13 +806,12 @@ public final class Coordinator extends AbstractBehavior<ToCoordinator> {
             m.replyTo().tell(ack.setError("a campaign named " + spec.getName() + " was already submitted").build());
             return this;
         }
-        BuildInfo own = settings.build();
         String clientCode = m.request().getClientCodeFingerprint();
-        if (own.checksCode() && !own.codeFingerprint().equals(clientCode)) {
+        if (!settings.build().admits(clientCode)) {
             // the client read the campaign file: with other code, fields or defaults could mean
             // something else here (a field this coordinator does not know is silently dropped)
             m.replyTo().tell(ack.setError("this client runs " + BuildInfo.describe(m.request().getClientVersion(), clientCode)
-                    + ", the coordinator " + own + ": submit the campaign with the coordinator's build").build());
+                    + ", the coordinator " + settings.build() + ": submit the campaign with the coordinator's build").build());
             return this;
         }
         int planned;

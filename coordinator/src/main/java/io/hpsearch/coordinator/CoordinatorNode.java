@@ -135,7 +135,7 @@ public final class CoordinatorNode implements AutoCloseable {
             Map<String, Integer> byCode = new TreeMap<>();
             for (TrialResult r : c.results()) {
                 String code = r.getCodeFingerprint();
-                if (!code.isEmpty() && !code.equals(build.codeFingerprint())) byCode.merge(BuildInfo.shortCode(code), 1, Integer::sum);
+                if (!code.isEmpty() && !build.admits(code)) byCode.merge(BuildInfo.shortCode(code), 1, Integer::sum);
             }
             if (byCode.isEmpty()) continue;
             List<String> counts = new ArrayList<>();

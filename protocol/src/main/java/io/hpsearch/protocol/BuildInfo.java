@@ -35,8 +35,17 @@ public record BuildInfo(String version, String codeFingerprint) {
         return new BuildInfo(version, "");
     }
 
-    /** This process's build, from {@link #RESOURCE} on the class path. */
+    /** This process's build, from {@link #RESOURCE} on the class path (read once). */
     public static BuildInfo current() {
+        return Current.BUILD;
+    }
+
+    /** Holds the build read on first use: the resource does not change while the process runs. */
+    private static final class Current {
+        static final BuildInfo BUILD = read();
+    }
+
+    private static BuildInfo read() {
         try (InputStream in = BuildInfo.class.getResourceAsStream(RESOURCE)) {
             if (in == null) return unchecked("unknown");
             Properties p = new Properties();
@@ -55,6 +64,15 @@ public record BuildInfo(String version, String codeFingerprint) {
     /** Whether the training code is known, so that workers can be held to it. */
     public boolean checksCode() {
         return !codeFingerprint.isEmpty();
+    }
+
+    /**
+     * Whether a peer that reports {@code fingerprint} (a worker, a client, a result) may take part
+     * with this build: always when this build checks no code, else when the fingerprints are equal
+     * (an empty one, from a peer older than the check, is not).
+     */
+    public boolean admits(String fingerprint) {
+        return !checksCode() || codeFingerprint.equals(fingerprint);
     }
 
     /** The fingerprint's first 12 hex digits, or "unknown". */

@@ -123,14 +123,15 @@ public final class CoordinatorClient implements AutoCloseable {
                 });
     }
 
-    /** This process's build, sent with a campaign: the coordinator takes campaigns only from its own training code. */
-    private static final BuildInfo BUILD = BuildInfo.current();
-
-    /** Queues a campaign; the answer says whether it was accepted and, if not, why. */
+    /**
+     * Queues a campaign; the answer says whether it was accepted and, if not, why. It carries this
+     * process's build: a coordinator takes campaigns only from its own training code.
+     */
     public CompletionStage<CampaignAck> submit(CampaignSpec spec) {
         return coordinator().thenCompose(c -> AskPattern.<ToCoordinator, CampaignAck>ask(c,
                 replyTo -> new ToCoordinator.Submit(SubmitCampaign.newBuilder().setSpec(spec)
-                        .setClientVersion(BUILD.version()).setClientCodeFingerprint(BUILD.codeFingerprint()).build(), replyTo),
+                        .setClientVersion(BuildInfo.current().version())
+                        .setClientCodeFingerprint(BuildInfo.current().codeFingerprint()).build(), replyTo),
                 timeout, system.scheduler()));
     }
 

@@ -40,18 +40,20 @@ final class Campaigns {
             Thread.currentThread().interrupt();
             throw new UserError("interrupted while waiting for the coordinator at " + where, e);
         } catch (TimeoutException e) {
-            throw new CoordinatorUnreachable("no answer from a coordinator at " + where + " within " + timeout.toSeconds()
-                    + " s (is it running, reachable from this machine, and on the same --tls-keystore, or none?)", e);
+            throw new CoordinatorUnreachable(noAnswer(where, timeout), e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof TimeoutException || cause instanceof akka.pattern.AskTimeoutException) {
-                throw new CoordinatorUnreachable("no answer from a coordinator at " + where + " within " + timeout.toSeconds()
-                        + " s (is it running, reachable from this machine, and on the same --tls-keystore, or none?): "
-                        + cause.getMessage(), cause);
+                throw new CoordinatorUnreachable(noAnswer(where, timeout) + ": " + cause.getMessage(), cause);
             }
             throw new IllegalStateException("asking the coordinator at " + where + ": "
                     + (cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName()), cause);
         }
+    }
+
+    private static String noAnswer(String where, Duration timeout) {
+        return "no answer from a coordinator at " + where + " within " + timeout.toSeconds()
+                + " s (is it running, reachable from this machine, and on the same --tls-keystore, or none?)";
     }
 
     static void submit(CoordinatorClient client, CampaignSpec spec, Duration timeout, String where) {

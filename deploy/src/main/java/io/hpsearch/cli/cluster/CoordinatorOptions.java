@@ -32,7 +32,7 @@ final class CoordinatorOptions {
     @Mixin
     TlsOptions tls;
 
-    /** The node's TLS settings, checked with the other options. */
+    /** The node's TLS settings, checked once (the keystore is opened) and kept for reconnects. */
     private Config tlsConfig;
 
     @Option(names = "--timeout", paramLabel = "S", defaultValue = "20",
@@ -54,8 +54,13 @@ final class CoordinatorOptions {
         if (timeoutSeconds < 1 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
             throw new UserError("--timeout must be in 1.." + MAX_TIMEOUT_SECONDS + " seconds (a day), got " + timeoutSeconds);
         }
-        tlsConfig = tls.config();
+        tlsConfig(); // a bad keystore is named with the other options, before anything connects
         return coordinator;
+    }
+
+    private Config tlsConfig() {
+        if (tlsConfig == null) tlsConfig = tls.config();
+        return tlsConfig;
     }
 
     Duration timeout() {
@@ -68,7 +73,7 @@ final class CoordinatorOptions {
         ClusterLogging.toStderr(Level.WARN);
         try {
             return ClusterLogging.withoutBindTrace(() -> CoordinatorClient.join(ClusterConfig.node(ClusterConfig.ROLE_CLIENT,
-                    self, 0, List.of(coordinator.seed()), tlsConfig != null ? tlsConfig : tls.config()), timeout()));
+                    self, 0, List.of(coordinator.seed()), tlsConfig()), timeout()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {

@@ -84,7 +84,7 @@ final class TlsOptions {
         return ClusterConfig.tls(file, password);
     }
 
-    /** For a hint after a failure to reach the coordinator. */
+    /** Whether a keystore is given (by the option or the environment). */
     boolean enabled() {
         return keyStore() != null;
     }

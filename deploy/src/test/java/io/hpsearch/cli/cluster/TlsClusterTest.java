@@ -55,13 +55,7 @@ class TlsClusterTest {
         CliProcesses.Cli stranger = processes.startWith(List.of(), password, "stranger", "worker", "--join", join,
                 "--slots", "1", "--tls-keystore", other.toString());
 
-        Path file = Files.writeString(dir.resolve("tls.conf"), String.join("\n",
-                "campaign { name = over-tls }",
-                "data { set = synthetic, validation = 50, synthetic { train = 300, test = 50, dim = 4, classes = 3 } }",
-                "network { hidden = [4] }",
-                "training { batch = 50, epochs = 1, schedule { type = constant, eta = 0.05 } }",
-                "search { lambda { scale = log, min = 1e-5, max = 1e-1 } }",
-                "phases = [ { name = coarse, sampler = random, trials = 4 } ]"));
+        Path file = Files.writeString(dir.resolve("tls.conf"), TinyCampaigns.text("over-tls", 4));
         CliProcesses.Cli launch = processes.startWith(List.of(), password, "launch", "launch", file.toString(),
                 "--join", join, "--tls-keystore", cluster.toString());
         assertEquals(0, launch.awaitExit(Duration.ofSeconds(120)), "launch\n" + launch.err());

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,6 +49,13 @@ class WorkerOfOtherCodeTest {
         if (coordinator != null) coordinator.close();
     }
 
+    /** A folder whose hpsearch-version.properties, ahead on a class path, makes a process build 0.0.9 of code OTHER. */
+    private Path otherBuild() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("other-build"));
+        Files.writeString(folder.resolve("hpsearch-version.properties"), "version=0.0.9\ncode=" + OTHER + "\n");
+        return folder;
+    }
+
     @Test
     void aWorkerOfOtherTrainingCodeIsRefusedSaysWhyAndExits2() throws Exception {
         BuildInfo ours = BuildInfo.current();
@@ -57,20 +65,12 @@ class WorkerOfOtherCodeTest {
         coordinator = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", port, List.of()),
                 Coordinator.Settings.defaults().withBuild(ours));
         CoordinatorClient client = CoordinatorClient.using(coordinator.system(), Duration.ofSeconds(20));
-        CampaignAck ack = client.submit(CampaignFile.parse(String.join("\n",
-                "campaign { name = other-code }",
-                "data { set = synthetic, validation = 50, synthetic { train = 200, test = 50, dim = 4, classes = 3 } }",
-                "network { hidden = [4] }",
-                "training { batch = 50, epochs = 1, schedule { type = constant, eta = 0.05 } }",
-                "search { lambda { scale = log, min = 1e-5, max = 1e-1 } }",
-                "phases = [ { name = coarse, sampler = random, trials = 3 } ]"), "other-code.conf"))
+        CampaignAck ack = client.submit(CampaignFile.parse(TinyCampaigns.text("other-code", 3), "other-code.conf"))
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
         assertTrue(ack.getAccepted(), ack.getError());
 
         processes = new CliProcesses(dir);
-        Path otherBuild = Files.createDirectories(dir.resolve("other-build"));
-        Files.writeString(otherBuild.resolve("hpsearch-version.properties"), "version=0.0.9\ncode=" + OTHER + "\n");
-        CliProcesses.Cli worker = processes.startWith(List.of(otherBuild), "worker", "worker", "--join",
+        CliProcesses.Cli worker = processes.startWith(List.of(otherBuild()), "worker", "worker", "--join",
                 "127.0.0.1:" + port, "--slots", "1");
         assertEquals(2, worker.awaitExit(Duration.ofSeconds(90)), "exit code\n" + worker.err());
         String err = worker.err();
@@ -98,18 +98,9 @@ class WorkerOfOtherCodeTest {
         int port = CliProcesses.freePort();
         coordinator = CoordinatorNode.start(CoordinatorNode.config("127.0.0.1", port, List.of()),
                 Coordinator.Settings.defaults().withBuild(ours));
-        Path otherBuild = Files.createDirectories(dir.resolve("other-build"));
-        Files.writeString(otherBuild.resolve("hpsearch-version.properties"), "version=0.0.9\ncode=" + OTHER + "\n");
-        Path file = dir.resolve("other-code.conf");
-        Files.writeString(file, String.join("\n",
-                "campaign { name = other-client }",
-                "data { set = synthetic, validation = 50, synthetic { train = 200, test = 50, dim = 4, classes = 3 } }",
-                "network { hidden = [4] }",
-                "training { batch = 50, epochs = 1, schedule { type = constant, eta = 0.05 } }",
-                "search { lambda { scale = log, min = 1e-5, max = 1e-1 } }",
-                "phases = [ { name = coarse, sampler = random, trials = 3 } ]"));
+        Path file = Files.writeString(dir.resolve("other-code.conf"), TinyCampaigns.text("other-client", 3));
         processes = new CliProcesses(dir);
-        CliProcesses.Cli launch = processes.startWith(List.of(otherBuild), "launch", "launch", file.toString(),
+        CliProcesses.Cli launch = processes.startWith(List.of(otherBuild()), "launch", "launch", file.toString(),
                 "--join", "127.0.0.1:" + port);
         assertEquals(2, launch.awaitExit(Duration.ofSeconds(90)), "exit code\n" + launch.err());
         assertTrue(launch.err().contains("the coordinator at 127.0.0.1:" + port + " refused campaign other-client: this "
