@@ -31,14 +31,16 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <h2>How it works</h2>
  * B (or Bᵀ) is first packed into a panel buffer ({@link #packB}/{@link #packBt}): column panels of
- * 2 vectors width (3 for the last when the count is odd, 1 when there is a single vector), each
+ * 2 vectors width (3 for the last when the count is odd, 1 when there is a single vector; 4 with
+ * AVX-512 where the count allows, see {@link #panelVectors}), each
  * stored k × width contiguously and zero-padded to whole vectors. This makes the inner loop of
  * every product the same contiguous, unit-stride stream regardless of how B was stored, and
  * removes column tails from the inner loop (only the final store is partial). Packing costs k·n
  * copies against m·k·n multiply-adds, about 1 % at m = 100. The main micro-kernel keeps a 6-row ×
  * 2-vector block of C in registers (12 accumulators + 2 B vectors + 1 broadcast, one AVX2 register
  * to spare: a 4 × 3 block that uses all 16 made the JIT spill and ran at half the speed; the 6 × 2
- * one runs near the FMA units' peak when its operands are in L1); a 3-panel takes a 3 × 3 kernel,
+ * one runs near the FMA units' peak when its operands are in L1; AVX-512's 32 registers take a
+ * 6-row × 4-vector block); a 3-panel takes a 3 × 3 kernel,
  * 4-row remainders 4-row kernels, and single rows a 1-row path. k is processed in blocks of at
  * most {@link #KC} for cache reuse (see {@code tiles}).
  *
@@ -61,8 +63,26 @@ public final class Gemm {
     static final int MR = 6;
     /** Rows of C per row block (see {@code tiles}), a multiple of {@link #MR}. */
     static final int RB = 96;
-    /** Largest block of k per pass: a panel's k-block (256 × 16 floats, 16 KiB) stays in L1. */
-    static final int KC = 256;
+    /**
+     * Whether column panels are 4 vectors wide where the count allows ({@link #panelVectors}): with
+     * AVX-512 the JIT has 32 vector registers, enough for a 6-row × 4-vector block of C.
+     */
+    static final boolean WIDE_PANELS = V >= 16;
+    /**
+     * Largest block of k per pass: a panel's k-block stays in L1 while it meets every row tile
+     * (256 × 2 vectors: 16 KiB with AVX2, 32 KiB with AVX-512; 4-vector panels take 160 × 64
+     * floats, 40 KiB: at 256 rows, 64 KiB, the product by a 3072-row panel ran at 72 GFLOP/s
+     * instead of 88 in {@code GemmBenchmark.prepacked}).
+     */
+    static final int KC = WIDE_PANELS ? 160 : 256;
+    /**
+     * Largest block of k when A's rows come through a table ({@link #mulPackedRows}: a shuffled
+     * batch read in place in its data set, from memory rather than cache). Short blocks cut each
+     * sample into many short runs, which the hardware prefetchers follow badly: on the CIFAR shape
+     * (two halves of 1536 inputs) an epoch took 0.46–0.48 s with blocks of at most 256 and
+     * 0.40–0.43 s with whole halves. The panel then streams from L2, which keeps up.
+     */
+    static final int KC_ROWS = 1536;
 
     private Gemm() {
     }
@@ -83,9 +103,19 @@ public final class Gemm {
      * three for the last panel when {@code nv} is odd (50 columns: 16 + 16 + 24, not 64), taken
      * by a 3-row × 3-vector kernel: a one-vector panel needs a load per multiply-add and ran at
      * little more than half the speed. A single vector stays one panel.
+     *
+     * <p>With AVX-512, panels are 4 vectors wide where that leaves no single vector (4, or 6 and
+     * more, vectors left): a 50-column layer (4 vectors of 16) is then one panel, so the product
+     * reads A once instead of twice and each broadcast of an A element feeds 4 multiply-adds
+     * instead of 2. On the project's Intel machine (GemmBenchmark.prepacked) that took X·W₁ on the
+     * CIFAR shape from 76 to 88 GFLOP/s, Xᵀ·dZ from 89 to 105 and dZ·Wᵀ from 93 to 119. Every
+     * element is still the same fma chain, so results do not change by a bit.
      */
     static int panelVectors(int nv, int v) {
         int rest = nv - v;
+        if (WIDE_PANELS && (rest == 4 || rest >= 6)) {
+            return 4;
+        }
         return rest == 3 ? 3 : Math.min(2, rest);
     }
 
@@ -120,10 +150,15 @@ public final class Gemm {
             if (cols == width) {
                 packFull(p0, p1, w, b, bOff + j0, ldb, panel, base);
             } else {
+                // The panel's whole vectors a vector at a time, then the ragged columns one by one.
+                int whole = cols / V * V;
                 for (int p = p0; p < p1; p++) {
                     int dst = base + p * width;
                     int src = bOff + p * ldb + j0;
-                    for (int t = 0; t < cols; t++) {
+                    for (int t = 0; t < whole; t += V) {
+                        FloatVector.fromArray(S, b, src + t).intoArray(panel, dst + t);
+                    }
+                    for (int t = whole; t < cols; t++) {
                         panel[dst + t] = b[src + t];
                     }
                     for (int t = cols; t < width; t++) {
@@ -337,7 +372,8 @@ public final class Gemm {
         boolean rowTab = tab != null;
         boolean unit = tab == null && ars == 1; // strided Aᵀ: six neighbours of one row of the stored A
         float[] t = STAGE.get();
-        int blocks = (k + KC - 1) / KC;
+        int kcMax = rowTab ? KC_ROWS : KC;
+        int blocks = (k + kcMax - 1) / kcMax;
         int kc = (k + blocks - 1) / blocks; // equal blocks: 784 = 4 × 196 rather than 3 × 256 + 16
         for (int p0 = 0; p0 < k; p0 += kc) {
             int kl = Math.min(kc, k - p0);
@@ -359,6 +395,43 @@ public final class Gemm {
                                 zero(c, cOff + i * ldc + j0, ldc, 3, cols);
                             }
                             k3x3(kl, a, a0, a1, a2, acs, panel, bi, c, cOff + i * ldc + j0, ldc, cols, t);
+                        }
+                    }
+                    if (w == 4) {
+                        for (; i + MR <= full; i += MR) {
+                            int ci = cOff + i * ldc + j0;
+                            if (unit) {
+                                if (fresh) {
+                                    k6x4uz(kl, a, aOff + i + p0 * acs, acs, panel, bi, c, ci, ldc, cols, t);
+                                } else {
+                                    k6x4u(kl, a, aOff + i + p0 * acs, acs, panel, bi, c, ci, ldc, cols, t);
+                                }
+                                continue;
+                            }
+                            if (fresh) {
+                                zero(c, ci, ldc, MR, cols);
+                            }
+                            if (rowTab) {
+                                k6x4(kl, a, tab[i] + p0, tab[i + 1] + p0, tab[i + 2] + p0, tab[i + 3] + p0,
+                                        tab[i + 4] + p0, tab[i + 5] + p0, acs, panel, bi, c, ci, ldc, cols, t);
+                            } else {
+                                int a0 = aOff + i * ars + p0 * acs;
+                                k6x4(kl, a, a0, a0 + ars, a0 + 2 * ars, a0 + 3 * ars, a0 + 4 * ars, a0 + 5 * ars, acs,
+                                        panel, bi, c, ci, ldc, cols, t);
+                            }
+                        }
+                        for (; i + 4 <= full; i += 4) {
+                            int ci = cOff + i * ldc + j0;
+                            if (fresh) {
+                                zero(c, ci, ldc, 4, cols);
+                            }
+                            if (rowTab) {
+                                k4x4(kl, a, tab[i] + p0, tab[i + 1] + p0, tab[i + 2] + p0, tab[i + 3] + p0, acs,
+                                        panel, bi, c, ci, ldc, cols, t);
+                            } else {
+                                int a0 = aOff + i * ars + p0 * acs;
+                                k4x4(kl, a, a0, a0 + ars, a0 + 2 * ars, a0 + 3 * ars, acs, panel, bi, c, ci, ldc, cols, t);
+                            }
                         }
                     }
                     for (; i + MR <= full && w < 3; i += MR) {
@@ -641,6 +714,390 @@ public final class Gemm {
         }
     }
 
+    /** 6 rows × 4 vectors of C where there are 32 vector registers (AVX-512): 24 accumulators, 4 panel vectors and 1 broadcast; a 50-column layer is one panel, so A is read once and every broadcast feeds 4 multiply-adds instead of 2. */
+    private static void k6x4(int k, float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int acs,
+                             float[] pb, int bi,
+                             float[] c, int ci, int ldc, int cols, float[] t) {
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V), c02 = FloatVector.fromArray(S, c, ci + 2 * V), c03 = FloatVector.fromArray(S, c, ci + 3 * V);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V), c12 = FloatVector.fromArray(S, c, r1 + 2 * V), c13 = FloatVector.fromArray(S, c, r1 + 3 * V);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V), c22 = FloatVector.fromArray(S, c, r2 + 2 * V), c23 = FloatVector.fromArray(S, c, r2 + 3 * V);
+        FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V), c32 = FloatVector.fromArray(S, c, r3 + 2 * V), c33 = FloatVector.fromArray(S, c, r3 + 3 * V);
+        FloatVector c40 = FloatVector.fromArray(S, c, r4), c41 = FloatVector.fromArray(S, c, r4 + V), c42 = FloatVector.fromArray(S, c, r4 + 2 * V), c43 = FloatVector.fromArray(S, c, r4 + 3 * V);
+        FloatVector c50 = FloatVector.fromArray(S, c, r5), c51 = FloatVector.fromArray(S, c, r5 + V), c52 = FloatVector.fromArray(S, c, r5 + 2 * V), c53 = FloatVector.fromArray(S, c, r5 + 3 * V);
+        for (int p = 0; p < k; p++) {
+            int bo = bi + p * (4 * V);
+            int ao = p * acs;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
+            FloatVector b2 = FloatVector.fromArray(S, pb, bo + 2 * V);
+            FloatVector b3 = FloatVector.fromArray(S, pb, bo + 3 * V);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[a1 + ao]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[a2 + ao]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(S, a[a3 + ao]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            c33 = x.fma(b3, c33);
+            x = FloatVector.broadcast(S, a[a4 + ao]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            c42 = x.fma(b2, c42);
+            c43 = x.fma(b3, c43);
+            x = FloatVector.broadcast(S, a[a5 + ao]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            c52 = x.fma(b2, c52);
+            c53 = x.fma(b3, c53);
+        }
+        if (cols >= 4 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c02.intoArray(c, ci + 2 * V);
+            c03.intoArray(c, ci + 3 * V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c12.intoArray(c, r1 + 2 * V);
+            c13.intoArray(c, r1 + 3 * V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c22.intoArray(c, r2 + 2 * V);
+            c23.intoArray(c, r2 + 3 * V);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + V);
+            c32.intoArray(c, r3 + 2 * V);
+            c33.intoArray(c, r3 + 3 * V);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + V);
+            c42.intoArray(c, r4 + 2 * V);
+            c43.intoArray(c, r4 + 3 * V);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + V);
+            c52.intoArray(c, r5 + 2 * V);
+            c53.intoArray(c, r5 + 3 * V);
+        } else {
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c02.intoArray(t, 2 * V);
+            c03.intoArray(t, 3 * V);
+            c10.intoArray(t, 4 * V);
+            c11.intoArray(t, 5 * V);
+            c12.intoArray(t, 6 * V);
+            c13.intoArray(t, 7 * V);
+            c20.intoArray(t, 8 * V);
+            c21.intoArray(t, 9 * V);
+            c22.intoArray(t, 10 * V);
+            c23.intoArray(t, 11 * V);
+            c30.intoArray(t, 12 * V);
+            c31.intoArray(t, 13 * V);
+            c32.intoArray(t, 14 * V);
+            c33.intoArray(t, 15 * V);
+            c40.intoArray(t, 16 * V);
+            c41.intoArray(t, 17 * V);
+            c42.intoArray(t, 18 * V);
+            c43.intoArray(t, 19 * V);
+            c50.intoArray(t, 20 * V);
+            c51.intoArray(t, 21 * V);
+            c52.intoArray(t, 22 * V);
+            c53.intoArray(t, 23 * V);
+            copyOut(t, 6, 4 * V, c, ci, ldc, cols);
+        }
+    }
+
+    /** {@link #k6x4} for A rows at unit stride (Aᵀ of a row-major A): six neighbours of one row of A. */
+    private static void k6x4u(int k, float[] a, int ai, int acs,
+                             float[] pb, int bi,
+                             float[] c, int ci, int ldc, int cols, float[] t) {
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V), c02 = FloatVector.fromArray(S, c, ci + 2 * V), c03 = FloatVector.fromArray(S, c, ci + 3 * V);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V), c12 = FloatVector.fromArray(S, c, r1 + 2 * V), c13 = FloatVector.fromArray(S, c, r1 + 3 * V);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V), c22 = FloatVector.fromArray(S, c, r2 + 2 * V), c23 = FloatVector.fromArray(S, c, r2 + 3 * V);
+        FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V), c32 = FloatVector.fromArray(S, c, r3 + 2 * V), c33 = FloatVector.fromArray(S, c, r3 + 3 * V);
+        FloatVector c40 = FloatVector.fromArray(S, c, r4), c41 = FloatVector.fromArray(S, c, r4 + V), c42 = FloatVector.fromArray(S, c, r4 + 2 * V), c43 = FloatVector.fromArray(S, c, r4 + 3 * V);
+        FloatVector c50 = FloatVector.fromArray(S, c, r5), c51 = FloatVector.fromArray(S, c, r5 + V), c52 = FloatVector.fromArray(S, c, r5 + 2 * V), c53 = FloatVector.fromArray(S, c, r5 + 3 * V);
+        for (int p = 0; p < k; p++) {
+            int bo = bi + p * (4 * V);
+            int ao = ai + p * acs;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
+            FloatVector b2 = FloatVector.fromArray(S, pb, bo + 2 * V);
+            FloatVector b3 = FloatVector.fromArray(S, pb, bo + 3 * V);
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            c33 = x.fma(b3, c33);
+            x = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            c42 = x.fma(b2, c42);
+            c43 = x.fma(b3, c43);
+            x = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            c52 = x.fma(b2, c52);
+            c53 = x.fma(b3, c53);
+        }
+        if (cols >= 4 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c02.intoArray(c, ci + 2 * V);
+            c03.intoArray(c, ci + 3 * V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c12.intoArray(c, r1 + 2 * V);
+            c13.intoArray(c, r1 + 3 * V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c22.intoArray(c, r2 + 2 * V);
+            c23.intoArray(c, r2 + 3 * V);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + V);
+            c32.intoArray(c, r3 + 2 * V);
+            c33.intoArray(c, r3 + 3 * V);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + V);
+            c42.intoArray(c, r4 + 2 * V);
+            c43.intoArray(c, r4 + 3 * V);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + V);
+            c52.intoArray(c, r5 + 2 * V);
+            c53.intoArray(c, r5 + 3 * V);
+        } else {
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c02.intoArray(t, 2 * V);
+            c03.intoArray(t, 3 * V);
+            c10.intoArray(t, 4 * V);
+            c11.intoArray(t, 5 * V);
+            c12.intoArray(t, 6 * V);
+            c13.intoArray(t, 7 * V);
+            c20.intoArray(t, 8 * V);
+            c21.intoArray(t, 9 * V);
+            c22.intoArray(t, 10 * V);
+            c23.intoArray(t, 11 * V);
+            c30.intoArray(t, 12 * V);
+            c31.intoArray(t, 13 * V);
+            c32.intoArray(t, 14 * V);
+            c33.intoArray(t, 15 * V);
+            c40.intoArray(t, 16 * V);
+            c41.intoArray(t, 17 * V);
+            c42.intoArray(t, 18 * V);
+            c43.intoArray(t, 19 * V);
+            c50.intoArray(t, 20 * V);
+            c51.intoArray(t, 21 * V);
+            c52.intoArray(t, 22 * V);
+            c53.intoArray(t, 23 * V);
+            copyOut(t, 6, 4 * V, c, ci, ldc, cols);
+        }
+    }
+
+    /** {@link #k6x4u} starting from zero instead of C (one k-block overwriting C). */
+    private static void k6x4uz(int k, float[] a, int ai, int acs,
+                             float[] pb, int bi,
+                             float[] c, int ci, int ldc, int cols, float[] t) {
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S), c33 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S), c43 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S), c53 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            int bo = bi + p * (4 * V);
+            int ao = ai + p * acs;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
+            FloatVector b2 = FloatVector.fromArray(S, pb, bo + 2 * V);
+            FloatVector b3 = FloatVector.fromArray(S, pb, bo + 3 * V);
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            c33 = x.fma(b3, c33);
+            x = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            c42 = x.fma(b2, c42);
+            c43 = x.fma(b3, c43);
+            x = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            c52 = x.fma(b2, c52);
+            c53 = x.fma(b3, c53);
+        }
+        if (cols >= 4 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c02.intoArray(c, ci + 2 * V);
+            c03.intoArray(c, ci + 3 * V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c12.intoArray(c, r1 + 2 * V);
+            c13.intoArray(c, r1 + 3 * V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c22.intoArray(c, r2 + 2 * V);
+            c23.intoArray(c, r2 + 3 * V);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + V);
+            c32.intoArray(c, r3 + 2 * V);
+            c33.intoArray(c, r3 + 3 * V);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + V);
+            c42.intoArray(c, r4 + 2 * V);
+            c43.intoArray(c, r4 + 3 * V);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + V);
+            c52.intoArray(c, r5 + 2 * V);
+            c53.intoArray(c, r5 + 3 * V);
+        } else {
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c02.intoArray(t, 2 * V);
+            c03.intoArray(t, 3 * V);
+            c10.intoArray(t, 4 * V);
+            c11.intoArray(t, 5 * V);
+            c12.intoArray(t, 6 * V);
+            c13.intoArray(t, 7 * V);
+            c20.intoArray(t, 8 * V);
+            c21.intoArray(t, 9 * V);
+            c22.intoArray(t, 10 * V);
+            c23.intoArray(t, 11 * V);
+            c30.intoArray(t, 12 * V);
+            c31.intoArray(t, 13 * V);
+            c32.intoArray(t, 14 * V);
+            c33.intoArray(t, 15 * V);
+            c40.intoArray(t, 16 * V);
+            c41.intoArray(t, 17 * V);
+            c42.intoArray(t, 18 * V);
+            c43.intoArray(t, 19 * V);
+            c50.intoArray(t, 20 * V);
+            c51.intoArray(t, 21 * V);
+            c52.intoArray(t, 22 * V);
+            c53.intoArray(t, 23 * V);
+            copyOut(t, 6, 4 * V, c, ci, ldc, cols);
+        }
+    }
+
+    /** 4 rows × 4 vectors of C, for a 4-row remainder of a 4-vector panel. */
+    private static void k4x4(int k, float[] a, int a0, int a1, int a2, int a3, int acs,
+                             float[] pb, int bi,
+                             float[] c, int ci, int ldc, int cols, float[] t) {
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V), c02 = FloatVector.fromArray(S, c, ci + 2 * V), c03 = FloatVector.fromArray(S, c, ci + 3 * V);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V), c12 = FloatVector.fromArray(S, c, r1 + 2 * V), c13 = FloatVector.fromArray(S, c, r1 + 3 * V);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V), c22 = FloatVector.fromArray(S, c, r2 + 2 * V), c23 = FloatVector.fromArray(S, c, r2 + 3 * V);
+        FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V), c32 = FloatVector.fromArray(S, c, r3 + 2 * V), c33 = FloatVector.fromArray(S, c, r3 + 3 * V);
+        for (int p = 0; p < k; p++) {
+            int bo = bi + p * (4 * V);
+            int ao = p * acs;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
+            FloatVector b2 = FloatVector.fromArray(S, pb, bo + 2 * V);
+            FloatVector b3 = FloatVector.fromArray(S, pb, bo + 3 * V);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[a1 + ao]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[a2 + ao]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(S, a[a3 + ao]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            c33 = x.fma(b3, c33);
+        }
+        if (cols >= 4 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c02.intoArray(c, ci + 2 * V);
+            c03.intoArray(c, ci + 3 * V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c12.intoArray(c, r1 + 2 * V);
+            c13.intoArray(c, r1 + 3 * V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c22.intoArray(c, r2 + 2 * V);
+            c23.intoArray(c, r2 + 3 * V);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + V);
+            c32.intoArray(c, r3 + 2 * V);
+            c33.intoArray(c, r3 + 3 * V);
+        } else {
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c02.intoArray(t, 2 * V);
+            c03.intoArray(t, 3 * V);
+            c10.intoArray(t, 4 * V);
+            c11.intoArray(t, 5 * V);
+            c12.intoArray(t, 6 * V);
+            c13.intoArray(t, 7 * V);
+            c20.intoArray(t, 8 * V);
+            c21.intoArray(t, 9 * V);
+            c22.intoArray(t, 10 * V);
+            c23.intoArray(t, 11 * V);
+            c30.intoArray(t, 12 * V);
+            c31.intoArray(t, 13 * V);
+            c32.intoArray(t, 14 * V);
+            c33.intoArray(t, 15 * V);
+            copyOut(t, 4, 4 * V, c, ci, ldc, cols);
+        }
+    }
+
     /** Zeroes a rows × cols region of C (before a kernel that starts from C, in a fresh product). */
     private static void zero(float[] c, int ci, int ldc, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
@@ -862,8 +1319,8 @@ public final class Gemm {
         }
     }
 
-    /** One tile of staging per thread (6 rows × 2 vectors), allocated on the thread's first product only. */
-    private static final ThreadLocal<float[]> STAGE = ThreadLocal.withInitial(() -> new float[MR * 2 * V]);
+    /** One tile of staging per thread (6 rows × 4 vectors), allocated on the thread's first product only. */
+    private static final ThreadLocal<float[]> STAGE = ThreadLocal.withInitial(() -> new float[MR * 4 * V]);
 
     static void checkRows(int r0, int r1) {
         if (r0 < 0 || r1 < r0) {

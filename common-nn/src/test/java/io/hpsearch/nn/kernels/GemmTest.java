@@ -24,7 +24,8 @@ class GemmTest {
     enum Variant { NN, NT, TN }
 
     private static final int[] MS = {1, 3, 4, 5, 6, 7, 10, 11, 17, 101};
-    private static final int[] NS = {1, 2, 7, 8, 9, 10, 15, 16, 17, 24, 33, 50, 57};
+    // 50 and 57 are one 4-vector panel with AVX-512; 100 and 130 are 4 + 3 and 4 + 2 + 3 vectors.
+    private static final int[] NS = {1, 2, 7, 8, 9, 10, 15, 16, 17, 24, 33, 50, 57, 100, 130};
     private static final int[] KS = {1, 7, 17, 100, 784};
 
     /** Operands of one product, stored as the variant wants them. */
@@ -288,8 +289,8 @@ class GemmTest {
     void rowTableProductMatchesStridedOneOnTheGatheredRows() {
         Random rnd = new Random(9);
         int[] ms = {1, 4, 5, 6, 7, 10, 13, 100};
-        int[] ns = {1, 7, 8, 9, 16, 17, 50};
-        int[] ks = {1, 7, 100, 300};
+        int[] ns = {1, 7, 8, 9, 16, 17, 50, 100};
+        int[] ks = {1, 7, 100, 300, 1700}; // 1700: more than one k-block of a row table
         for (int m : ms) {
             for (int n : ns) {
                 for (int k : ks) {
@@ -352,22 +353,22 @@ class GemmTest {
     }
 
     @Test
-    void panelWidthsArePairsThenOneTripleForOddCounts() {
+    void panelWidthsCoverTheVectorsWithASingleOnlyWhenThereIsOne() {
+        int widest = Gemm.WIDE_PANELS ? 4 : 3;
         for (int nv = 1; nv <= 20; nv++) {
             int v = 0;
-            int odd = 0;
             while (v < nv) {
                 int w = Gemm.panelVectors(nv, v);
-                assertTrue(w >= 1 && w <= 3);
-                if (w != 2) {
-                    odd++;
-                    assertEquals(nv, v + w, "an odd-width panel comes last");
-                    assertTrue(w == 3 || nv == 1, "a single vector only when there is one: nv=" + nv);
-                }
+                assertTrue(w >= 1 && w <= widest, "nv=" + nv + ": panel of " + w);
+                if (w == 1) assertEquals(1, nv, "a single vector only when there is one: nv=" + nv);
+                if (w == 3) assertEquals(nv, v + w, "a 3-vector panel comes last: nv=" + nv);
+                if (w == 4) assertTrue(Gemm.WIDE_PANELS);
                 v += w;
             }
             assertEquals(nv, v);
-            assertEquals(nv % 2, odd, "nv=" + nv);
+        }
+        if (Gemm.WIDE_PANELS) {
+            assertEquals(4, Gemm.panelVectors(4, 0), "a 50-column layer (4 vectors of 16) is one panel");
         }
     }
 
