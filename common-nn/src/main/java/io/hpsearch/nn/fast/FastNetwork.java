@@ -37,8 +37,9 @@ import java.util.Objects;
  * Weights are {@code W[in][out]} row-major, the layout all three products want without a transposed
  * copy. Activations are row-major {@code rows × width} with the width as leading dimension. The
  * trainer stages a batch ({@link #stageBatch}): the first layer's forward product reads the
- * samples in place in the data set's feature array through a table of row offsets, and each
- * member then copies the rows it has read (now in its cache) into the batch buffer of
+ * samples in place in the data set's feature array through a table of row offsets, and so does
+ * the first layer's weight gradient when that layer is split in input halves (below); otherwise
+ * each member copies the rows it has read (now in its cache) into the batch buffer of
  * {@code capacity × inputDim}, where the weight gradient reads them as one block. Evaluation reads
  * the data set's feature array in place.
  *
@@ -123,8 +124,8 @@ public final class FastNetwork {
      * layer (or too narrow to cut). Its product is then computed as two fma chains, S₁ = X[:, 0:s]
      * W₁[0:s, :] + X[:, s:k] W₁[s:k, :], each half by one member (member ⌊h T / 2⌋ for half h), with
      * the half's weights packed from rows of W₁ that the same member updated in the step before,
-     * and the half's input columns read from the data set and kept in that member's buffer for
-     * the weight gradient of the same rows of W₁. Split by batch rows instead, every member would
+     * and the half's input columns read from the data set by the same member again for the weight
+     * gradient of the same rows of W₁. Split by batch rows instead, every member would
      * read every weight and every input column, written by another core: about 0.5 MB crossing
      * between cores per step on the Fashion-MNIST shape, which cost as much as the arithmetic on
      * a 2-vCPU machine. The cut does not depend on the team, so neither do the results: one
@@ -139,8 +140,19 @@ public final class FastNetwork {
     private final float[][] halfPanel = new float[2][];
     /** Row offsets of each half's input columns (the batch's row offsets plus the half's start). */
     private final int[][] halfRows = new int[2][];
-    /** The array each half's weight gradient reads its input columns from (rows xld apart). */
+    /**
+     * The array each half's weight gradient reads its input columns from: rows xld apart, or, when
+     * {@link #halfSamples} has a table, the data set's feature array with the samples in place.
+     */
     private final float[][] halfInput = new float[2][];
+    /**
+     * Offsets of the batch's samples in {@link #halfInput} when a half's weight gradient reads them
+     * in place (a batch staged without flips), else null. Copying each half's columns into a
+     * buffer for it cost about 80 µs of a 900 µs step on the CIFAR shape, more than reading the
+     * samples where they are (rows 12 KiB apart, which share L1 sets: GemmBenchmark TN:3072:50:100,
+     * 112 against 121 GFLOP/s with padded rows).
+     */
+    private final int[][] halfSamples = new int[2][];
     /** Each member's buffer for the input columns of its half (member 0's is the batch buffer). */
     private float[][] memberX;
     /** Whether the weights member t wrote in the last update are finite; see {@link #weightsFiniteAfterLastUpdate}. */
@@ -562,9 +574,10 @@ public final class FastNetwork {
     }
 
     /**
-     * Like {@link #loadBatch} for the next {@link #forwardTraining}, with the copy deferred: the
-     * first layer's product reads the samples in place in the data set's feature array, and each
-     * member then copies the rows it has just read into the batch buffer for the backward pass.
+     * Like {@link #loadBatch} for the next {@link #forwardTraining}, without the copy: the first
+     * layer's product reads the samples in place in the data set's feature array, and so does its
+     * weight gradient when the first layer is split ({@link #halfSamples}); otherwise each member
+     * copies the rows it has just read into the batch buffer for the backward pass.
      * With {@code flips} (for each row,
      * whether to mirror it left-right; {@code shape}: the image layout, as
      * {@link io.hpsearch.nn.train.HorizontalFlip}) the rows are copied and flipped inside the
@@ -897,8 +910,7 @@ public final class FastNetwork {
      * Half {@code half} of the first layer's product for every row of the batch, on its owner t:
      * packs W₁'s rows of the half, multiplies the half's input columns (in place in the data set,
      * or in the batch buffer or, after a gather with flips, the member's buffer) into z[0] (first
-     * half) or {@link #secondHalf}, and keeps those columns in the member's buffer for the weight
-     * gradient, copied while they are in this core's cache.
+     * half) or {@link #secondHalf}, and notes where the weight gradient finds those columns.
      */
     private void firstLayerHalf(int t, int half, int m) {
         int k = in[0], n = out[0];
@@ -907,6 +919,7 @@ public final class FastNetwork {
         Gemm.packB(width, n, params, wOff[0] + i0 * n, n, panel);
         float[] product = half == 0 ? z[0] : secondHalf;
         float[] buffer = memberX[t];
+        halfSamples[half] = null;
         if (stagedFeatures != null) {
             Gemm.mulPacked(0, m, n, width, buffer, i0, xld, panel, product, 0, n, false);
             halfInput[half] = buffer;
@@ -915,12 +928,9 @@ public final class FastNetwork {
         int[] rowsOfHalf = halfRows[half];
         for (int r = 0; r < m; r++) rowsOfHalf[r] = xRows[r] + i0;
         Gemm.mulPackedRows(0, m, n, width, xSource, rowsOfHalf, panel, product, 0, n, false);
-        if (xSource == x) {
-            halfInput[half] = x;
-        } else if (withLoss) {
-            for (int r = 0; r < m; r++) System.arraycopy(xSource, rowsOfHalf[r], buffer, r * xld + i0, width);
-            halfInput[half] = buffer;
-        }
+        halfInput[half] = xSource;
+        // The weight gradient reads the samples in place too (xRows: the batch buffer's rows, or the data set's).
+        halfSamples[half] = xRows;
     }
 
     private void batchNormForward(int t, int threads, int m, int l, int r0, int r1, boolean relu) {
@@ -945,7 +955,12 @@ public final class FastNetwork {
             for (int half = 0; half < 2; half++) {
                 if (halfOwner(half, threads) != t) continue;
                 int i0 = inputHalf(half), i1 = inputHalf(half + 1);
-                Gemm.mulPackedTransA(i0, i1, n, m, halfInput[half], 0, xld, dPanel[0], grads, wOff[0], n, false);
+                if (halfSamples[half] != null) {
+                    Gemm.mulPackedTransARows(i0, i1, n, m, halfInput[half], halfSamples[half], dPanel[0], grads, wOff[0], n,
+                            false);
+                } else {
+                    Gemm.mulPackedTransA(i0, i1, n, m, halfInput[half], 0, xld, dPanel[0], grads, wOff[0], n, false);
+                }
                 // With an update to follow, the update adds the decay term in its pass over W₁.
                 if (!thenUpdate) addDecay(wOff[0] + i0 * n, wOff[0] + i1 * n);
             }

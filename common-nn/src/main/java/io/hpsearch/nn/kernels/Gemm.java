@@ -311,6 +311,37 @@ public final class Gemm {
         tiles(r0, r1, n, k, a, 0, 0, 1, aRows, panel, c, cOff, ldc, accumulate);
     }
 
+    /**
+     * {@link #mulPackedTransA} with A's rows anywhere in {@code a}: row p of A (a sample) starts at
+     * {@code a[aRows[p]]}, so C row i is column i of the samples, read in place (the weight
+     * gradient Xᵀ·dZ of a shuffled batch, without a copy of the batch). Same numbers as {@link
+     * #mulPackedTransA} on the gathered rows.
+     */
+    public static void mulPackedTransARows(int r0, int r1, int n, int k,
+                                           float[] a, int[] aRows,
+                                           float[] panel,
+                                           float[] c, int cOff, int ldc,
+                                           boolean accumulate) {
+        checkRows(r0, r1);
+        if (r0 == r1 || n == 0) {
+            return;
+        }
+        // Each sample must hold columns [r0, r1): the table's rows checked from r0 on, for r1 - r0 floats.
+        if (aRows.length < k) {
+            throw new IndexOutOfBoundsException("row table of " + aRows.length + " entries, needs " + k);
+        }
+        for (int p = 0; p < k; p++) {
+            long o = (long) aRows[p] + r0;
+            if (aRows[p] < 0 || o + (r1 - r0) > a.length) {
+                throw new IndexOutOfBoundsException("row " + p + " at offset " + aRows[p] + " (columns " + r0 + ".." + r1
+                        + ") exceeds array of " + a.length);
+            }
+        }
+        checkRegion("C", c, cOff + r0 * ldc, ldc, r1 - r0, n);
+        checkLength("panel", panel, packedSize(k, n));
+        transRowTiles(r0, r1, n, k, a, aRows, panel, c, cOff, ldc, accumulate);
+    }
+
     /** Fails fast unless rows [r0, r1) of the table each start a run of {@code len} floats inside {@code a}. */
     private static void checkTable(float[] a, int[] rows, int r0, int r1, int len) {
         if (rows.length < r1) {
@@ -1095,6 +1126,558 @@ public final class Gemm {
             c32.intoArray(t, 14 * V);
             c33.intoArray(t, 15 * V);
             copyOut(t, 4, 4 * V, c, ci, ldc, cols);
+        }
+    }
+
+    /**
+     * {@link #tiles} for {@link #mulPackedTransARows}: element (i, p) of Aᵀ is {@code a[pt[p] + i]}.
+     * The 6-row tiles of 2- and 4-vector panels and the 3-row tiles of a 3-vector one have kernels
+     * of their own; other rows (tails) and a single-vector panel go one row and one vector at a time. Every element
+     * is the same fma chain over p as in {@link #tiles}.
+     */
+    private static void transRowTiles(int r0, int r1, int n, int k,
+                                      float[] a, int[] pt,
+                                      float[] panel,
+                                      float[] c, int cOff, int ldc,
+                                      boolean accumulate) {
+        boolean fresh = !accumulate && k <= KC;
+        if (!accumulate && (!fresh || k == 0)) {
+            for (int i = r0; i < r1; i++) {
+                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            }
+        }
+        if (k == 0) {
+            return;
+        }
+        int nv = paddedCols(n) / V;
+        int fullRows = r1;
+        while (fullRows > r0 && cOff + (fullRows - 1) * ldc + nv * V > c.length) {
+            fullRows--;
+        }
+        float[] t = STAGE.get();
+        int blocks = (k + KC - 1) / KC;
+        int kc = (k + blocks - 1) / blocks;
+        for (int p0 = 0; p0 < k; p0 += kc) {
+            int kl = Math.min(kc, k - p0);
+            for (int b0 = r0; b0 < r1; b0 += RB) {
+                int b1 = Math.min(r1, b0 + RB);
+                int full = Math.min(b1, fullRows);
+                for (int v0 = 0; v0 < nv; ) {
+                    int w = panelVectors(nv, v0);
+                    int j0 = v0 * V;
+                    int cols = Math.min(w * V, n - j0);
+                    int bi = k * j0 + p0 * w * V;
+                    int i = b0;
+                    if (w == 3) {
+                        for (; i + 3 <= full; i += 3) {
+                            int ci = cOff + i * ldc + j0;
+                            if (fresh) {
+                                k3x3tz(kl, a, pt, p0, i, panel, bi, c, ci, ldc, cols, t);
+                            } else {
+                                k3x3t(kl, a, pt, p0, i, panel, bi, c, ci, ldc, cols, t);
+                            }
+                        }
+                    }
+                    if (w == 4 || w == 2) {
+                        for (; i + MR <= full; i += MR) {
+                            int ci = cOff + i * ldc + j0;
+                            if (w == 4) {
+                                if (fresh) {
+                                    k6x4tz(kl, a, pt, p0, i, panel, bi, c, ci, ldc, cols, t);
+                                } else {
+                                    k6x4t(kl, a, pt, p0, i, panel, bi, c, ci, ldc, cols, t);
+                                }
+                            } else if (fresh) {
+                                k6x2tz(kl, a, pt, p0, i, panel, bi, c, ci, ldc, cols, t);
+                            } else {
+                                k6x2t(kl, a, pt, p0, i, panel, bi, c, ci, ldc, cols, t);
+                            }
+                        }
+                    }
+                    for (; i < b1; i++) {
+                        int ci = cOff + i * ldc + j0;
+                        if (fresh) {
+                            zero(c, ci, ldc, 1, cols);
+                        }
+                        for (int v = 0; v < w; v++) {
+                            int cv = ci + v * V;
+                            if (cv + V <= c.length) {
+                                k1x1t(kl, a, pt, p0, i, panel, bi + v * V, w * V, c, cv, cols - v * V, t);
+                            } else {
+                                scalarChainsT(kl, a, pt, p0, i, panel, bi + v * V, w * V, c, cv, cols - v * V);
+                            }
+                        }
+                    }
+                    v0 += w;
+                }
+            }
+        }
+    }
+
+    /** {@link #k3x3} with sample p of A at {@code a[pt[po + p]]} (a 3-vector last panel). */
+    private static void k3x3t(int k, float[] a, int[] pt, int po, int ai,
+                             float[] pb, int bi,
+                             float[] c, int ci, int ldc, int cols, float[] t) {
+        int r1 = ci + ldc, r2 = r1 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V), c02 = FloatVector.fromArray(S, c, ci + 2 * V);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V), c12 = FloatVector.fromArray(S, c, r1 + 2 * V);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V), c22 = FloatVector.fromArray(S, c, r2 + 2 * V);
+        for (int p = 0; p < k; p++) {
+            int bo = bi + p * (3 * V);
+            int ao = pt[po + p] + ai;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
+            FloatVector b2 = FloatVector.fromArray(S, pb, bo + 2 * V);
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            x = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            x = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+        }
+        if (cols >= 3 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c02.intoArray(c, ci + 2 * V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c12.intoArray(c, r1 + 2 * V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c22.intoArray(c, r2 + 2 * V);
+        } else {
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c02.intoArray(t, 2 * V);
+            c10.intoArray(t, 3 * V);
+            c11.intoArray(t, 4 * V);
+            c12.intoArray(t, 5 * V);
+            c20.intoArray(t, 6 * V);
+            c21.intoArray(t, 7 * V);
+            c22.intoArray(t, 8 * V);
+            copyOut(t, 3, 3 * V, c, ci, ldc, cols);
+        }
+    }
+
+    /** {@link #k3x3t} starting from zero instead of C. */
+    private static void k3x3tz(int k, float[] a, int[] pt, int po, int ai,
+                             float[] pb, int bi,
+                             float[] c, int ci, int ldc, int cols, float[] t) {
+        int r1 = ci + ldc, r2 = r1 + ldc;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            int bo = bi + p * (3 * V);
+            int ao = pt[po + p] + ai;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
+            FloatVector b2 = FloatVector.fromArray(S, pb, bo + 2 * V);
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            x = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            x = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+        }
+        if (cols >= 3 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c02.intoArray(c, ci + 2 * V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c12.intoArray(c, r1 + 2 * V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c22.intoArray(c, r2 + 2 * V);
+        } else {
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c02.intoArray(t, 2 * V);
+            c10.intoArray(t, 3 * V);
+            c11.intoArray(t, 4 * V);
+            c12.intoArray(t, 5 * V);
+            c20.intoArray(t, 6 * V);
+            c21.intoArray(t, 7 * V);
+            c22.intoArray(t, 8 * V);
+            copyOut(t, 3, 3 * V, c, ci, ldc, cols);
+        }
+    }
+
+    /** {@link #k1x1} with sample p of A at {@code a[pt[po + p]]}: one row of C is column {@code ai} of the samples. */
+    private static void k1x1t(int k, float[] a, int[] pt, int po, int ai,
+                              float[] pb, int bi, int stride,
+                              float[] c, int ci, int cols, float[] t) {
+        FloatVector c0 = FloatVector.fromArray(S, c, ci);
+        for (int p = 0; p < k; p++) {
+            c0 = FloatVector.broadcast(S, a[pt[po + p] + ai]).fma(FloatVector.fromArray(S, pb, bi + p * stride), c0);
+        }
+        if (cols >= V) {
+            c0.intoArray(c, ci);
+        } else {
+            c0.intoArray(t, 0);
+            copyOut(t, 1, V, c, ci, 0, cols);
+        }
+    }
+
+    /** The same fma chains as {@link #k1x1t} for the {@code valid} columns, one scalar at a time. */
+    private static void scalarChainsT(int k, float[] a, int[] pt, int po, int ai,
+                                      float[] pb, int bi, int stride,
+                                      float[] c, int ci, int valid) {
+        for (int l = 0; l < valid; l++) {
+            float x = c[ci + l];
+            for (int p = 0; p < k; p++) {
+                x = Math.fma(a[pt[po + p] + ai], pb[bi + p * stride + l], x);
+            }
+            c[ci + l] = x;
+        }
+    }
+
+    /** {@link #k6x4u} with sample p of A at {@code a[pt[po + p]]} (Aᵀ of rows read in place): six neighbours of one sample. */
+    private static void k6x4t(int k, float[] a, int[] pt, int po, int ai,
+                             float[] pb, int bi,
+                             float[] c, int ci, int ldc, int cols, float[] t) {
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V), c02 = FloatVector.fromArray(S, c, ci + 2 * V), c03 = FloatVector.fromArray(S, c, ci + 3 * V);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V), c12 = FloatVector.fromArray(S, c, r1 + 2 * V), c13 = FloatVector.fromArray(S, c, r1 + 3 * V);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V), c22 = FloatVector.fromArray(S, c, r2 + 2 * V), c23 = FloatVector.fromArray(S, c, r2 + 3 * V);
+        FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V), c32 = FloatVector.fromArray(S, c, r3 + 2 * V), c33 = FloatVector.fromArray(S, c, r3 + 3 * V);
+        FloatVector c40 = FloatVector.fromArray(S, c, r4), c41 = FloatVector.fromArray(S, c, r4 + V), c42 = FloatVector.fromArray(S, c, r4 + 2 * V), c43 = FloatVector.fromArray(S, c, r4 + 3 * V);
+        FloatVector c50 = FloatVector.fromArray(S, c, r5), c51 = FloatVector.fromArray(S, c, r5 + V), c52 = FloatVector.fromArray(S, c, r5 + 2 * V), c53 = FloatVector.fromArray(S, c, r5 + 3 * V);
+        for (int p = 0; p < k; p++) {
+            int bo = bi + p * (4 * V);
+            int ao = pt[po + p] + ai;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
+            FloatVector b2 = FloatVector.fromArray(S, pb, bo + 2 * V);
+            FloatVector b3 = FloatVector.fromArray(S, pb, bo + 3 * V);
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            c33 = x.fma(b3, c33);
+            x = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            c42 = x.fma(b2, c42);
+            c43 = x.fma(b3, c43);
+            x = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            c52 = x.fma(b2, c52);
+            c53 = x.fma(b3, c53);
+        }
+        if (cols >= 4 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c02.intoArray(c, ci + 2 * V);
+            c03.intoArray(c, ci + 3 * V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c12.intoArray(c, r1 + 2 * V);
+            c13.intoArray(c, r1 + 3 * V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c22.intoArray(c, r2 + 2 * V);
+            c23.intoArray(c, r2 + 3 * V);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + V);
+            c32.intoArray(c, r3 + 2 * V);
+            c33.intoArray(c, r3 + 3 * V);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + V);
+            c42.intoArray(c, r4 + 2 * V);
+            c43.intoArray(c, r4 + 3 * V);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + V);
+            c52.intoArray(c, r5 + 2 * V);
+            c53.intoArray(c, r5 + 3 * V);
+        } else {
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c02.intoArray(t, 2 * V);
+            c03.intoArray(t, 3 * V);
+            c10.intoArray(t, 4 * V);
+            c11.intoArray(t, 5 * V);
+            c12.intoArray(t, 6 * V);
+            c13.intoArray(t, 7 * V);
+            c20.intoArray(t, 8 * V);
+            c21.intoArray(t, 9 * V);
+            c22.intoArray(t, 10 * V);
+            c23.intoArray(t, 11 * V);
+            c30.intoArray(t, 12 * V);
+            c31.intoArray(t, 13 * V);
+            c32.intoArray(t, 14 * V);
+            c33.intoArray(t, 15 * V);
+            c40.intoArray(t, 16 * V);
+            c41.intoArray(t, 17 * V);
+            c42.intoArray(t, 18 * V);
+            c43.intoArray(t, 19 * V);
+            c50.intoArray(t, 20 * V);
+            c51.intoArray(t, 21 * V);
+            c52.intoArray(t, 22 * V);
+            c53.intoArray(t, 23 * V);
+            copyOut(t, 6, 4 * V, c, ci, ldc, cols);
+        }
+    }
+
+    /** {@link #k6x4t} starting from zero instead of C (one k-block overwriting C). */
+    private static void k6x4tz(int k, float[] a, int[] pt, int po, int ai,
+                             float[] pb, int bi,
+                             float[] c, int ci, int ldc, int cols, float[] t) {
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S), c33 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S), c43 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S), c53 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            int bo = bi + p * (4 * V);
+            int ao = pt[po + p] + ai;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
+            FloatVector b2 = FloatVector.fromArray(S, pb, bo + 2 * V);
+            FloatVector b3 = FloatVector.fromArray(S, pb, bo + 3 * V);
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            c33 = x.fma(b3, c33);
+            x = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            c42 = x.fma(b2, c42);
+            c43 = x.fma(b3, c43);
+            x = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            c52 = x.fma(b2, c52);
+            c53 = x.fma(b3, c53);
+        }
+        if (cols >= 4 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c02.intoArray(c, ci + 2 * V);
+            c03.intoArray(c, ci + 3 * V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c12.intoArray(c, r1 + 2 * V);
+            c13.intoArray(c, r1 + 3 * V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c22.intoArray(c, r2 + 2 * V);
+            c23.intoArray(c, r2 + 3 * V);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + V);
+            c32.intoArray(c, r3 + 2 * V);
+            c33.intoArray(c, r3 + 3 * V);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + V);
+            c42.intoArray(c, r4 + 2 * V);
+            c43.intoArray(c, r4 + 3 * V);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + V);
+            c52.intoArray(c, r5 + 2 * V);
+            c53.intoArray(c, r5 + 3 * V);
+        } else {
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c02.intoArray(t, 2 * V);
+            c03.intoArray(t, 3 * V);
+            c10.intoArray(t, 4 * V);
+            c11.intoArray(t, 5 * V);
+            c12.intoArray(t, 6 * V);
+            c13.intoArray(t, 7 * V);
+            c20.intoArray(t, 8 * V);
+            c21.intoArray(t, 9 * V);
+            c22.intoArray(t, 10 * V);
+            c23.intoArray(t, 11 * V);
+            c30.intoArray(t, 12 * V);
+            c31.intoArray(t, 13 * V);
+            c32.intoArray(t, 14 * V);
+            c33.intoArray(t, 15 * V);
+            c40.intoArray(t, 16 * V);
+            c41.intoArray(t, 17 * V);
+            c42.intoArray(t, 18 * V);
+            c43.intoArray(t, 19 * V);
+            c50.intoArray(t, 20 * V);
+            c51.intoArray(t, 21 * V);
+            c52.intoArray(t, 22 * V);
+            c53.intoArray(t, 23 * V);
+            copyOut(t, 6, 4 * V, c, ci, ldc, cols);
+        }
+    }
+
+    /** {@link #k6x2u} with sample p of A at {@code a[pt[po + p]]}. */
+    private static void k6x2t(int k, float[] a, int[] pt, int po, int ai,
+                             float[] pb, int bi,
+                             float[] c, int ci, int ldc, int cols, float[] t) {
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V);
+        FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V);
+        FloatVector c40 = FloatVector.fromArray(S, c, r4), c41 = FloatVector.fromArray(S, c, r4 + V);
+        FloatVector c50 = FloatVector.fromArray(S, c, r5), c51 = FloatVector.fromArray(S, c, r5 + V);
+        for (int p = 0; p < k; p++) {
+            int bo = bi + p * (2 * V);
+            int ao = pt[po + p] + ai;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        if (cols >= 2 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + V);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + V);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + V);
+        } else {
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c10.intoArray(t, 2 * V);
+            c11.intoArray(t, 3 * V);
+            c20.intoArray(t, 4 * V);
+            c21.intoArray(t, 5 * V);
+            c30.intoArray(t, 6 * V);
+            c31.intoArray(t, 7 * V);
+            c40.intoArray(t, 8 * V);
+            c41.intoArray(t, 9 * V);
+            c50.intoArray(t, 10 * V);
+            c51.intoArray(t, 11 * V);
+            copyOut(t, 6, 2 * V, c, ci, ldc, cols);
+        }
+    }
+
+    /** {@link #k6x2t} starting from zero instead of C. */
+    private static void k6x2tz(int k, float[] a, int[] pt, int po, int ai,
+                             float[] pb, int bi,
+                             float[] c, int ci, int ldc, int cols, float[] t) {
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            int bo = bi + p * (2 * V);
+            int ao = pt[po + p] + ai;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        if (cols >= 2 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + V);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + V);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + V);
+        } else {
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c10.intoArray(t, 2 * V);
+            c11.intoArray(t, 3 * V);
+            c20.intoArray(t, 4 * V);
+            c21.intoArray(t, 5 * V);
+            c30.intoArray(t, 6 * V);
+            c31.intoArray(t, 7 * V);
+            c40.intoArray(t, 8 * V);
+            c41.intoArray(t, 9 * V);
+            c50.intoArray(t, 10 * V);
+            c51.intoArray(t, 11 * V);
+            copyOut(t, 6, 2 * V, c, ci, ldc, cols);
         }
     }
 

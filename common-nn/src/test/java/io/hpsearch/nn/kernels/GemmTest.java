@@ -344,6 +344,76 @@ class GemmTest {
         }
     }
 
+    /**
+     * The weight gradient of samples read in place: Aᵀ·P with sample p of A at {@code pool[tab[p]]}
+     * gives exactly the numbers of the strided product on the gathered samples, for any split of
+     * C's rows (each one a range of the samples' columns).
+     */
+    @Test
+    void transposedRowTableProductMatchesStridedOneOnTheGatheredRows() {
+        Random rnd = new Random(10);
+        int[] ms = {1, 3, 4, 5, 6, 7, 10, 13, 100}; // rows of C: columns of the samples
+        int[] ns = {1, 7, 8, 9, 16, 17, 24, 50, 100};
+        int[] ks = {1, 7, 100, 300}; // samples; 300: more than one k-block
+        for (int m : ms) {
+            for (int n : ns) {
+                for (int k : ks) {
+                    int width = m + 2; // each sample is wider than the columns taken
+                    int poolRows = k + 5;
+                    float[] pool = new float[poolRows * width + 3];
+                    for (int i = 0; i < pool.length; i++) {
+                        pool[i] = rnd.nextFloat() * 2f - 1f;
+                    }
+                    int[] perm = new int[poolRows];
+                    for (int i = 0; i < poolRows; i++) {
+                        perm[i] = i;
+                    }
+                    for (int i = poolRows - 1; i > 0; i--) {
+                        int j = rnd.nextInt(i + 1);
+                        int x = perm[i];
+                        perm[i] = perm[j];
+                        perm[j] = x;
+                    }
+                    int[] tab = new int[k];
+                    float[] gathered = new float[k * width];
+                    for (int p = 0; p < k; p++) {
+                        tab[p] = 3 + perm[p] * width - (perm[p] == 0 ? 3 : 0);
+                        System.arraycopy(pool, tab[p], gathered, p * width, width);
+                    }
+                    Mat b = Mat.random(rnd, k, n);
+                    float[] panel = new float[Gemm.packedSize(k, n)];
+                    Gemm.packB(k, n, b.data, b.off, b.ld, panel);
+                    for (boolean acc : new boolean[] {false, true}) {
+                        Mat want = Mat.random(rnd, m, n);
+                        Mat got = want.copy();
+                        Mat parts = want.copy();
+                        Gemm.mulPackedTransA(0, m, n, k, gathered, 0, width, panel, want.data, want.off, want.ld, acc);
+                        Gemm.mulPackedTransARows(0, m, n, k, pool, tab, panel, got.data, got.off, got.ld, acc);
+                        String what = "m=" + m + " n=" + n + " k=" + k + " acc=" + acc;
+                        assertArrayEquals(want.data, got.data, what);
+                        int r = 0;
+                        while (r < m) {
+                            int r1 = Math.min(m, r + 1 + rnd.nextInt(14));
+                            Gemm.mulPackedTransARows(r, r1, n, k, pool, tab, panel, parts.data, parts.off, parts.ld, acc);
+                            r = r1;
+                        }
+                        assertArrayEquals(want.data, parts.data, "split " + what);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void transposedRowTableRejectsSamplesTooShortForTheColumns() {
+        float[] pool = new float[40];
+        float[] panel = new float[Gemm.packedSize(2, 3)];
+        float[] c = new float[10 * 3 + 2 * Gemm.V];
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
+                () -> Gemm.mulPackedTransARows(0, 10, 3, 2, pool, new int[] {0, 35}, panel, c, 0, 3, false));
+        assertTrue(e.getMessage().contains("row 1 at offset 35"), e.getMessage());
+    }
+
     @Test
     void packedSizeIsWholeVectorsPerRow() {
         assertEquals(0, Gemm.packedSize(5, 0));
