@@ -267,7 +267,7 @@ public final class Gemm {
         checkRegion("A", a, aOff + r0 * lda, lda, r1 - r0, k);
         checkRegion("C", c, cOff + r0 * ldc, ldc, r1 - r0, n);
         checkLength("panel", panel, packedSize(k, n));
-        tiles(r0, r1, n, k, a, aOff, lda, 1, null, panel, c, cOff, ldc, accumulate);
+        tiles(r0, r1, n, k, a, aOff, lda, null, panel, c, cOff, ldc, accumulate);
     }
 
     /**
@@ -287,8 +287,16 @@ public final class Gemm {
         checkRegion("A", a, aOff + r0, lda, k, r1 - r0);
         checkRegion("C", c, cOff + r0 * ldc, ldc, r1 - r0, n);
         checkLength("panel", panel, packedSize(k, n));
-        // Element (i, p) of Aᵀ is at aOff + i + p*lda: row stride 1, column stride lda.
-        tiles(r0, r1, n, k, a, aOff, 1, lda, null, panel, c, cOff, ldc, accumulate);
+        // Element (i, p) of Aᵀ is at aOff + p*lda + i: the samples' table of mulPackedTransARows.
+        int[] pt = SAMPLES.get();
+        if (pt.length < k) {
+            pt = new int[k];
+            SAMPLES.set(pt);
+        }
+        for (int p = 0; p < k; p++) {
+            pt[p] = aOff + p * lda;
+        }
+        transRowTiles(r0, r1, n, k, a, pt, panel, c, cOff, ldc, accumulate);
     }
 
     /**
@@ -308,7 +316,7 @@ public final class Gemm {
         checkTable(a, aRows, r0, r1, k);
         checkRegion("C", c, cOff + r0 * ldc, ldc, r1 - r0, n);
         checkLength("panel", panel, packedSize(k, n));
-        tiles(r0, r1, n, k, a, 0, 0, 1, aRows, panel, c, cOff, ldc, accumulate);
+        tiles(r0, r1, n, k, a, 0, 0, aRows, panel, c, cOff, ldc, accumulate);
     }
 
     /**
@@ -356,39 +364,31 @@ public final class Gemm {
     }
 
     /**
-     * Drives the micro-kernels: A element (i, p) of the left operand is at {@code aOff + i*ars +
-     * p*acs}. k is cut into blocks of at most {@link #KC}; within a k-block, C's rows are taken in
-     * blocks of at most {@link #RB}, and each column panel meets every row tile of the row block
-     * in turn, so the panel's k-block (at most KC × 16 floats) stays in L1 while A's row block
-     * (at most RB × KC floats, or for Aᵀ the RB columns of every row of A) is read from L2.
+     * Drives the micro-kernels for C = A·P: row i of A starts at {@code a[tab[i]]}, or at {@code
+     * a[aOff + i*lda]} without a table. k is cut into blocks of at most {@link #KC} ({@link
+     * #KC_ROWS} through a table); within a k-block, C's rows are taken in blocks of at most {@link
+     * #RB}, and each column panel meets every row tile of the row block in turn, so the panel's
+     * k-block stays in L1 while A's row block is read from L2.
      *
      * <p>C is zeroed first unless accumulating, and every block starts its accumulators from the C
-     * the previous block stored, so every element is the same single fma chain as without
-     * blocking: the block sizes and the row tile that handles an element do not change a bit of
-     * the result.
+     * the previous block stored (so that k-blocks continue one fma chain without a branch between
+     * a zero and a loaded start, which defeats the JIT's vector unboxing): every element is the same
+     * single fma chain as without blocking, and the block sizes and the row tile that handles an
+     * element do not change a bit of the result.
      */
     private static void tiles(int r0, int r1, int n, int k,
-                              float[] a, int aOff, int ars, int acs,
+                              float[] a, int aOff, int lda,
                               int[] tab,
                               float[] panel,
                               float[] c, int cOff, int ldc,
                               boolean accumulate) {
-        // One k-block of a strided Aᵀ (the weight gradient, k = the batch) overwriting C: its main
-        // kernel starts from zero instead of loading the zeroed C, and the other kernels' regions
-        // are zeroed just before them, so C is written once instead of filled first.
-        boolean fresh = !accumulate && tab == null && ars == 1 && k <= KC;
-        if (!accumulate || k == 0) {
-            // An empty sum: C = 0 (or unchanged when accumulating). Otherwise the kernels always
-            // start from C (so that k-blocks continue one fma chain without a branch between a
-            // zero and a loaded start, which defeats the JIT's vector unboxing).
-            if (!accumulate && (!fresh || k == 0)) {
-                for (int i = r0; i < r1; i++) {
-                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-                }
+        if (!accumulate) {
+            for (int i = r0; i < r1; i++) {
+                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
             }
-            if (k == 0) {
-                return;
-            }
+        }
+        if (k == 0) {
+            return;
         }
         int nv = paddedCols(n) / V;
         // Kernels load and compute whole vectors; the lanes past column n are read from whatever
@@ -399,11 +399,8 @@ public final class Gemm {
         while (fullRows > r0 && cOff + (fullRows - 1) * ldc + nv * V > c.length) {
             fullRows--;
         }
-        // A's rows come from a table (row i at tab[i]) or are strided.
-        boolean rowTab = tab != null;
-        boolean unit = tab == null && ars == 1; // strided Aᵀ: six neighbours of one row of the stored A
         float[] t = STAGE.get();
-        int kcMax = rowTab ? KC_ROWS : KC;
+        int kcMax = tab != null ? KC_ROWS : KC;
         int blocks = (k + kcMax - 1) / kcMax;
         int kc = (k + blocks - 1) / blocks; // equal blocks: 784 = 4 × 196 rather than 3 × 256 + 16
         for (int p0 = 0; p0 < k; p0 += kc) {
@@ -419,122 +416,44 @@ public final class Gemm {
                     int i = b0;
                     if (w == 3) {
                         for (; i + 3 <= full; i += 3) {
-                            int a0 = rowTab ? tab[i] + p0 : aOff + i * ars + p0 * acs;
-                            int a1 = rowTab ? tab[i + 1] + p0 : a0 + ars;
-                            int a2 = rowTab ? tab[i + 2] + p0 : a1 + ars;
-                            if (fresh) {
-                                zero(c, cOff + i * ldc + j0, ldc, 3, cols);
-                            }
-                            k3x3(kl, a, a0, a1, a2, acs, panel, bi, c, cOff + i * ldc + j0, ldc, cols, t);
+                            k3x3(kl, a, rowStart(tab, aOff, lda, i) + p0, rowStart(tab, aOff, lda, i + 1) + p0,
+                                    rowStart(tab, aOff, lda, i + 2) + p0, panel, bi, c, cOff + i * ldc + j0, ldc, cols, t);
                         }
                     }
-                    if (w == 4) {
-                        for (; i + MR <= full; i += MR) {
-                            int ci = cOff + i * ldc + j0;
-                            if (unit) {
-                                if (fresh) {
-                                    k6x4uz(kl, a, aOff + i + p0 * acs, acs, panel, bi, c, ci, ldc, cols, t);
-                                } else {
-                                    k6x4u(kl, a, aOff + i + p0 * acs, acs, panel, bi, c, ci, ldc, cols, t);
-                                }
-                                continue;
-                            }
-                            if (fresh) {
-                                zero(c, ci, ldc, MR, cols);
-                            }
-                            if (rowTab) {
-                                k6x4(kl, a, tab[i] + p0, tab[i + 1] + p0, tab[i + 2] + p0, tab[i + 3] + p0,
-                                        tab[i + 4] + p0, tab[i + 5] + p0, acs, panel, bi, c, ci, ldc, cols, t);
-                            } else {
-                                int a0 = aOff + i * ars + p0 * acs;
-                                k6x4(kl, a, a0, a0 + ars, a0 + 2 * ars, a0 + 3 * ars, a0 + 4 * ars, a0 + 5 * ars, acs,
-                                        panel, bi, c, ci, ldc, cols, t);
-                            }
-                        }
-                        for (; i + 4 <= full; i += 4) {
-                            int ci = cOff + i * ldc + j0;
-                            if (fresh) {
-                                zero(c, ci, ldc, 4, cols);
-                            }
-                            if (rowTab) {
-                                k4x4(kl, a, tab[i] + p0, tab[i + 1] + p0, tab[i + 2] + p0, tab[i + 3] + p0, acs,
-                                        panel, bi, c, ci, ldc, cols, t);
-                            } else {
-                                int a0 = aOff + i * ars + p0 * acs;
-                                k4x4(kl, a, a0, a0 + ars, a0 + 2 * ars, a0 + 3 * ars, acs, panel, bi, c, ci, ldc, cols, t);
-                            }
-                        }
-                    }
-                    for (; i + MR <= full && w < 3; i += MR) {
+                    for (; i + MR <= full && w != 3; i += MR) {
                         int ci = cOff + i * ldc + j0;
-                        if (unit && w == 2) {
-                            if (fresh) {
-                                k6x2uz(kl, a, aOff + i + p0 * acs, acs, panel, bi, c, ci, ldc, cols, t);
-                            } else {
-                                k6x2u(kl, a, aOff + i + p0 * acs, acs, panel, bi, c, ci, ldc, cols, t);
-                            }
-                            continue;
-                        }
-                        if (fresh) {
-                            zero(c, ci, ldc, MR, cols);
-                        }
-                        int a0, a1, a2, a3, a4, a5;
-                        if (rowTab) {
-                            a0 = tab[i] + p0;
-                            a1 = tab[i + 1] + p0;
-                            a2 = tab[i + 2] + p0;
-                            a3 = tab[i + 3] + p0;
-                            a4 = tab[i + 4] + p0;
-                            a5 = tab[i + 5] + p0;
+                        int a0 = rowStart(tab, aOff, lda, i) + p0, a1 = rowStart(tab, aOff, lda, i + 1) + p0;
+                        int a2 = rowStart(tab, aOff, lda, i + 2) + p0, a3 = rowStart(tab, aOff, lda, i + 3) + p0;
+                        int a4 = rowStart(tab, aOff, lda, i + 4) + p0, a5 = rowStart(tab, aOff, lda, i + 5) + p0;
+                        if (w == 4) {
+                            k6x4(kl, a, a0, a1, a2, a3, a4, a5, panel, bi, c, ci, ldc, cols, t);
+                        } else if (w == 2) {
+                            k6x2(kl, a, a0, a1, a2, a3, a4, a5, panel, bi, c, ci, ldc, cols, t);
                         } else {
-                            a0 = aOff + i * ars + p0 * acs;
-                            a1 = a0 + ars;
-                            a2 = a1 + ars;
-                            a3 = a2 + ars;
-                            a4 = a3 + ars;
-                            a5 = a4 + ars;
-                        }
-                        if (w == 2) {
-                            k6x2(kl, a, a0, a1, a2, a3, a4, a5, acs, panel, bi, c, ci, ldc, cols, t);
-                        } else {
-                            k6x1(kl, a, a0, a1, a2, a3, a4, a5, acs, panel, bi, c, ci, ldc, cols, t);
+                            k6x1(kl, a, a0, a1, a2, a3, a4, a5, panel, bi, c, ci, ldc, cols, t);
                         }
                     }
-                    for (; i + 4 <= full && w < 3; i += 4) {
+                    for (; i + 4 <= full && w != 3; i += 4) {
                         int ci = cOff + i * ldc + j0;
-                        if (fresh) {
-                            zero(c, ci, ldc, 4, cols);
-                        }
-                        int a0, a1, a2, a3;
-                        if (rowTab) {
-                            a0 = tab[i] + p0;
-                            a1 = tab[i + 1] + p0;
-                            a2 = tab[i + 2] + p0;
-                            a3 = tab[i + 3] + p0;
+                        int a0 = rowStart(tab, aOff, lda, i) + p0, a1 = rowStart(tab, aOff, lda, i + 1) + p0;
+                        int a2 = rowStart(tab, aOff, lda, i + 2) + p0, a3 = rowStart(tab, aOff, lda, i + 3) + p0;
+                        if (w == 4) {
+                            k4x4(kl, a, a0, a1, a2, a3, panel, bi, c, ci, ldc, cols, t);
+                        } else if (w == 2) {
+                            k4x2(kl, a, a0, a1, a2, a3, panel, bi, c, ci, ldc, cols, t);
                         } else {
-                            a0 = aOff + i * ars + p0 * acs;
-                            a1 = a0 + ars;
-                            a2 = a1 + ars;
-                            a3 = a2 + ars;
-                        }
-                        if (w == 2) {
-                            k4x2(kl, a, a0, a1, a2, a3, acs, panel, bi, c, ci, ldc, cols, t);
-                        } else {
-                            k4x1(kl, a, a0, a1, a2, a3, acs, panel, bi, c, ci, ldc, cols, t);
+                            k4x1(kl, a, a0, a1, a2, a3, panel, bi, c, ci, ldc, cols, t);
                         }
                     }
                     for (; i < b1; i++) {
-                        int ai = rowTab ? tab[i] + p0 : aOff + i * ars + p0 * acs;
+                        int ai = rowStart(tab, aOff, lda, i) + p0;
                         int ci = cOff + i * ldc + j0;
-                        if (fresh) {
-                            zero(c, ci, ldc, 1, cols);
-                        }
                         for (int v = 0; v < w; v++) {
                             int cv = ci + v * V;
                             if (cv + V <= c.length) {
-                                k1x1(kl, a, ai, acs, panel, bi + v * V, w * V, c, cv, cols - v * V, t);
+                                k1x1(kl, a, ai, panel, bi + v * V, w * V, c, cv, cols - v * V, t);
                             } else {
-                                scalarChains(kl, a, ai, acs, panel, bi + v * V, w * V, c, cv, cols - v * V);
+                                scalarChains(kl, a, ai, panel, bi + v * V, w * V, c, cv, cols - v * V);
                             }
                         }
                     }
@@ -544,8 +463,13 @@ public final class Gemm {
         }
     }
 
+    /** Where row i of A starts: through the table, or strided. */
+    private static int rowStart(int[] tab, int aOff, int lda, int i) {
+        return tab != null ? tab[i] : aOff + i * lda;
+    }
+
     /** 6 rows × 2 vectors of C: 12 accumulators, 2 panel vectors and 1 broadcast (15 of the 16 AVX2 registers). */
-    private static void k6x2(int k, float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int acs,
+    private static void k6x2(int k, float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
                              float[] pb, int bi,
                              float[] c, int ci, int ldc, int cols, float[] t) {
         int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
@@ -557,159 +481,24 @@ public final class Gemm {
         FloatVector c50 = FloatVector.fromArray(S, c, r5), c51 = FloatVector.fromArray(S, c, r5 + V);
         for (int p = 0; p < k; p++) {
             int bo = bi + p * (2 * V);
-            int ao = p * acs;
             FloatVector b0 = FloatVector.fromArray(S, pb, bo);
             FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + ao]);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + ao]);
+            x = FloatVector.broadcast(S, a[a1 + p]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + ao]);
+            x = FloatVector.broadcast(S, a[a2 + p]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + ao]);
+            x = FloatVector.broadcast(S, a[a3 + p]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[a4 + ao]);
+            x = FloatVector.broadcast(S, a[a4 + p]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[a5 + ao]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-        }
-        if (cols >= 2 * V) {
-            c00.intoArray(c, ci);
-            c01.intoArray(c, ci + V);
-            c10.intoArray(c, r1);
-            c11.intoArray(c, r1 + V);
-            c20.intoArray(c, r2);
-            c21.intoArray(c, r2 + V);
-            c30.intoArray(c, r3);
-            c31.intoArray(c, r3 + V);
-            c40.intoArray(c, r4);
-            c41.intoArray(c, r4 + V);
-            c50.intoArray(c, r5);
-            c51.intoArray(c, r5 + V);
-        } else {
-            // Partial last panel: through the staging tile, so no vector is passed to a method
-            // (a vector argument of a call the JIT does not inline is boxed: garbage per call).
-            c00.intoArray(t, 0);
-            c01.intoArray(t, V);
-            c10.intoArray(t, 2 * V);
-            c11.intoArray(t, 3 * V);
-            c20.intoArray(t, 4 * V);
-            c21.intoArray(t, 5 * V);
-            c30.intoArray(t, 6 * V);
-            c31.intoArray(t, 7 * V);
-            c40.intoArray(t, 8 * V);
-            c41.intoArray(t, 9 * V);
-            c50.intoArray(t, 10 * V);
-            c51.intoArray(t, 11 * V);
-            copyOut(t, 6, 2 * V, c, ci, ldc, cols);
-        }
-    }
-
-    /** {@link #k6x2} for A rows at unit stride (Aᵀ of a row-major A): six neighbours of one row of A. */
-    private static void k6x2u(int k, float[] a, int ai, int acs,
-                             float[] pb, int bi,
-                             float[] c, int ci, int ldc, int cols, float[] t) {
-        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
-        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V);
-        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V);
-        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V);
-        FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V);
-        FloatVector c40 = FloatVector.fromArray(S, c, r4), c41 = FloatVector.fromArray(S, c, r4 + V);
-        FloatVector c50 = FloatVector.fromArray(S, c, r5), c51 = FloatVector.fromArray(S, c, r5 + V);
-        for (int p = 0; p < k; p++) {
-            int bo = bi + p * (2 * V);
-            int ao = ai + p * acs;
-            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
-            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
-            FloatVector x = FloatVector.broadcast(S, a[ao]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[ao + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[ao + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[ao + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[ao + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[ao + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-        }
-        if (cols >= 2 * V) {
-            c00.intoArray(c, ci);
-            c01.intoArray(c, ci + V);
-            c10.intoArray(c, r1);
-            c11.intoArray(c, r1 + V);
-            c20.intoArray(c, r2);
-            c21.intoArray(c, r2 + V);
-            c30.intoArray(c, r3);
-            c31.intoArray(c, r3 + V);
-            c40.intoArray(c, r4);
-            c41.intoArray(c, r4 + V);
-            c50.intoArray(c, r5);
-            c51.intoArray(c, r5 + V);
-        } else {
-            // Partial last panel: through the staging tile, so no vector is passed to a method
-            // (a vector argument of a call the JIT does not inline is boxed: garbage per call).
-            c00.intoArray(t, 0);
-            c01.intoArray(t, V);
-            c10.intoArray(t, 2 * V);
-            c11.intoArray(t, 3 * V);
-            c20.intoArray(t, 4 * V);
-            c21.intoArray(t, 5 * V);
-            c30.intoArray(t, 6 * V);
-            c31.intoArray(t, 7 * V);
-            c40.intoArray(t, 8 * V);
-            c41.intoArray(t, 9 * V);
-            c50.intoArray(t, 10 * V);
-            c51.intoArray(t, 11 * V);
-            copyOut(t, 6, 2 * V, c, ci, ldc, cols);
-        }
-    }
-
-    /** {@link #k6x2u} starting from zero instead of C (one k-block overwriting C). */
-    private static void k6x2uz(int k, float[] a, int ai, int acs,
-                             float[] pb, int bi,
-                             float[] c, int ci, int ldc, int cols, float[] t) {
-        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int p = 0; p < k; p++) {
-            int bo = bi + p * (2 * V);
-            int ao = ai + p * acs;
-            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
-            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
-            FloatVector x = FloatVector.broadcast(S, a[ao]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[ao + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[ao + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[ao + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[ao + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[ao + 5]);
+            x = FloatVector.broadcast(S, a[a5 + p]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
@@ -746,7 +535,7 @@ public final class Gemm {
     }
 
     /** 6 rows × 4 vectors of C where there are 32 vector registers (AVX-512): 24 accumulators, 4 panel vectors and 1 broadcast; a 50-column layer is one panel, so A is read once and every broadcast feeds 4 multiply-adds instead of 2. */
-    private static void k6x4(int k, float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int acs,
+    private static void k6x4(int k, float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
                              float[] pb, int bi,
                              float[] c, int ci, int ldc, int cols, float[] t) {
         int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
@@ -758,243 +547,36 @@ public final class Gemm {
         FloatVector c50 = FloatVector.fromArray(S, c, r5), c51 = FloatVector.fromArray(S, c, r5 + V), c52 = FloatVector.fromArray(S, c, r5 + 2 * V), c53 = FloatVector.fromArray(S, c, r5 + 3 * V);
         for (int p = 0; p < k; p++) {
             int bo = bi + p * (4 * V);
-            int ao = p * acs;
             FloatVector b0 = FloatVector.fromArray(S, pb, bo);
             FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
             FloatVector b2 = FloatVector.fromArray(S, pb, bo + 2 * V);
             FloatVector b3 = FloatVector.fromArray(S, pb, bo + 3 * V);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + ao]);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
             c02 = x.fma(b2, c02);
             c03 = x.fma(b3, c03);
-            x = FloatVector.broadcast(S, a[a1 + ao]);
+            x = FloatVector.broadcast(S, a[a1 + p]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
             c12 = x.fma(b2, c12);
             c13 = x.fma(b3, c13);
-            x = FloatVector.broadcast(S, a[a2 + ao]);
+            x = FloatVector.broadcast(S, a[a2 + p]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
             c22 = x.fma(b2, c22);
             c23 = x.fma(b3, c23);
-            x = FloatVector.broadcast(S, a[a3 + ao]);
+            x = FloatVector.broadcast(S, a[a3 + p]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
             c32 = x.fma(b2, c32);
             c33 = x.fma(b3, c33);
-            x = FloatVector.broadcast(S, a[a4 + ao]);
+            x = FloatVector.broadcast(S, a[a4 + p]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
             c42 = x.fma(b2, c42);
             c43 = x.fma(b3, c43);
-            x = FloatVector.broadcast(S, a[a5 + ao]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-            c52 = x.fma(b2, c52);
-            c53 = x.fma(b3, c53);
-        }
-        if (cols >= 4 * V) {
-            c00.intoArray(c, ci);
-            c01.intoArray(c, ci + V);
-            c02.intoArray(c, ci + 2 * V);
-            c03.intoArray(c, ci + 3 * V);
-            c10.intoArray(c, r1);
-            c11.intoArray(c, r1 + V);
-            c12.intoArray(c, r1 + 2 * V);
-            c13.intoArray(c, r1 + 3 * V);
-            c20.intoArray(c, r2);
-            c21.intoArray(c, r2 + V);
-            c22.intoArray(c, r2 + 2 * V);
-            c23.intoArray(c, r2 + 3 * V);
-            c30.intoArray(c, r3);
-            c31.intoArray(c, r3 + V);
-            c32.intoArray(c, r3 + 2 * V);
-            c33.intoArray(c, r3 + 3 * V);
-            c40.intoArray(c, r4);
-            c41.intoArray(c, r4 + V);
-            c42.intoArray(c, r4 + 2 * V);
-            c43.intoArray(c, r4 + 3 * V);
-            c50.intoArray(c, r5);
-            c51.intoArray(c, r5 + V);
-            c52.intoArray(c, r5 + 2 * V);
-            c53.intoArray(c, r5 + 3 * V);
-        } else {
-            c00.intoArray(t, 0);
-            c01.intoArray(t, V);
-            c02.intoArray(t, 2 * V);
-            c03.intoArray(t, 3 * V);
-            c10.intoArray(t, 4 * V);
-            c11.intoArray(t, 5 * V);
-            c12.intoArray(t, 6 * V);
-            c13.intoArray(t, 7 * V);
-            c20.intoArray(t, 8 * V);
-            c21.intoArray(t, 9 * V);
-            c22.intoArray(t, 10 * V);
-            c23.intoArray(t, 11 * V);
-            c30.intoArray(t, 12 * V);
-            c31.intoArray(t, 13 * V);
-            c32.intoArray(t, 14 * V);
-            c33.intoArray(t, 15 * V);
-            c40.intoArray(t, 16 * V);
-            c41.intoArray(t, 17 * V);
-            c42.intoArray(t, 18 * V);
-            c43.intoArray(t, 19 * V);
-            c50.intoArray(t, 20 * V);
-            c51.intoArray(t, 21 * V);
-            c52.intoArray(t, 22 * V);
-            c53.intoArray(t, 23 * V);
-            copyOut(t, 6, 4 * V, c, ci, ldc, cols);
-        }
-    }
-
-    /** {@link #k6x4} for A rows at unit stride (Aᵀ of a row-major A): six neighbours of one row of A. */
-    private static void k6x4u(int k, float[] a, int ai, int acs,
-                             float[] pb, int bi,
-                             float[] c, int ci, int ldc, int cols, float[] t) {
-        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
-        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V), c02 = FloatVector.fromArray(S, c, ci + 2 * V), c03 = FloatVector.fromArray(S, c, ci + 3 * V);
-        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V), c12 = FloatVector.fromArray(S, c, r1 + 2 * V), c13 = FloatVector.fromArray(S, c, r1 + 3 * V);
-        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V), c22 = FloatVector.fromArray(S, c, r2 + 2 * V), c23 = FloatVector.fromArray(S, c, r2 + 3 * V);
-        FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V), c32 = FloatVector.fromArray(S, c, r3 + 2 * V), c33 = FloatVector.fromArray(S, c, r3 + 3 * V);
-        FloatVector c40 = FloatVector.fromArray(S, c, r4), c41 = FloatVector.fromArray(S, c, r4 + V), c42 = FloatVector.fromArray(S, c, r4 + 2 * V), c43 = FloatVector.fromArray(S, c, r4 + 3 * V);
-        FloatVector c50 = FloatVector.fromArray(S, c, r5), c51 = FloatVector.fromArray(S, c, r5 + V), c52 = FloatVector.fromArray(S, c, r5 + 2 * V), c53 = FloatVector.fromArray(S, c, r5 + 3 * V);
-        for (int p = 0; p < k; p++) {
-            int bo = bi + p * (4 * V);
-            int ao = ai + p * acs;
-            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
-            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
-            FloatVector b2 = FloatVector.fromArray(S, pb, bo + 2 * V);
-            FloatVector b3 = FloatVector.fromArray(S, pb, bo + 3 * V);
-            FloatVector x = FloatVector.broadcast(S, a[ao]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            c02 = x.fma(b2, c02);
-            c03 = x.fma(b3, c03);
-            x = FloatVector.broadcast(S, a[ao + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            c12 = x.fma(b2, c12);
-            c13 = x.fma(b3, c13);
-            x = FloatVector.broadcast(S, a[ao + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            c22 = x.fma(b2, c22);
-            c23 = x.fma(b3, c23);
-            x = FloatVector.broadcast(S, a[ao + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            c32 = x.fma(b2, c32);
-            c33 = x.fma(b3, c33);
-            x = FloatVector.broadcast(S, a[ao + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            c42 = x.fma(b2, c42);
-            c43 = x.fma(b3, c43);
-            x = FloatVector.broadcast(S, a[ao + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-            c52 = x.fma(b2, c52);
-            c53 = x.fma(b3, c53);
-        }
-        if (cols >= 4 * V) {
-            c00.intoArray(c, ci);
-            c01.intoArray(c, ci + V);
-            c02.intoArray(c, ci + 2 * V);
-            c03.intoArray(c, ci + 3 * V);
-            c10.intoArray(c, r1);
-            c11.intoArray(c, r1 + V);
-            c12.intoArray(c, r1 + 2 * V);
-            c13.intoArray(c, r1 + 3 * V);
-            c20.intoArray(c, r2);
-            c21.intoArray(c, r2 + V);
-            c22.intoArray(c, r2 + 2 * V);
-            c23.intoArray(c, r2 + 3 * V);
-            c30.intoArray(c, r3);
-            c31.intoArray(c, r3 + V);
-            c32.intoArray(c, r3 + 2 * V);
-            c33.intoArray(c, r3 + 3 * V);
-            c40.intoArray(c, r4);
-            c41.intoArray(c, r4 + V);
-            c42.intoArray(c, r4 + 2 * V);
-            c43.intoArray(c, r4 + 3 * V);
-            c50.intoArray(c, r5);
-            c51.intoArray(c, r5 + V);
-            c52.intoArray(c, r5 + 2 * V);
-            c53.intoArray(c, r5 + 3 * V);
-        } else {
-            c00.intoArray(t, 0);
-            c01.intoArray(t, V);
-            c02.intoArray(t, 2 * V);
-            c03.intoArray(t, 3 * V);
-            c10.intoArray(t, 4 * V);
-            c11.intoArray(t, 5 * V);
-            c12.intoArray(t, 6 * V);
-            c13.intoArray(t, 7 * V);
-            c20.intoArray(t, 8 * V);
-            c21.intoArray(t, 9 * V);
-            c22.intoArray(t, 10 * V);
-            c23.intoArray(t, 11 * V);
-            c30.intoArray(t, 12 * V);
-            c31.intoArray(t, 13 * V);
-            c32.intoArray(t, 14 * V);
-            c33.intoArray(t, 15 * V);
-            c40.intoArray(t, 16 * V);
-            c41.intoArray(t, 17 * V);
-            c42.intoArray(t, 18 * V);
-            c43.intoArray(t, 19 * V);
-            c50.intoArray(t, 20 * V);
-            c51.intoArray(t, 21 * V);
-            c52.intoArray(t, 22 * V);
-            c53.intoArray(t, 23 * V);
-            copyOut(t, 6, 4 * V, c, ci, ldc, cols);
-        }
-    }
-
-    /** {@link #k6x4u} starting from zero instead of C (one k-block overwriting C). */
-    private static void k6x4uz(int k, float[] a, int ai, int acs,
-                             float[] pb, int bi,
-                             float[] c, int ci, int ldc, int cols, float[] t) {
-        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S), c33 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S), c43 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S), c53 = FloatVector.zero(S);
-        for (int p = 0; p < k; p++) {
-            int bo = bi + p * (4 * V);
-            int ao = ai + p * acs;
-            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
-            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
-            FloatVector b2 = FloatVector.fromArray(S, pb, bo + 2 * V);
-            FloatVector b3 = FloatVector.fromArray(S, pb, bo + 3 * V);
-            FloatVector x = FloatVector.broadcast(S, a[ao]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            c02 = x.fma(b2, c02);
-            c03 = x.fma(b3, c03);
-            x = FloatVector.broadcast(S, a[ao + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            c12 = x.fma(b2, c12);
-            c13 = x.fma(b3, c13);
-            x = FloatVector.broadcast(S, a[ao + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            c22 = x.fma(b2, c22);
-            c23 = x.fma(b3, c23);
-            x = FloatVector.broadcast(S, a[ao + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            c32 = x.fma(b2, c32);
-            c33 = x.fma(b3, c33);
-            x = FloatVector.broadcast(S, a[ao + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            c42 = x.fma(b2, c42);
-            c43 = x.fma(b3, c43);
-            x = FloatVector.broadcast(S, a[ao + 5]);
+            x = FloatVector.broadcast(S, a[a5 + p]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
             c52 = x.fma(b2, c52);
@@ -1055,7 +637,7 @@ public final class Gemm {
     }
 
     /** 4 rows × 4 vectors of C, for a 4-row remainder of a 4-vector panel. */
-    private static void k4x4(int k, float[] a, int a0, int a1, int a2, int a3, int acs,
+    private static void k4x4(int k, float[] a, int a0, int a1, int a2, int a3,
                              float[] pb, int bi,
                              float[] c, int ci, int ldc, int cols, float[] t) {
         int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
@@ -1065,27 +647,26 @@ public final class Gemm {
         FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V), c32 = FloatVector.fromArray(S, c, r3 + 2 * V), c33 = FloatVector.fromArray(S, c, r3 + 3 * V);
         for (int p = 0; p < k; p++) {
             int bo = bi + p * (4 * V);
-            int ao = p * acs;
             FloatVector b0 = FloatVector.fromArray(S, pb, bo);
             FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
             FloatVector b2 = FloatVector.fromArray(S, pb, bo + 2 * V);
             FloatVector b3 = FloatVector.fromArray(S, pb, bo + 3 * V);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + ao]);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
             c02 = x.fma(b2, c02);
             c03 = x.fma(b3, c03);
-            x = FloatVector.broadcast(S, a[a1 + ao]);
+            x = FloatVector.broadcast(S, a[a1 + p]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
             c12 = x.fma(b2, c12);
             c13 = x.fma(b3, c13);
-            x = FloatVector.broadcast(S, a[a2 + ao]);
+            x = FloatVector.broadcast(S, a[a2 + p]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
             c22 = x.fma(b2, c22);
             c23 = x.fma(b3, c23);
-            x = FloatVector.broadcast(S, a[a3 + ao]);
+            x = FloatVector.broadcast(S, a[a3 + p]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
             c32 = x.fma(b2, c32);
@@ -1130,10 +711,15 @@ public final class Gemm {
     }
 
     /**
-     * {@link #tiles} for {@link #mulPackedTransARows}: element (i, p) of Aᵀ is {@code a[pt[p] + i]}.
-     * The 6-row tiles of 2- and 4-vector panels and the 3-row tiles of a 3-vector one have kernels
-     * of their own; other rows (tails) and a single-vector panel go one row and one vector at a time. Every element
-     * is the same fma chain over p as in {@link #tiles}.
+     * The driver of the transposed products ({@link #mulPackedTransA}, its samples' offsets in a
+     * table, and {@link #mulPackedTransARows}): element (i, p) of Aᵀ is {@code a[pt[p] + i]}, so
+     * a tile's six rows are six neighbouring floats of each sample. Blocked as {@link #tiles}; in
+     * a single k-block overwriting C (the weight gradient: k is the batch) the main kernels start
+     * from zero and the other tiles are zeroed just before theirs, rather than all of C first
+     * (zeroing each 6-row tile before its kernel instead cost about 50 µs of a CIFAR step). The 6-row tiles of 1-, 2- and 4-vector panels and
+     * the 3-row tiles of a 3-vector one have kernels of their own; other rows (tails) go one row
+     * and one vector at a time. Every element is the same fma chain
+     * over p as in {@link #tiles}.
      */
     private static void transRowTiles(int r0, int r1, int n, int k,
                                       float[] a, int[] pt,
@@ -1172,26 +758,30 @@ public final class Gemm {
                         for (; i + 3 <= full; i += 3) {
                             int ci = cOff + i * ldc + j0;
                             if (fresh) {
-                                k3x3tz(kl, a, pt, p0, i, panel, bi, c, ci, ldc, cols, t);
-                            } else {
-                                k3x3t(kl, a, pt, p0, i, panel, bi, c, ci, ldc, cols, t);
+                                zero(c, ci, ldc, 3, cols);
                             }
+                            k3x3t(kl, a, pt, p0, i, panel, bi, c, ci, ldc, cols, t);
                         }
                     }
-                    if (w == 4 || w == 2) {
-                        for (; i + MR <= full; i += MR) {
-                            int ci = cOff + i * ldc + j0;
-                            if (w == 4) {
-                                if (fresh) {
-                                    k6x4tz(kl, a, pt, p0, i, panel, bi, c, ci, ldc, cols, t);
-                                } else {
-                                    k6x4t(kl, a, pt, p0, i, panel, bi, c, ci, ldc, cols, t);
-                                }
-                            } else if (fresh) {
+                    for (; i + MR <= full && w != 3; i += MR) {
+                        int ci = cOff + i * ldc + j0;
+                        if (w == 4) {
+                            if (fresh) {
+                                k6x4tz(kl, a, pt, p0, i, panel, bi, c, ci, ldc, cols, t);
+                            } else {
+                                k6x4t(kl, a, pt, p0, i, panel, bi, c, ci, ldc, cols, t);
+                            }
+                        } else if (w == 2) {
+                            if (fresh) {
                                 k6x2tz(kl, a, pt, p0, i, panel, bi, c, ci, ldc, cols, t);
                             } else {
                                 k6x2t(kl, a, pt, p0, i, panel, bi, c, ci, ldc, cols, t);
                             }
+                        } else {
+                            if (fresh) {
+                                zero(c, ci, ldc, MR, cols);
+                            }
+                            k6x1t(kl, a, pt, p0, i, panel, bi, c, ci, ldc, cols, t);
                         }
                     }
                     for (; i < b1; i++) {
@@ -1265,57 +855,6 @@ public final class Gemm {
         }
     }
 
-    /** {@link #k3x3t} starting from zero instead of C. */
-    private static void k3x3tz(int k, float[] a, int[] pt, int po, int ai,
-                             float[] pb, int bi,
-                             float[] c, int ci, int ldc, int cols, float[] t) {
-        int r1 = ci + ldc, r2 = r1 + ldc;
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
-        for (int p = 0; p < k; p++) {
-            int bo = bi + p * (3 * V);
-            int ao = pt[po + p] + ai;
-            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
-            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
-            FloatVector b2 = FloatVector.fromArray(S, pb, bo + 2 * V);
-            FloatVector x = FloatVector.broadcast(S, a[ao]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            c02 = x.fma(b2, c02);
-            x = FloatVector.broadcast(S, a[ao + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            c12 = x.fma(b2, c12);
-            x = FloatVector.broadcast(S, a[ao + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            c22 = x.fma(b2, c22);
-        }
-        if (cols >= 3 * V) {
-            c00.intoArray(c, ci);
-            c01.intoArray(c, ci + V);
-            c02.intoArray(c, ci + 2 * V);
-            c10.intoArray(c, r1);
-            c11.intoArray(c, r1 + V);
-            c12.intoArray(c, r1 + 2 * V);
-            c20.intoArray(c, r2);
-            c21.intoArray(c, r2 + V);
-            c22.intoArray(c, r2 + 2 * V);
-        } else {
-            c00.intoArray(t, 0);
-            c01.intoArray(t, V);
-            c02.intoArray(t, 2 * V);
-            c10.intoArray(t, 3 * V);
-            c11.intoArray(t, 4 * V);
-            c12.intoArray(t, 5 * V);
-            c20.intoArray(t, 6 * V);
-            c21.intoArray(t, 7 * V);
-            c22.intoArray(t, 8 * V);
-            copyOut(t, 3, 3 * V, c, ci, ldc, cols);
-        }
-    }
-
     /** {@link #k1x1} with sample p of A at {@code a[pt[po + p]]}: one row of C is column {@code ai} of the samples. */
     private static void k1x1t(int k, float[] a, int[] pt, int po, int ai,
                               float[] pb, int bi, int stride,
@@ -1345,7 +884,10 @@ public final class Gemm {
         }
     }
 
-    /** {@link #k6x4u} with sample p of A at {@code a[pt[po + p]]} (Aᵀ of rows read in place): six neighbours of one sample. */
+    /**
+     * 6 rows × 4 vectors of C = Aᵀ·P with sample p of A at {@code a[pt[po + p]]}: C's rows are six
+     * neighbouring columns {@code ai…ai+5} of each sample (as {@link #k6x4}).
+     */
     private static void k6x4t(int k, float[] a, int[] pt, int po, int ai,
                              float[] pb, int bi,
                              float[] c, int ci, int ldc, int cols, float[] t) {
@@ -1448,7 +990,7 @@ public final class Gemm {
         }
     }
 
-    /** {@link #k6x4t} starting from zero instead of C (one k-block overwriting C). */
+    /** {@link #k6x4t} starting from zero instead of C (a single k-block overwriting C). */
     private static void k6x4tz(int k, float[] a, int[] pt, int po, int ai,
                              float[] pb, int bi,
                              float[] c, int ci, int ldc, int cols, float[] t) {
@@ -1551,71 +1093,6 @@ public final class Gemm {
         }
     }
 
-    /** {@link #k6x2u} with sample p of A at {@code a[pt[po + p]]}. */
-    private static void k6x2t(int k, float[] a, int[] pt, int po, int ai,
-                             float[] pb, int bi,
-                             float[] c, int ci, int ldc, int cols, float[] t) {
-        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
-        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V);
-        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V);
-        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V);
-        FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V);
-        FloatVector c40 = FloatVector.fromArray(S, c, r4), c41 = FloatVector.fromArray(S, c, r4 + V);
-        FloatVector c50 = FloatVector.fromArray(S, c, r5), c51 = FloatVector.fromArray(S, c, r5 + V);
-        for (int p = 0; p < k; p++) {
-            int bo = bi + p * (2 * V);
-            int ao = pt[po + p] + ai;
-            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
-            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
-            FloatVector x = FloatVector.broadcast(S, a[ao]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[ao + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[ao + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[ao + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[ao + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[ao + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-        }
-        if (cols >= 2 * V) {
-            c00.intoArray(c, ci);
-            c01.intoArray(c, ci + V);
-            c10.intoArray(c, r1);
-            c11.intoArray(c, r1 + V);
-            c20.intoArray(c, r2);
-            c21.intoArray(c, r2 + V);
-            c30.intoArray(c, r3);
-            c31.intoArray(c, r3 + V);
-            c40.intoArray(c, r4);
-            c41.intoArray(c, r4 + V);
-            c50.intoArray(c, r5);
-            c51.intoArray(c, r5 + V);
-        } else {
-            c00.intoArray(t, 0);
-            c01.intoArray(t, V);
-            c10.intoArray(t, 2 * V);
-            c11.intoArray(t, 3 * V);
-            c20.intoArray(t, 4 * V);
-            c21.intoArray(t, 5 * V);
-            c30.intoArray(t, 6 * V);
-            c31.intoArray(t, 7 * V);
-            c40.intoArray(t, 8 * V);
-            c41.intoArray(t, 9 * V);
-            c50.intoArray(t, 10 * V);
-            c51.intoArray(t, 11 * V);
-            copyOut(t, 6, 2 * V, c, ci, ldc, cols);
-        }
-    }
-
     /** {@link #k6x2t} starting from zero instead of C. */
     private static void k6x2tz(int k, float[] a, int[] pt, int po, int ai,
                              float[] pb, int bi,
@@ -1681,6 +1158,117 @@ public final class Gemm {
         }
     }
 
+    /** {@link #k6x4t} for a single-vector panel (as {@link #k6x1}). */
+    private static void k6x1t(int k, float[] a, int[] pt, int po, int ai,
+                             float[] pb, int bi,
+                             float[] c, int ci, int ldc, int cols, float[] t) {
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, ci);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2);
+        FloatVector c30 = FloatVector.fromArray(S, c, r3);
+        FloatVector c40 = FloatVector.fromArray(S, c, r4);
+        FloatVector c50 = FloatVector.fromArray(S, c, r5);
+        for (int p = 0; p < k; p++) {
+            int bo = bi + p * (1 * V);
+            int ao = pt[po + p] + ai;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            c00 = x.fma(b0, c00);
+            x = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x.fma(b0, c10);
+            x = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x.fma(b0, c20);
+            x = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = x.fma(b0, c30);
+            x = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = x.fma(b0, c40);
+            x = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = x.fma(b0, c50);
+        }
+        if (cols >= 1 * V) {
+            c00.intoArray(c, ci);
+            c10.intoArray(c, r1);
+            c20.intoArray(c, r2);
+            c30.intoArray(c, r3);
+            c40.intoArray(c, r4);
+            c50.intoArray(c, r5);
+        } else {
+            c00.intoArray(t, 0);
+            c10.intoArray(t, V);
+            c20.intoArray(t, 2 * V);
+            c30.intoArray(t, 3 * V);
+            c40.intoArray(t, 4 * V);
+            c50.intoArray(t, 5 * V);
+            copyOut(t, 6, 1 * V, c, ci, ldc, cols);
+        }
+    }
+
+    /** {@link #k6x4t} for a 2-vector panel (as {@link #k6x2}). */
+    private static void k6x2t(int k, float[] a, int[] pt, int po, int ai,
+                             float[] pb, int bi,
+                             float[] c, int ci, int ldc, int cols, float[] t) {
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + V);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + V);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V);
+        FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V);
+        FloatVector c40 = FloatVector.fromArray(S, c, r4), c41 = FloatVector.fromArray(S, c, r4 + V);
+        FloatVector c50 = FloatVector.fromArray(S, c, r5), c51 = FloatVector.fromArray(S, c, r5 + V);
+        for (int p = 0; p < k; p++) {
+            int bo = bi + p * (2 * V);
+            int ao = pt[po + p] + ai;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        if (cols >= 2 * V) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + V);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + V);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + V);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + V);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + V);
+        } else {
+            c00.intoArray(t, 0);
+            c01.intoArray(t, V);
+            c10.intoArray(t, 2 * V);
+            c11.intoArray(t, 3 * V);
+            c20.intoArray(t, 4 * V);
+            c21.intoArray(t, 5 * V);
+            c30.intoArray(t, 6 * V);
+            c31.intoArray(t, 7 * V);
+            c40.intoArray(t, 8 * V);
+            c41.intoArray(t, 9 * V);
+            c50.intoArray(t, 10 * V);
+            c51.intoArray(t, 11 * V);
+            copyOut(t, 6, 2 * V, c, ci, ldc, cols);
+        }
+    }
+
     /** Zeroes a rows × cols region of C (before a kernel that starts from C, in a fresh product). */
     private static void zero(float[] c, int ci, int ldc, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
@@ -1689,7 +1277,7 @@ public final class Gemm {
     }
 
     /** 6 rows × 1 vector of C, for the last panel when the vector count is odd. */
-    private static void k6x1(int k, float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int acs,
+    private static void k6x1(int k, float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
                              float[] pb, int bi,
                              float[] c, int ci, int ldc, int cols, float[] t) {
         int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
@@ -1700,14 +1288,13 @@ public final class Gemm {
         FloatVector c4 = FloatVector.fromArray(S, c, r4);
         FloatVector c5 = FloatVector.fromArray(S, c, r5);
         for (int p = 0; p < k; p++) {
-            int ao = p * acs;
             FloatVector b0 = FloatVector.fromArray(S, pb, bi + p * V);
-            c0 = FloatVector.broadcast(S, a[a0 + ao]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, a[a1 + ao]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, a[a2 + ao]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, a[a3 + ao]).fma(b0, c3);
-            c4 = FloatVector.broadcast(S, a[a4 + ao]).fma(b0, c4);
-            c5 = FloatVector.broadcast(S, a[a5 + ao]).fma(b0, c5);
+            c0 = FloatVector.broadcast(S, a[a0 + p]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + p]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + p]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + p]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + p]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + p]).fma(b0, c5);
         }
         if (cols >= V) {
             c0.intoArray(c, ci);
@@ -1728,7 +1315,7 @@ public final class Gemm {
     }
 
     /** 3 rows × 3 vectors of C, for a 3-vector last panel: 9 accumulators, 3 panel vectors and 1 broadcast. */
-    private static void k3x3(int k, float[] a, int a0, int a1, int a2, int acs,
+    private static void k3x3(int k, float[] a, int a0, int a1, int a2,
                              float[] pb, int bi,
                              float[] c, int ci, int ldc, int cols, float[] t) {
         int r1 = ci + ldc, r2 = r1 + ldc;
@@ -1737,19 +1324,18 @@ public final class Gemm {
         FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + V), c22 = FloatVector.fromArray(S, c, r2 + 2 * V);
         for (int p = 0; p < k; p++) {
             int bo = bi + p * (3 * V);
-            int ao = p * acs;
             FloatVector b0 = FloatVector.fromArray(S, pb, bo);
             FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
             FloatVector b2 = FloatVector.fromArray(S, pb, bo + 2 * V);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + ao]);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
             c02 = x.fma(b2, c02);
-            x = FloatVector.broadcast(S, a[a1 + ao]);
+            x = FloatVector.broadcast(S, a[a1 + p]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
             c12 = x.fma(b2, c12);
-            x = FloatVector.broadcast(S, a[a2 + ao]);
+            x = FloatVector.broadcast(S, a[a2 + p]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
             c22 = x.fma(b2, c22);
@@ -1779,7 +1365,7 @@ public final class Gemm {
     }
 
     /** 4 rows × 2 vectors of C, for a 4-row remainder (100 = 16 × 6 + 4). */
-    private static void k4x2(int k, float[] a, int a0, int a1, int a2, int a3, int acs,
+    private static void k4x2(int k, float[] a, int a0, int a1, int a2, int a3,
                              float[] pb, int bi,
                              float[] c, int ci, int ldc, int cols, float[] t) {
         int r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc;
@@ -1789,19 +1375,18 @@ public final class Gemm {
         FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + V);
         for (int p = 0; p < k; p++) {
             int bo = bi + p * (2 * V);
-            int ao = p * acs;
             FloatVector b0 = FloatVector.fromArray(S, pb, bo);
             FloatVector b1 = FloatVector.fromArray(S, pb, bo + V);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + ao]);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + ao]);
+            x = FloatVector.broadcast(S, a[a1 + p]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + ao]);
+            x = FloatVector.broadcast(S, a[a2 + p]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + ao]);
+            x = FloatVector.broadcast(S, a[a3 + p]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
@@ -1828,7 +1413,7 @@ public final class Gemm {
     }
 
     /** 4 rows × 1 vector of C. */
-    private static void k4x1(int k, float[] a, int a0, int a1, int a2, int a3, int acs,
+    private static void k4x1(int k, float[] a, int a0, int a1, int a2, int a3,
                              float[] pb, int bi,
                              float[] c, int ci, int ldc, int cols, float[] t) {
         FloatVector c0 = FloatVector.fromArray(S, c, ci);
@@ -1836,12 +1421,11 @@ public final class Gemm {
         FloatVector c2 = FloatVector.fromArray(S, c, ci + 2 * ldc);
         FloatVector c3 = FloatVector.fromArray(S, c, ci + 3 * ldc);
         for (int p = 0; p < k; p++) {
-            int ao = p * acs;
             FloatVector b0 = FloatVector.fromArray(S, pb, bi + p * V);
-            c0 = FloatVector.broadcast(S, a[a0 + ao]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, a[a1 + ao]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, a[a2 + ao]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, a[a3 + ao]).fma(b0, c3);
+            c0 = FloatVector.broadcast(S, a[a0 + p]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + p]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + p]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + p]).fma(b0, c3);
         }
         if (cols >= V) {
             c0.intoArray(c, ci);
@@ -1862,12 +1446,12 @@ public final class Gemm {
      * fma chain per element as the 4-row kernels, so a row's result does not depend on which
      * kernel computed it.
      */
-    private static void k1x1(int k, float[] a, int ai, int acs,
+    private static void k1x1(int k, float[] a, int ai,
                              float[] pb, int bi, int stride,
                              float[] c, int ci, int cols, float[] t) {
         FloatVector c0 = FloatVector.fromArray(S, c, ci);
         for (int p = 0; p < k; p++) {
-            c0 = FloatVector.broadcast(S, a[ai + p * acs]).fma(FloatVector.fromArray(S, pb, bi + p * stride), c0);
+            c0 = FloatVector.broadcast(S, a[ai + p]).fma(FloatVector.fromArray(S, pb, bi + p * stride), c0);
         }
         if (cols >= V) {
             c0.intoArray(c, ci);
@@ -1878,13 +1462,13 @@ public final class Gemm {
     }
 
     /** The same fma chains as {@link #k1x1} for the {@code valid} columns, one scalar at a time. */
-    private static void scalarChains(int k, float[] a, int ai, int acs,
+    private static void scalarChains(int k, float[] a, int ai,
                                      float[] pb, int bi, int stride,
                                      float[] c, int ci, int valid) {
         for (int l = 0; l < valid; l++) {
             float x = c[ci + l];
             for (int p = 0; p < k; p++) {
-                x = Math.fma(a[ai + p * acs], pb[bi + p * stride + l], x);
+                x = Math.fma(a[ai + p], pb[bi + p * stride + l], x);
             }
             c[ci + l] = x;
         }
@@ -1901,6 +1485,9 @@ public final class Gemm {
             System.arraycopy(t, r * width, c, ci + r * ldc, cols);
         }
     }
+
+    /** Per thread, the sample offsets of a strided {@link #mulPackedTransA}; grown to the largest k seen. */
+    private static final ThreadLocal<int[]> SAMPLES = ThreadLocal.withInitial(() -> new int[0]);
 
     /** One tile of staging per thread (6 rows × 4 vectors), allocated on the thread's first product only. */
     private static final ThreadLocal<float[]> STAGE = ThreadLocal.withInitial(() -> new float[MR * 4 * V]);

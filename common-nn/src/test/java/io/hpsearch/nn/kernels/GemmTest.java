@@ -282,6 +282,37 @@ class GemmTest {
     }
 
     /**
+     * {@code rows} rows of {@code width} random floats scattered in a shuffled order through a
+     * larger pool ({@code tab[r]}: where row r starts), and the same rows gathered in order.
+     */
+    private record Scattered(float[] pool, int[] tab, float[] gathered) {
+        static Scattered random(Random rnd, int rows, int width) {
+            int poolRows = rows + 5;
+            float[] pool = new float[poolRows * width + 3];
+            for (int i = 0; i < pool.length; i++) {
+                pool[i] = rnd.nextFloat() * 2f - 1f;
+            }
+            int[] perm = new int[poolRows];
+            for (int i = 0; i < poolRows; i++) {
+                perm[i] = i;
+            }
+            for (int i = poolRows - 1; i > 0; i--) {
+                int j = rnd.nextInt(i + 1);
+                int x = perm[i];
+                perm[i] = perm[j];
+                perm[j] = x;
+            }
+            int[] tab = new int[rows];
+            float[] gathered = new float[rows * width];
+            for (int r = 0; r < rows; r++) {
+                tab[r] = 3 + perm[r] * width - (perm[r] == 0 ? 3 : 0);
+                System.arraycopy(pool, tab[r], gathered, r * width, width);
+            }
+            return new Scattered(pool, tab, gathered);
+        }
+    }
+
+    /**
      * The row-table product reads A's rows in place (shuffled, from a larger array) and gives
      * exactly the numbers of the strided product on the gathered copy, for any split of C's rows.
      */
@@ -295,30 +326,11 @@ class GemmTest {
             for (int n : ns) {
                 for (int k : ks) {
                     {
-                        // The stored A: rows × width, rows scattered through a pool of random floats.
-                        int rows = m;
+                        // The stored A: m × k, rows scattered through a pool of random floats.
+                        Scattered sc = Scattered.random(rnd, m, k);
+                        float[] pool = sc.pool(), gathered = sc.gathered();
+                        int[] tab = sc.tab();
                         int width = k;
-                        int poolRows = rows + 5;
-                        float[] pool = new float[poolRows * width + 3];
-                        for (int i = 0; i < pool.length; i++) {
-                            pool[i] = rnd.nextFloat() * 2f - 1f;
-                        }
-                        int[] perm = new int[poolRows];
-                        for (int i = 0; i < poolRows; i++) {
-                            perm[i] = i;
-                        }
-                        for (int i = poolRows - 1; i > 0; i--) {
-                            int j = rnd.nextInt(i + 1);
-                            int x = perm[i];
-                            perm[i] = perm[j];
-                            perm[j] = x;
-                        }
-                        int[] tab = new int[rows];
-                        float[] gathered = new float[rows * width];
-                        for (int r = 0; r < rows; r++) {
-                            tab[r] = 3 + perm[r] * width - (perm[r] == 0 ? 3 : 0);
-                            System.arraycopy(pool, tab[r], gathered, r * width, width);
-                        }
                         Mat b = Mat.random(rnd, k, n);
                         float[] panel = new float[Gemm.packedSize(k, n)];
                         Gemm.packB(k, n, b.data, b.off, b.ld, panel);
@@ -359,27 +371,9 @@ class GemmTest {
             for (int n : ns) {
                 for (int k : ks) {
                     int width = m + 2; // each sample is wider than the columns taken
-                    int poolRows = k + 5;
-                    float[] pool = new float[poolRows * width + 3];
-                    for (int i = 0; i < pool.length; i++) {
-                        pool[i] = rnd.nextFloat() * 2f - 1f;
-                    }
-                    int[] perm = new int[poolRows];
-                    for (int i = 0; i < poolRows; i++) {
-                        perm[i] = i;
-                    }
-                    for (int i = poolRows - 1; i > 0; i--) {
-                        int j = rnd.nextInt(i + 1);
-                        int x = perm[i];
-                        perm[i] = perm[j];
-                        perm[j] = x;
-                    }
-                    int[] tab = new int[k];
-                    float[] gathered = new float[k * width];
-                    for (int p = 0; p < k; p++) {
-                        tab[p] = 3 + perm[p] * width - (perm[p] == 0 ? 3 : 0);
-                        System.arraycopy(pool, tab[p], gathered, p * width, width);
-                    }
+                    Scattered sc = Scattered.random(rnd, k, width);
+                    float[] pool = sc.pool(), gathered = sc.gathered();
+                    int[] tab = sc.tab();
                     Mat b = Mat.random(rnd, k, n);
                     float[] panel = new float[Gemm.packedSize(k, n)];
                     Gemm.packB(k, n, b.data, b.off, b.ld, panel);

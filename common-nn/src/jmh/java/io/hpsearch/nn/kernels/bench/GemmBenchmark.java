@@ -135,8 +135,7 @@ public class GemmBenchmark {
     @Benchmark
     public float[] prepacked(Flops f) {
         switch (variant) {
-            case "NN" -> Gemm.mulPacked(0, m, n, k, a, 0, k, packed, c, 0, n, false);
-            case "NT" -> Gemm.mulPacked(0, m, n, k, a, 0, k, packed, c, 0, n, false);
+            case "NN", "NT" -> Gemm.mulPacked(0, m, n, k, a, 0, k, packed, c, 0, n, false);
             default -> Gemm.mulPackedTransA(0, m, n, k, a, 0, m + pad, packed, c, 0, n, false);
         }
         f.flop += 2L * m * n * k;
