@@ -181,9 +181,12 @@ class FaultInjectionTest {
         watch.awaitOutput("watching campaign faults", Duration.ofSeconds(60));
 
         // --- kill -9 a worker in the middle of a trial ---
+        // The newest lease: the trial with the most of its run ahead, so that the kill finds its worker
+        // still holding it (the oldest could finish between this look and the kill, and then the
+        // worker holds nothing to release, as happened once).
         JournalEntry.TrialLeased running = await("a finished trial and a trial running on a worker", WAIT, () -> {
             if (recorded() < 1) return Optional.empty();
-            return activeLeases().values().stream().findFirst();
+            return activeLeases().values().stream().reduce((older, newer) -> newer);
         });
         int victim = running.getWorkerId().startsWith("127.0.0.1:" + workerPorts[0] + "#") ? 0 : 1;
         String victimWorker = running.getWorkerId();
